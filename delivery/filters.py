@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from .forms import DateInput
+from .models import Objective, Owner, Plan, Section, Status
+from .selectors import overdue_q
+
+RAG_FILTER_CHOICES = [("R", "Red"), ("A", "Amber"), ("G", "Green"), ("B", "Complete (Blue)"), ("none", "Not rated")]
+
+
+class ActivityFilter(django_filters.FilterSet):
+    """Filters for the activity list. Works on the as-at annotations, so it filters the past too."""
+
+    q = django_filters.CharFilter(label="Search", method="filter_text")
+    plan = django_filters.ModelChoiceFilter(
+        field_name="commitment__plan", queryset=Plan.objects.order_by("name"), empty_label="All plans"
+    )
+    objective = django_filters.ModelChoiceFilter(
+        field_name="commitment__objective",
+        queryset=Objective.objects.order_by("plan__name", "order"),
+        empty_label="All objectives",
+    )
+    section = django_filters.ModelChoiceFilter(
+        field_name="commitment__section",
+        queryset=Section.objects.order_by("objective__plan__name", "objective__order", "order"),
+        empty_label="All sections",
+    )
+    rag = django_filters.MultipleChoiceFilter(
+        label="RAG", choices=RAG_FILTER_CHOICES, method="filter_rag", widget=forms.CheckboxSelectMultiple
+    )
+    status = django_filters.MultipleChoiceFilter(
+        field_name="at_status", choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    owner = django_filters.ModelChoiceFilter(
+        field_name="owners", queryset=Owner.objects.order_by("name"), empty_label="Any owner"
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only",
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+    )
+    due = django_filters.DateFromToRangeFilter(
+        label="Due between", field_name="at_due", widget=django_filters.widgets.RangeWidget(attrs={"type": "date"})
+    )
+    updated_since = django_filters.DateFilter(
+        label="Updated since", field_name="at_last_update_on", lookup_expr="gte", widget=DateInput()
+    )
+
+    def __init__(self, *args, as_at=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.as_at = as_at
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(text__icontains=value)
+            | Q(commitment__text__icontains=value)
+            | Q(commitment__ref__iexact=value)
+            | Q(sub_ref__iexact=value)
+            | Q(owner_text__icontains=value)
+            | Q(at_progress__icontains=value)
+        )
+
+    def filter_rag(self, queryset, name, value):
+        if not value:
+            return queryset
+        wanted = ["" if v == "none" else v for v in value]
+        return queryset.filter(at_shown_rag__in=wanted)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q(self.as_at)) if value else queryset

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Activity, Owner, Rag, Status
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AsAtForm(forms.Form):
+    """The "as at" date every page accepts; blank means today."""
+
+    as_at = forms.DateField(label="As at", required=False, widget=DateInput())
+
+
+class ActivityUpdateForm(forms.Form):
+    rag = forms.ChoiceField(label="RAG", choices=Rag.choices, required=False, widget=forms.RadioSelect)
+    status = forms.ChoiceField(choices=Status.choices)
+    text = forms.CharField(
+        label="Progress update",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What has happened since the last update. Required when moving to Red or Amber.",
+    )
+    on = forms.DateField(label="Date of this update", widget=DateInput())
+    start_date = forms.DateField(label="Start date", required=False, widget=DateInput())
+    due_date = forms.DateField(label="Due date", required=False, widget=DateInput())
+    date_text = forms.CharField(
+        label="Date as written", required=False, max_length=200, help_text='Optional, e.g. "By Oct 25" or "Ongoing".'
+    )
+    owners = forms.ModelMultipleChoiceField(
+        queryset=Owner.objects.order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Hold Ctrl (or Cmd) to choose more than one.",
+    )
+    seen_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, activity: Activity, on) -> dict:
+        return {
+            "rag": activity.rag,
+            "status": activity.status,
+            "start_date": activity.start_date,
+            "due_date": activity.due_date,
+            "date_text": activity.date_text,
+            "owners": list(activity.owners.all()),
+            "seen_version": activity.version,
+            "on": on,
+        }
+
+
+class InlineRagForm(forms.Form):
+    """The list page's quick change of RAG (htmx)."""
+
+    rag = forms.ChoiceField(label="RAG", choices=Rag.choices, required=False)
+    text = forms.CharField(label="Reason", required=False, max_length=5000)
+    seen_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class OverdueReviewForm(AsAtForm):
+    plan = forms.ModelChoiceField(queryset=None, required=False, empty_label="All plans")
+    due_within = forms.IntegerField(label="Due within (days)", min_value=1, max_value=365, required=False)
+    stale_after = forms.IntegerField(label="No update for (days)", min_value=1, max_value=3650, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .selectors import plans
+
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans()

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+
+from delivery import demo
+from delivery.models import Activity, ProgressUpdate
+from delivery.selectors import today
+
+
+class Command(BaseCommand):
+    help = "Create the demo plan, two years of progress updates and one login per role. Safe to run twice."
+
+    def handle(self, *args, **options):
+        plan, created = demo.seed(today=today())
+        if created:
+            acts = Activity.objects.filter(commitment__plan=plan)
+            ups = ProgressUpdate.objects.filter(activity__commitment__plan=plan)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created {plan.name}: {plan.commitments.count()} commitments, {acts.count()} activities, "
+                    f"{ups.count()} progress updates."
+                )
+            )
+        else:
+            self.stdout.write(f"{plan.name} already exists; nothing changed.")
+        self.stdout.write("Demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+        for du in demo.DEMO_USERS:
+            self.stdout.write(f"  {du.username:<8} {du.role.value}")

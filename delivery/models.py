@@ -1,0 +1,284 @@
+"""The delivery plan: plans, objectives, sections, commitments, supporting activities and their
+append-only trail of progress updates.
+
+An activity's RAG, status and dates are kept on the activity for fast lists, and every change to
+them is also written as a ProgressUpdate. The updates are the history: anything shown "as at" a
+past date is rebuilt from them (see selectors.activities_as_at).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+_CHUNKS = re.compile(r"(\d+)")
+
+
+def natural_key(ref: str) -> str:
+    """A sort key that puts `3.2` before `3.10` and `A.1` before `B.1`: digits are zero-padded."""
+    parts = _CHUNKS.split((ref or "").strip().lower())
+    return "".join(p.zfill(8) if p.isdigit() else p for p in parts)[:200]
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+    ON_HOLD = "on_hold", "On hold"
+    CLOSED = "closed", "Closed"
+
+
+FINISHED = (Status.COMPLETE, Status.CLOSED)
+
+
+class Rag(models.TextChoices):
+    RED = "R", "Red"
+    AMBER = "A", "Amber"
+    GREEN = "G", "Green"
+    NOT_RATED = "", "Not rated"
+
+
+# What a RAG is shown as, where status can turn it Blue ("BRAG"): (letter, word, css class).
+RAG_DISPLAY = {
+    "R": ("R", "Red", "red"),
+    "A": ("A", "Amber", "amber"),
+    "G": ("G", "Green", "green"),
+    "B": ("B", "Complete", "blue"),
+    "": ("–", "Not rated", "none"),
+}
+
+
+def shown_rag(rag: str, status: str) -> str:
+    """The BRAG value: complete activities show Blue whatever RAG they last had."""
+    return "B" if status == Status.COMPLETE else (rag or "")
+
+
+class Plan(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)[:200] or "plan"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan", kwargs={"slug": self.slug})
+
+
+class Objective(models.Model):
+    """A pillar of the plan, e.g. "Putting victims and survivors first"; ordered."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
+    order = models.PositiveIntegerField()
+    title = models.CharField(max_length=500)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "order"], name="objective_order_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Section(models.Model):
+    """A strand inside an objective: "Policing element", "Police and Crime Commissioner's Commitments"."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField()
+    title = models.CharField(max_length=500)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "order"], name="section_order_unique_in_objective")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Commitment(models.Model):
+    """A plan commitment: a reference unique within the plan (`1.1`, `A.1`, `C2`, `17`) and its text."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="commitments")
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="commitments")
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="commitments", null=True, blank=True
+    )
+    ref = models.CharField("reference", max_length=40)
+    ref_key = models.CharField(max_length=200, editable=False, db_index=True)
+    text = models.TextField()
+    publish = models.BooleanField(default=True, help_text="Shown in published extracts such as Appendix 1.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "ref_key"]
+        constraints = [models.UniqueConstraint(fields=["plan", "ref"], name="commitment_ref_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.text[:80]}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.ref_key = natural_key(self.ref)
+        super().save(*args, **kwargs)
+
+
+class Owner(models.Model):
+    """A person or team that owns activities: "Supt Paley", "Digital Services". May be linked to a login."""
+
+    name = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="owner_names"
+    )
+    is_team = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OversightBody(models.Model):
+    """A forum that scrutinises activities: "Victims' Board", "Monthly Holding to Account"."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        MONTHLY = "monthly", "Monthly"
+        BI_MONTHLY = "bi-monthly", "Every two months"
+        QUARTERLY = "quarterly", "Quarterly"
+        SIX_MONTHLY = "six-monthly", "Every six months"
+        ANNUALLY = "annually", "Annually"
+        AD_HOC = "ad-hoc", "As needed"
+
+    name = models.CharField(max_length=200, unique=True)
+    purpose = models.TextField(blank=True)
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.QUARTERLY)
+    notes_published = models.BooleanField(default=False)
+    meets_in_public = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "oversight bodies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityQuerySet(models.QuerySet):
+    def open(self) -> ActivityQuerySet:
+        return self.exclude(status__in=FINISHED)
+
+    def overdue(self, as_at: date) -> ActivityQuerySet:
+        return self.open().filter(due_date__lt=as_at)
+
+
+class Activity(models.Model):
+    """A supporting activity of a commitment. Its RAG/status/dates are the latest update's."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="activities")
+    position = models.PositiveIntegerField(default=1, help_text="Order within the commitment.")
+    sub_ref = models.CharField("sub-reference", max_length=40, blank=True)
+    sub_ref_key = models.CharField(max_length=200, editable=False, blank=True)
+    text = models.TextField()
+    owners = models.ManyToManyField(Owner, related_name="activities", blank=True)
+    owner_text = models.CharField(
+        "owners as written", max_length=500, blank=True, help_text='The owner string as written, e.g. "Supt Paley / CI Preece".'
+    )
+    oversight_bodies = models.ManyToManyField(OversightBody, related_name="activities", blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, db_index=True)
+    date_text = models.CharField("date as written", max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED, db_index=True)
+    rag = models.CharField("RAG", max_length=1, choices=Rag.choices, default=Rag.NOT_RATED, blank=True, db_index=True)
+    progress = models.TextField("latest progress", blank=True)
+    progress_on = models.DateField(null=True, blank=True)
+    last_update_on = models.DateField(null=True, blank=True, db_index=True)
+    publish = models.BooleanField(default=True, help_text="Shown in published extracts such as Appendix 1.")
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_on = models.DateField(default=date.today)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commitment__plan", "commitment__ref_key", "position", "sub_ref_key"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["commitment", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.full_ref} {self.text[:80]}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.sub_ref_key = natural_key(self.sub_ref)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("activity", kwargs={"pk": self.pk})
+
+    @property
+    def full_ref(self) -> str:
+        return self.sub_ref or self.commitment.ref
+
+    @property
+    def shown_rag(self) -> str:
+        return shown_rag(self.rag, self.status)
+
+
+class ProgressUpdate(models.Model):
+    """One dated entry in an activity's trail. Never edited or deleted: this is the history.
+
+    Each update records the state it left the activity in (RAG, status, dates) and, in `changes`,
+    what it changed from what: {"rag": ["G", "A"], "owners": [["CI Preece"], ["CI Preece", "OPU"]]}.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATE = "update", "Update"
+        IMPORT = "import", "Import"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="updates")
+    on = models.DateField("date")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="progress_updates"
+    )
+    author_name = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True)
+    rag = models.CharField("RAG", max_length=1, choices=Rag.choices, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=300, blank=True, help_text="Where the update came from, e.g. an imported file.")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["activity", "-on", "-id"]
+        indexes = [models.Index(fields=["activity", "on", "id"], name="update_activity_on")]
+
+    def __str__(self) -> str:
+        return f"{self.on:%d %b %Y} {self.activity.full_ref}"
+
+    @property
+    def shown_rag(self) -> str:
+        return shown_rag(self.rag, self.status)

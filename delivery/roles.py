@@ -1,0 +1,83 @@
+"""Roles, held as Django groups so that administrators assign them in the admin.
+
+- Administrator: everything, including the admin site.
+- Editor: OPCC staff; may change everything in every plan.
+- Owner: may update only the activities they own (through an Owner linked to their login).
+- Chief Executive: reads everything.
+- Viewer: reads everything, changes nothing.
+
+A user in several groups has the strongest of them. Superusers are administrators.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from .models import Activity, Plan
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "Administrator"
+    EDITOR = "Editor"
+    OWNER = "Owner"
+    CHIEF_EXECUTIVE = "Chief Executive"
+    VIEWER = "Viewer"
+
+
+# Strongest first.
+ROLE_ORDER = [Role.ADMINISTRATOR, Role.EDITOR, Role.OWNER, Role.CHIEF_EXECUTIVE, Role.VIEWER]
+
+
+def role_of(user: AbstractBaseUser | AnonymousUser | None) -> Role | None:
+    """The user's role, cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    cached = getattr(user, "_tracker_role", False)
+    if cached is not False:
+        return cached
+    if user.is_superuser:
+        role: Role | None = Role.ADMINISTRATOR
+    else:
+        names = set(user.groups.values_list("name", flat=True))
+        role = next((r for r in ROLE_ORDER if r.value in names), None)
+    user._tracker_role = role
+    return role
+
+
+def can_edit_plans(user) -> bool:
+    return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR)
+
+
+def owns(user, activity: Activity) -> bool:
+    """Whether one of the activity's owners is linked to this user (uses prefetched owners if any)."""
+    return any(o.user_id == user.pk for o in activity.owners.all())
+
+
+def can_update_activity(user, activity: Activity) -> bool:
+    role = role_of(user)
+    if role in (Role.ADMINISTRATOR, Role.EDITOR):
+        return True
+    return role == Role.OWNER and owns(user, activity)
+
+
+def ensure_can_update(user, activity: Activity) -> None:
+    if not can_update_activity(user, activity):
+        if role_of(user) == Role.OWNER:
+            raise PermissionDenied("You can update only the activities you own.")
+        raise PermissionDenied("Your role does not allow updating activities.")
+
+
+def ensure_can_edit_plan(user, plan: Plan | None = None) -> None:
+    if not can_edit_plans(user):
+        raise PermissionDenied("Only editors and administrators can change a plan.")
+
+
+def ensure_can_administer(user) -> None:
+    if role_of(user) != Role.ADMINISTRATOR:
+        raise PermissionDenied("Only administrators can do this.")

@@ -1,0 +1,264 @@
+"""Every read a page, command or extract needs, shaped for its caller with a fixed number of queries.
+
+Anything "as at" a date goes through `activities_as_at`, which annotates each activity with the
+state its progress updates give on that date (`at_rag`, `at_status`, `at_due`, ...). For today the
+annotations are simply the activity's own fields, which services keep equal to its latest update.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Case, CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import FINISHED, Activity, Commitment, Objective, Plan, ProgressUpdate, Rag, Section, Status
+
+AT_FIELDS = ("at_rag", "at_status", "at_start", "at_due", "at_progress", "at_progress_on", "at_last_update_on")
+RAG_ORDER = ("R", "A", "G", "B", "")
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def is_past(as_at: date | None) -> bool:
+    return as_at is not None and as_at < today()
+
+
+def activities_as_at(*, as_at: date | None = None) -> QuerySet[Activity]:
+    """Activities that existed on `as_at`, annotated with their state on that date.
+
+    With no date (or today or later) the state is the current one. For a past date it is rebuilt
+    from the latest progress update dated on or before it; activities created after it are left out.
+    """
+    if not is_past(as_at):
+        qs = Activity.objects.annotate(
+            at_rag=F("rag"),
+            at_status=F("status"),
+            at_start=F("start_date"),
+            at_due=F("due_date"),
+            at_progress=F("progress"),
+            at_progress_on=F("progress_on"),
+            at_last_update_on=F("last_update_on"),
+        )
+    else:
+        upto = ProgressUpdate.objects.filter(activity=OuterRef("pk"), on__lte=as_at).order_by("-on", "-id")
+        texts = upto.exclude(text="")
+        qs = Activity.objects.filter(Exists(upto)).annotate(
+            at_rag=Subquery(upto.values("rag")[:1]),
+            at_status=Subquery(upto.values("status")[:1]),
+            at_start=Subquery(upto.values("start_date")[:1]),
+            at_due=Subquery(upto.values("due_date")[:1]),
+            at_progress=Subquery(texts.values("text")[:1]),
+            at_progress_on=Subquery(texts.values("on")[:1]),
+            at_last_update_on=Subquery(upto.values("on")[:1]),
+        )
+    return qs.annotate(
+        at_shown_rag=Case(
+            When(at_status=Status.COMPLETE, then=Value("B")), default=F("at_rag"), output_field=CharField()
+        )
+    )
+
+
+def overdue_q(as_at: date) -> Q:
+    return Q(at_due__lt=as_at) & ~Q(at_status__in=FINISHED)
+
+
+def activity_rows(*, as_at: date | None = None, plan: Plan | None = None) -> QuerySet[Activity]:
+    """Activities as at a date with everything a list row shows, in plan order."""
+    qs = (
+        activities_as_at(as_at=as_at)
+        .select_related("commitment__plan", "commitment__objective", "commitment__section")
+        .prefetch_related(Prefetch("owners"))
+        .order_by("commitment__plan__name", "commitment__ref_key", "position", "sub_ref_key", "pk")
+    )
+    return qs.filter(commitment__plan=plan) if plan else qs
+
+
+def plans() -> QuerySet[Plan]:
+    return Plan.objects.order_by("name")
+
+
+def plan_by_slug(slug: str) -> Plan:
+    return get_object_or_404(Plan, slug=slug)
+
+
+def plan_by_name(name: str) -> Plan | None:
+    return Plan.objects.filter(Q(name__iexact=name) | Q(slug=name)).first()
+
+
+# --- The plan page -------------------------------------------------------------------------
+
+
+@dataclass
+class CommitmentNode:
+    commitment: Commitment
+    activities: list[Activity] = field(default_factory=list)
+
+
+@dataclass
+class SectionNode:
+    section: Section | None
+    commitments: list[CommitmentNode] = field(default_factory=list)
+
+
+@dataclass
+class ObjectiveNode:
+    objective: Objective
+    sections: list[SectionNode] = field(default_factory=list)
+    rag_counts: Counter = field(default_factory=Counter)
+
+    @property
+    def activity_count(self) -> int:
+        return sum(self.rag_counts.values())
+
+
+def plan_tree(*, plan: Plan, as_at: date | None = None) -> list[ObjectiveNode]:
+    """Objectives > sections > commitments > activities in order, as at a date. Four queries."""
+    objectives = list(plan.objectives.order_by("order"))
+    sections = list(Section.objects.filter(objective__plan=plan).order_by("objective__order", "order"))
+    nodes = {o.pk: ObjectiveNode(objective=o) for o in objectives}
+    section_nodes: dict[tuple[int, int | None], SectionNode] = {}
+    for o in objectives:
+        section_nodes[(o.pk, None)] = SectionNode(section=None)
+    for s in sections:
+        section_nodes[(s.objective_id, s.pk)] = SectionNode(section=s)
+    commitment_nodes: dict[int, CommitmentNode] = {}
+    for a in activity_rows(as_at=as_at, plan=plan):
+        c = a.commitment
+        node = commitment_nodes.get(c.pk)
+        if node is None:
+            node = commitment_nodes[c.pk] = CommitmentNode(commitment=c)
+            section_nodes[(c.objective_id, c.section_id)].commitments.append(node)
+        node.activities.append(a)
+        nodes[c.objective_id].rag_counts[a.at_shown_rag] += 1
+    for (objective_id, _), sn in section_nodes.items():
+        if sn.commitments:
+            nodes[objective_id].sections.append(sn)
+    for n in nodes.values():
+        # Sections in their own order; commitments with no section first.
+        n.sections.sort(key=lambda sn: -1 if sn.section is None else sn.section.order)
+    return list(nodes.values())
+
+
+# --- Home -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ObjectiveSummary:
+    objective: Objective
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def bars(self) -> list[tuple[str, int, float]]:
+        """(rag, count, percentage width) in display order, for the stacked bar."""
+        total = self.total or 1
+        return [(r, self.counts[r], 100 * self.counts[r] / total) for r in RAG_ORDER if self.counts[r]]
+
+
+@dataclass
+class PlanSummary:
+    plan: Plan
+    objectives: list[ObjectiveSummary]
+    overdue: int = 0
+    due_soon: int = 0
+    total: int = 0
+
+
+def home_summary(*, as_at: date | None = None, due_soon_days: int = 30) -> list[PlanSummary]:
+    """Per plan: RAG counts per objective, overdue and due-soon counts. Three queries in all."""
+    day = as_at or today()
+    objectives = list(Objective.objects.select_related("plan").order_by("plan__name", "order"))
+    summaries: dict[int, PlanSummary] = {}
+    per_objective: dict[int, ObjectiveSummary] = {}
+    for o in objectives:
+        ps = summaries.setdefault(o.plan_id, PlanSummary(plan=o.plan, objectives=[]))
+        os_ = ObjectiveSummary(objective=o, counts={r: 0 for r in RAG_ORDER})
+        ps.objectives.append(os_)
+        per_objective[o.pk] = os_
+    rows = activities_as_at(as_at=as_at).values_list(
+        "commitment__objective_id", "commitment__plan_id", "at_shown_rag", "at_status", "at_due"
+    )
+    soon = day + timedelta(days=due_soon_days)
+    for objective_id, plan_id, shown, status, due in rows.order_by():
+        per_objective[objective_id].counts[shown or ""] += 1
+        ps = summaries[plan_id]
+        ps.total += 1
+        if due and status not in FINISHED:
+            if due < day:
+                ps.overdue += 1
+            elif due <= soon:
+                ps.due_soon += 1
+    return list(summaries.values())
+
+
+def recent_updates(*, as_at: date | None = None, limit: int = 10) -> list[ProgressUpdate]:
+    qs = ProgressUpdate.objects.select_related("activity__commitment__plan", "author")
+    if as_at:
+        qs = qs.filter(on__lte=as_at)
+    return list(qs.order_by("-on", "-id")[:limit])
+
+
+# --- One activity ---------------------------------------------------------------------------
+
+
+def activity_detail(*, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.select_related(
+            "commitment__plan", "commitment__objective", "commitment__section"
+        ).prefetch_related(
+            "owners__user",
+            "oversight_bodies",
+            Prefetch("updates", queryset=ProgressUpdate.objects.select_related("author").order_by("-on", "-id")),
+        ),
+        pk=pk,
+    )
+
+
+def activity_for_update(*, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.select_related("commitment__plan", "commitment__objective").prefetch_related("owners"), pk=pk
+    )
+
+
+# --- The overdue review ---------------------------------------------------------------------
+
+
+def overdue_activities(*, as_at: date, plan: Plan | None = None) -> QuerySet[Activity]:
+    return activity_rows(as_at=as_at, plan=plan).filter(overdue_q(as_at)).order_by("at_due", "commitment__ref_key")
+
+
+def due_soon_activities(*, as_at: date, days: int, plan: Plan | None = None) -> QuerySet[Activity]:
+    return (
+        activity_rows(as_at=as_at, plan=plan)
+        .filter(at_due__gte=as_at, at_due__lte=as_at + timedelta(days=days))
+        .exclude(at_status__in=FINISHED)
+        .order_by("at_due", "commitment__ref_key")
+    )
+
+
+def stale_activities(*, as_at: date, days: int, plan: Plan | None = None) -> QuerySet[Activity]:
+    """Open activities with no progress update for `days` days or more."""
+    return (
+        activity_rows(as_at=as_at, plan=plan)
+        .filter(at_last_update_on__lte=as_at - timedelta(days=days))
+        .exclude(at_status__in=FINISHED)
+        .order_by("at_last_update_on", "commitment__ref_key")
+    )
+
+
+def owner_choices():
+    from .models import Owner
+
+    return Owner.objects.order_by("name")
+
+
+def rag_label(value: str) -> str:
+    return {"B": "Complete (Blue)", "": "Not rated"}.get(value, Rag(value).label if value in Rag.values else value)

@@ -1,0 +1,341 @@
+"""Every write to the delivery plan. Keyword-only arguments, one transaction each, permission checked
+here (not only in the view), and every change to an activity appended to its progress updates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .models import (
+    Activity,
+    Commitment,
+    Objective,
+    OversightBody,
+    Owner,
+    Plan,
+    ProgressUpdate,
+    Rag,
+    Section,
+    Status,
+)
+from .roles import Role, ensure_can_administer, ensure_can_edit_plan, ensure_can_update
+
+User = get_user_model()
+
+# Fields an update can change, in the order the history shows them.
+TRACKED_FIELDS = ("rag", "status", "start_date", "due_date", "date_text", "owners")
+
+
+class StaleEdit(Exception):
+    """Someone saved the activity after the editor loaded it; nothing was written."""
+
+    def __init__(self, *, activity: Activity) -> None:
+        self.activity = activity
+        super().__init__(f"Activity {activity.pk} has changed since it was loaded (now version {activity.version}).")
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _author_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+# --- Plan structure -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(*, by, name: str, description: str = "") -> Plan:
+    ensure_can_edit_plan(by)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the plan a name."})
+    if Plan.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f'There is already a plan called "{name}".'})
+    plan = Plan(name=name, description=description.strip())
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def objective_create(*, by, plan: Plan, title: str, order: int | None = None) -> Objective:
+    ensure_can_edit_plan(by, plan)
+    if not title.strip():
+        raise ValidationError({"title": "Give the objective a title."})
+    if order is None:
+        order = (plan.objectives.aggregate(m=Max("order"))["m"] or 0) + 1
+    return Objective.objects.create(plan=plan, title=title.strip(), order=order)
+
+
+@transaction.atomic
+def section_create(*, by, objective: Objective, title: str, order: int | None = None) -> Section:
+    ensure_can_edit_plan(by, objective.plan)
+    if not title.strip():
+        raise ValidationError({"title": "Give the section a title."})
+    if order is None:
+        order = (objective.sections.aggregate(m=Max("order"))["m"] or 0) + 1
+    return Section.objects.create(objective=objective, title=title.strip(), order=order)
+
+
+@transaction.atomic
+def commitment_create(
+    *, by, objective: Objective, ref: str, text: str, section: Section | None = None, publish: bool = True
+) -> Commitment:
+    plan = objective.plan
+    ensure_can_edit_plan(by, plan)
+    ref = ref.strip()
+    errors: dict[str, str] = {}
+    if not ref:
+        errors["ref"] = "Give the commitment a reference, such as 1.1 or A.1."
+    elif Commitment.objects.filter(plan=plan, ref=ref).exists():
+        errors["ref"] = f'Reference "{ref}" is already used in {plan.name}; references must be unique in a plan.'
+    if not text.strip():
+        errors["text"] = "Give the commitment's text."
+    if section is not None and section.objective_id != objective.pk:
+        errors["section"] = f'Section "{section.title}" belongs to another objective.'
+    if errors:
+        raise ValidationError(errors)
+    return Commitment.objects.create(
+        plan=plan, objective=objective, section=section, ref=ref, text=text.strip(), publish=publish
+    )
+
+
+@transaction.atomic
+def owner_get_or_create(*, by, name: str) -> Owner:
+    ensure_can_edit_plan(by)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "An owner needs a name."})
+    owner = Owner.objects.filter(name__iexact=name).first()
+    return owner or Owner.objects.create(name=name)
+
+
+@transaction.atomic
+def oversight_body_create(
+    *,
+    by,
+    name: str,
+    purpose: str = "",
+    frequency: str = OversightBody.Frequency.QUARTERLY,
+    notes_published: bool = False,
+    meets_in_public: bool = False,
+) -> OversightBody:
+    ensure_can_edit_plan(by)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "An oversight body needs a name."})
+    if OversightBody.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f'There is already an oversight body called "{name}".'})
+    return OversightBody.objects.create(
+        name=name,
+        purpose=purpose.strip(),
+        frequency=frequency,
+        notes_published=notes_published,
+        meets_in_public=meets_in_public,
+    )
+
+
+# --- Activities and their updates -----------------------------------------------------------
+
+
+def _check_dates(*, start_date: date | None, due_date: date | None, on: date) -> dict[str, str]:
+    errors = {}
+    if start_date and due_date and start_date > due_date:
+        errors["due_date"] = "The due date is before the start date."
+    if on > today():
+        errors["on"] = "An update cannot be dated in the future."
+    return errors
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    by,
+    commitment: Commitment,
+    text: str,
+    sub_ref: str = "",
+    owners: Sequence[Owner] = (),
+    owner_text: str = "",
+    oversight_bodies: Sequence[OversightBody] = (),
+    start_date: date | None = None,
+    due_date: date | None = None,
+    date_text: str = "",
+    status: str = Status.NOT_STARTED,
+    rag: str = Rag.NOT_RATED,
+    progress: str = "",
+    on: date | None = None,
+    publish: bool = True,
+) -> Activity:
+    """Add a supporting activity; its first progress update records the state it starts in."""
+    ensure_can_edit_plan(by, commitment.plan)
+    on = on or today()
+    errors = _check_dates(start_date=start_date, due_date=due_date, on=on)
+    if not text.strip():
+        errors["text"] = "Describe the supporting activity."
+    sub_ref = sub_ref.strip()
+    if sub_ref and Activity.objects.filter(commitment__plan=commitment.plan_id, sub_ref=sub_ref).exists():
+        errors["sub_ref"] = f'Sub-reference "{sub_ref}" is already used in this plan.'
+    if errors:
+        raise ValidationError(errors)
+    position = (commitment.activities.aggregate(m=Max("position"))["m"] or 0) + 1
+    activity = Activity.objects.create(
+        commitment=commitment,
+        position=position,
+        sub_ref=sub_ref,
+        text=text.strip(),
+        owner_text=owner_text or " / ".join(o.name for o in owners),
+        start_date=start_date,
+        due_date=due_date,
+        date_text=date_text,
+        status=status,
+        rag=rag,
+        progress=progress,
+        progress_on=on if progress else None,
+        last_update_on=on,
+        created_on=on,
+        publish=publish,
+        version=1,
+    )
+    activity.owners.set(owners)
+    activity.oversight_bodies.set(oversight_bodies)
+    ProgressUpdate.objects.create(
+        activity=activity,
+        on=on,
+        kind=ProgressUpdate.Kind.CREATED,
+        author=by,
+        author_name=_author_name(by),
+        text=progress,
+        rag=rag,
+        status=status,
+        start_date=start_date,
+        due_date=due_date,
+    )
+    return activity
+
+
+def _value_for_history(field: str, value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def activity_record_update(
+    *,
+    activity: Activity,
+    by,
+    seen_version: int,
+    text: str = "",
+    rag: str | None = None,
+    status: str | None = None,
+    start_date: date | None | object = ...,
+    due_date: date | None | object = ...,
+    date_text: str | None = None,
+    owners: Iterable[Owner] | None = None,
+    on: date | None = None,
+    source: str = "",
+) -> ProgressUpdate:
+    """Record a progress update; refuse if someone saved the activity after `seen_version`.
+
+    Arguments left out (None, or ... for the dates) keep their current value. Moving to Red or Amber
+    needs a reason in `text`. The update is dated `on` (today by default), which may not be in the
+    future nor before the activity's latest update.
+    """
+    ensure_can_update(by, activity)
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    if locked.version != seen_version:
+        raise StaleEdit(activity=locked)
+
+    on = on or today()
+    text = text.strip()
+    new = {
+        "rag": locked.rag if rag is None else rag,
+        "status": locked.status if status is None else status,
+        "start_date": locked.start_date if start_date is ... else start_date,
+        "due_date": locked.due_date if due_date is ... else due_date,
+        "date_text": locked.date_text if date_text is None else date_text.strip(),
+    }
+    old_owners = sorted(o.name for o in locked.owners.all())
+    new_owner_list = None if owners is None else list(owners)
+    new_owner_names = old_owners if new_owner_list is None else sorted(o.name for o in new_owner_list)
+
+    errors = _check_dates(start_date=new["start_date"], due_date=new["due_date"], on=on)
+    if new["rag"] not in Rag.values:
+        errors["rag"] = "Choose Red, Amber, Green or Not rated."
+    if new["status"] not in Status.values:
+        errors["status"] = "Choose a status from the list."
+    if new["rag"] in (Rag.RED, Rag.AMBER) and new["rag"] != locked.rag and not text:
+        errors["text"] = f"Say why the activity is now {Rag(new['rag']).label}."
+    if locked.last_update_on and on < locked.last_update_on:
+        errors["on"] = (
+            f"The latest update is dated {locked.last_update_on:%d %b %Y}; a new update cannot be dated before it."
+        )
+
+    changes: dict[str, list] = {}
+    for field, value in new.items():
+        before = getattr(locked, field)
+        if before != value:
+            changes[field] = [_value_for_history(field, before), _value_for_history(field, value)]
+    if new_owner_names != old_owners:
+        changes["owners"] = [old_owners, new_owner_names]
+    if not changes and not text and not errors:
+        errors["text"] = "Nothing has changed: add progress text or change a field."
+    if errors:
+        raise ValidationError(errors)
+
+    for field, value in new.items():
+        setattr(locked, field, value)
+    if text:
+        locked.progress = text
+        locked.progress_on = on
+    locked.last_update_on = on
+    locked.version += 1
+    locked.save()
+    if new_owner_list is not None and "owners" in changes:
+        locked.owners.set(new_owner_list)
+        locked.owner_text = " / ".join(new_owner_names)
+        locked.save(update_fields=["owner_text"])
+
+    update = ProgressUpdate.objects.create(
+        activity=locked,
+        on=on,
+        kind=ProgressUpdate.Kind.IMPORT if source else ProgressUpdate.Kind.UPDATE,
+        author=by,
+        author_name=_author_name(by),
+        text=text,
+        rag=new["rag"],
+        status=new["status"],
+        start_date=new["start_date"],
+        due_date=new["due_date"],
+        changes=changes,
+        source=source,
+    )
+    activity.__dict__.update({k: getattr(locked, k) for k in (*new, "progress", "progress_on", "last_update_on", "version")})
+    return update
+
+
+# --- Users ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_set_role(*, by, user, role: Role) -> None:
+    """Give a user exactly one role (administrators only)."""
+    ensure_can_administer(by)
+    groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in Role])}
+    user.groups.remove(*groups.values())
+    user.groups.add(groups[role.value])
+    user.is_staff = role == Role.ADMINISTRATOR
+    user.save(update_fields=["is_staff"])
+    if hasattr(user, "_tracker_role"):
+        del user._tracker_role

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import RAG_DISPLAY, Status
+from .roles import can_update_activity
+
+
+def rag_badge(value: str) -> str:
+    letter, word, css = RAG_DISPLAY.get(value or "", RAG_DISPLAY[""])
+    return format_html('<span class="rag rag--{}" title="{}">{} <span class="rag__word">{}</span></span>', css, word, letter, word)
+
+
+def status_label(value: str) -> str:
+    return Status(value).label if value in Status.values else value
+
+
+class ActivityTable(tables.Table):
+    ref = tables.Column(verbose_name="Ref", accessor="commitment__ref", order_by=("commitment__ref_key", "sub_ref_key"))
+    plan = tables.Column(accessor="commitment__plan__name", verbose_name="Plan")
+    objective = tables.Column(accessor="commitment__objective__title", verbose_name="Objective", order_by=("commitment__objective__order",))
+    text = tables.Column(verbose_name="Supporting activity", linkify=True)
+    owners = tables.Column(verbose_name="Owner/s", accessor="owner_text", orderable=True)
+    due = tables.Column(verbose_name="Due", accessor="at_due", order_by=("at_due",))
+    rag = tables.Column(verbose_name="RAG", accessor="at_shown_rag", order_by=("at_shown_rag",))
+    status = tables.Column(accessor="at_status", verbose_name="Status")
+    updated = tables.Column(verbose_name="Last update", accessor="at_last_update_on")
+    progress = tables.Column(verbose_name="Latest progress", accessor="at_progress", orderable=False)
+    actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
+
+    class Meta:
+        attrs = {"class": "table table--activities"}
+        export_title = "Activities"
+        per_page = 50
+        empty_text = "No activities match these filters."
+
+    def __init__(self, *args, user=None, as_at=None, **kwargs):
+        self.user = user
+        self.as_at = as_at
+        super().__init__(*args, **kwargs)
+
+    def render_ref(self, record):
+        if record.sub_ref:
+            return format_html('{}<br><span class="muted">{}</span>', record.commitment.ref, record.sub_ref)
+        return record.commitment.ref
+
+    def value_ref(self, record):
+        return f"{record.commitment.ref} {record.sub_ref}".strip()
+
+    def render_due(self, record, value):
+        text = value.strftime("%-d %b %Y") if value else ""
+        extra = ""
+        if record.date_text and record.date_text != text:
+            extra = format_html('<br><span class="muted">"{}"</span>', record.date_text)
+        overdue = ""
+        if value and self.as_at and value < self.as_at and record.at_status not in ("complete", "closed"):
+            overdue = format_html('<br><strong class="tag tag--red">Overdue {} days</strong>', (self.as_at - value).days)
+        return format_html("{}{}{}", text, extra, overdue)
+
+    def value_due(self, value):
+        return value.isoformat() if value else ""
+
+    def render_rag(self, value):
+        return rag_badge(value)
+
+    def value_rag(self, value):
+        return RAG_DISPLAY.get(value or "", RAG_DISPLAY[""])[1]
+
+    def render_status(self, value):
+        return status_label(value)
+
+    def value_status(self, value):
+        return status_label(value)
+
+    def render_updated(self, value):
+        return value.strftime("%-d %b %Y") if value else "—"
+
+    def value_updated(self, value):
+        return value.isoformat() if value else ""
+
+    def render_progress(self, value):
+        value = value or ""
+        return value if len(value) <= 160 else value[:157].rstrip() + "…"
+
+    def render_actions(self, record):
+        if self.user is None or self.as_at_is_past() or not can_update_activity(self.user, record):
+            return ""
+        return render_to_string(
+            "delivery/_inline_rag.html",
+            {"activity": record, "url": reverse("activity-rag", args=[record.pk])},
+        )
+
+    def as_at_is_past(self) -> bool:
+        from .selectors import is_past
+
+        return is_past(self.as_at)
+
+
+class OverdueTable(tables.Table):
+    """Rows are OverdueItem objects from every registered source."""
+
+    kind = tables.Column(verbose_name="Kind")
+    plan = tables.Column()
+    ref = tables.Column(verbose_name="Ref")
+    title = tables.Column(verbose_name="Item")
+    owners = tables.Column(verbose_name="Owner/s", orderable=False)
+    due = tables.DateColumn(format="j M Y")
+    days_overdue = tables.Column(verbose_name="Days overdue", attrs={"td": {"class": "num"}})
+    days_since_update = tables.Column(verbose_name="Days since update", attrs={"td": {"class": "num"}})
+    rag = tables.Column(verbose_name="RAG")
+
+    class Meta:
+        attrs = {"class": "table"}
+        export_title = "Overdue"
+        empty_text = "Nothing is overdue."
+        order_by = ("-days_overdue",)
+
+    def render_title(self, record, value):
+        return format_html('<a href="{}">{}</a>', record.url, value) if record.url else value
+
+    def render_owners(self, value):
+        return ", ".join(value)
+
+    def value_owners(self, value):
+        return "; ".join(value)
+
+    def render_rag(self, value):
+        return rag_badge(value)
+
+    def value_rag(self, value):
+        return RAG_DISPLAY.get(value or "", RAG_DISPLAY[""])[1]

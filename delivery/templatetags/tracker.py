@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import template
+
+from ..models import RAG_DISPLAY, Status
+from ..tables import rag_badge
+
+register = template.Library()
+
+
+@register.simple_tag
+def rag(value: str):
+    """A RAG shown as colour and letter and word, never colour alone."""
+    return rag_badge(value)
+
+
+@register.filter
+def rag_word(value: str) -> str:
+    return RAG_DISPLAY.get(value or "", RAG_DISPLAY[""])[1]
+
+
+@register.filter
+def rag_css(value: str) -> str:
+    return RAG_DISPLAY.get(value or "", RAG_DISPLAY[""])[2]
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return Status(value).label if value in Status.values else (value or "")
+
+
+@register.filter
+def days_between(later: date | None, earlier: date | None):
+    if not later or not earlier:
+        return ""
+    return (later - earlier).days
+
+
+@register.filter
+def change_label(field: str) -> str:
+    return {
+        "rag": "RAG",
+        "status": "Status",
+        "start_date": "Start date",
+        "due_date": "Due date",
+        "date_text": "Date as written",
+        "owners": "Owners",
+    }.get(field, field.replace("_", " ").capitalize())
+
+
+@register.filter
+def change_value(value, field: str) -> str:
+    if value in (None, "", []):
+        return "—" if field != "rag" else "Not rated"
+    if field == "rag":
+        return RAG_DISPLAY.get(value, RAG_DISPLAY[""])[1]
+    if field == "status":
+        return status_label(value)
+    if field in ("start_date", "due_date"):
+        try:
+            return date.fromisoformat(value).strftime("%-d %b %Y")
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(value, list):
+        return ", ".join(value)
+    return str(value)
+
+
+@register.simple_tag(takes_context=True)
+def keep_query(context, **changes) -> str:
+    """The current query string with some parameters changed or removed (value None)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value not in (None, ""):
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def add_days(value: date, days: int) -> date:
+    from datetime import timedelta
+
+    return value + timedelta(days=int(days))

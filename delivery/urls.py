@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("plans/<slug:slug>/", views.PlanView.as_view(), name="plan"),
+    path("activities/", views.ActivityListView.as_view(), name="activities"),
+    path("activities/<int:pk>/", views.ActivityView.as_view(), name="activity"),
+    path("activities/<int:pk>/update/", views.activity_update, name="activity-update"),
+    path("activities/<int:pk>/rag/", views.activity_rag, name="activity-rag"),
+    path("overdue/", views.OverdueView.as_view(), name="overdue"),
+    path("health/", views.health, name="health"),
+]

@@ -1,0 +1,254 @@
+"""Views parse the request, call a selector or service, and render. Login is required everywhere by
+LoginRequiredMiddleware; writes are checked again in the services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig
+from django_tables2.export import ExportMixin
+from django_tables2.views import SingleTableMixin
+
+from . import overdue, selectors, services
+from .exports import SafeTableExport
+from .filters import ActivityFilter
+from .forms import ActivityUpdateForm, AsAtForm, InlineRagForm, OverdueReviewForm
+from .roles import can_update_activity
+from .tables import ActivityTable, OverdueTable
+
+STALE_MESSAGE = (
+    "Someone else updated this activity while you were editing it, so nothing was saved. "
+    "Their update is shown in the history; your text is kept below. Check it, then save again."
+)
+
+
+def parse_as_at(request: HttpRequest) -> tuple[AsAtForm, date | None]:
+    form = AsAtForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        value = form.cleaned_data["as_at"]
+        return form, (value if selectors.is_past(value) else None)
+    return form, None
+
+
+class AsAtMixin:
+    def dispatch(self, request, *args, **kwargs):
+        self.as_at_form, self.as_at = parse_as_at(request)
+        self.day = self.as_at or selectors.today()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(as_at_form=self.as_at_form, as_at=self.as_at, day=self.day)
+        return ctx
+
+
+class HomeView(AsAtMixin, TemplateView):
+    template_name = "delivery/home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["summaries"] = selectors.home_summary(as_at=self.as_at, due_soon_days=settings.TRACKER_DUE_SOON_DAYS)
+        ctx["recent"] = selectors.recent_updates(as_at=self.as_at)
+        ctx["due_soon_days"] = settings.TRACKER_DUE_SOON_DAYS
+        return ctx
+
+
+class PlanView(AsAtMixin, TemplateView):
+    template_name = "delivery/plan.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        plan = selectors.plan_by_slug(self.kwargs["slug"])
+        tree = selectors.plan_tree(plan=plan, as_at=self.as_at)
+        user = self.request.user
+        for node in tree:
+            for sn in node.sections:
+                for cn in sn.commitments:
+                    for a in cn.activities:
+                        a.can_update = not self.as_at and can_update_activity(user, a)
+        ctx.update(plan=plan, tree=tree)
+        return ctx
+
+
+class ActivityListView(AsAtMixin, ExportMixin, SingleTableMixin, FilterView):
+    table_class = ActivityTable
+    filterset_class = ActivityFilter
+    template_name = "delivery/activity_list.html"
+    export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport
+    export_name = "activities"
+
+    def get_queryset(self):
+        return selectors.activity_rows(as_at=self.as_at)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["as_at"] = self.day
+        return kwargs
+
+    def get_table_kwargs(self):
+        return {"user": self.request.user, "as_at": self.day}
+
+    def get_table_pagination(self, table):
+        return {"per_page": settings.TRACKER_PAGE_SIZE}
+
+    def get_export_filename(self, export_format):
+        return f"activities-as-at-{self.day.isoformat()}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("_export", None)
+        ctx["querystring"] = query.urlencode()
+        return ctx
+
+
+class ActivityView(TemplateView):
+    template_name = "delivery/activity.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        activity = selectors.activity_detail(pk=self.kwargs["pk"])
+        ctx.update(
+            activity=activity,
+            updates=list(activity.updates.all()),
+            can_update=can_update_activity(self.request.user, activity),
+            today=selectors.today(),
+        )
+        return ctx
+
+
+@require_http_methods(["GET", "POST"])
+def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_for_update(pk=pk)
+    if not can_update_activity(request.user, activity):
+        raise PermissionDenied("You cannot update this activity.")
+    if request.method == "POST":
+        form = ActivityUpdateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.activity_record_update(
+                    activity=activity,
+                    by=request.user,
+                    seen_version=data["seen_version"],
+                    text=data["text"],
+                    rag=data["rag"],
+                    status=data["status"],
+                    start_date=data["start_date"],
+                    due_date=data["due_date"],
+                    date_text=data["date_text"],
+                    owners=data["owners"],
+                    on=data["on"],
+                )
+            except services.StaleEdit:
+                form.add_error(None, STALE_MESSAGE)
+            except ValidationError as e:
+                _add_errors(form, e)
+            else:
+                messages.success(request, "Update saved.")
+                return redirect(activity)
+    else:
+        form = ActivityUpdateForm(initial=ActivityUpdateForm.initial_for(activity, selectors.today()))
+    return render(request, "delivery/activity_update.html", {"activity": activity, "form": form})
+
+
+@require_http_methods(["POST"])
+def activity_rag(request: HttpRequest, pk: int) -> HttpResponse:
+    """The list page's inline RAG change (htmx); answers with the row's cell again."""
+    activity = selectors.activity_for_update(pk=pk)
+    form = InlineRagForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.activity_record_update(
+                activity=activity,
+                by=request.user,
+                seen_version=form.cleaned_data["seen_version"],
+                rag=form.cleaned_data["rag"],
+                text=form.cleaned_data["text"],
+            )
+        except services.StaleEdit:
+            error = "Someone else changed this activity; reload the page to see their update."
+        except ValidationError as e:
+            error = " ".join(m for msgs in e.message_dict.values() for m in msgs)
+    else:
+        error = "Choose a RAG."
+    activity = selectors.activity_for_update(pk=pk)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, "RAG saved.")
+        return redirect(request.headers.get("Referer") or activity)
+    return render(
+        request,
+        "delivery/_inline_rag.html",
+        {"activity": activity, "url": request.path, "error": error, "saved": not error},
+        status=200,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, msgs in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, msgs)
+
+
+class OverdueView(ExportMixin, TemplateView):
+    template_name = "delivery/overdue.html"
+    export_class = SafeTableExport
+    export_formats = ("csv", "xlsx")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = OverdueReviewForm(self.request.GET or None)
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        as_at = data.get("as_at") or selectors.today()
+        plan = data.get("plan")
+        due_within = data.get("due_within") or settings.TRACKER_DUE_SOON_DAYS
+        stale_after = data.get("stale_after") or settings.TRACKER_STALE_DAYS
+        items = overdue.overdue_items(as_at=as_at, plan=plan)
+        table = OverdueTable(items, prefix="o-")
+        RequestConfig(self.request, paginate=False).configure(table)
+        self.table = table
+        due_soon = selectors.due_soon_activities(as_at=as_at, days=due_within, plan=plan)
+        stale = selectors.stale_activities(as_at=as_at, days=stale_after, plan=plan)
+        ctx.update(
+            form=form,
+            as_at=as_at,
+            items=items,
+            table=table,
+            by_owner=overdue.group_by_owner(items),
+            by_objective=overdue.group_by_objective(items),
+            due_soon=list(due_soon),
+            stale=list(stale),
+            due_within=due_within,
+            stale_after=stale_after,
+        )
+        return ctx
+
+    def get_table(self):
+        return self.table
+
+    def render_to_response(self, context, **kwargs):
+        export_format = self.request.GET.get(self.export_trigger_param, None)
+        if self.export_class.is_valid_format(export_format):
+            exporter = self.export_class(export_format=export_format, table=self.table)
+            return exporter.response(filename=f"overdue-as-at-{context['as_at'].isoformat()}.{export_format}")
+        return super(ExportMixin, self).render_to_response(context, **kwargs)
+
+
+@login_not_required
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and the Procfile's checks: answers without a login."""
+    return JsonResponse({"ok": True})
