@@ -86,8 +86,16 @@ class ActivityAdmin(admin.ModelAdmin):
     list_select_related = ("commitment",)
     autocomplete_fields = ("owners", "oversight_bodies")
     readonly_fields = (
-        "rag", "status", "start_date", "due_date", "date_text", "progress", "progress_on", "last_update_on",
-        "version", "created_on",
+        "rag",
+        "status",
+        "start_date",
+        "due_date",
+        "date_text",
+        "progress",
+        "progress_on",
+        "last_update_on",
+        "version",
+        "created_on",
     )
     inlines = [ProgressUpdateInline]
 

@@ -16,7 +16,7 @@ from . import services
 from .models import Activity, OversightBody, Owner, Plan, Rag, Status
 from .roles import Role
 
-DEMO_PASSWORD = "tracker-demo"
+DEMO_PASSWORD = "tracker-demo"  # noqa: S105 - the documented demo login, not a secret
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,7 @@ def seed(*, today: date, rng_seed: int = 2026) -> tuple[Plan, bool]:
         o.is_team = not any(rank in o.name for rank in ("Supt", "Insp", "CI ", "DCI", "ACC", "DCC", "Sgt", "Manager"))
     Owner.objects.bulk_update(owners.values(), ["is_team"])
     bodies = {
-        b["name"]: OversightBody.objects.filter(name=b["name"]).first()
-        or services.oversight_body_create(by=admin, **b)
+        b["name"]: OversightBody.objects.filter(name=b["name"]).first() or services.oversight_body_create(by=admin, **b)
         for b in content.OVERSIGHT_BODIES
     }
 
@@ -101,7 +100,7 @@ def seed(*, today: date, rng_seed: int = 2026) -> tuple[Plan, bool]:
                     ongoing = rng.random() < 0.08
                     due = None
                     if not ongoing:
-                        months_ahead = rng.randint(4, 30)
+                        months_ahead = rng.randint(7, 40)
                         y, m = divmod(created_on.month - 1 + months_ahead, 12)
                         due = month_end(created_on.year + y, m + 1)
                     start_date = created_on.replace(day=1) if rng.random() < 0.3 else None

@@ -63,8 +63,7 @@ OVERSIGHT_BODIES: list[dict] = [
     },
     {
         "name": "Monthly Holding to Account",
-        "purpose": "The Commissioner's formal meeting to hold the Chief Constable to account for force "
-        "performance.",
+        "purpose": "The Commissioner's formal meeting to hold the Chief Constable to account for force performance.",
         "frequency": "monthly",
         "notes_published": True,
         "meets_in_public": True,
@@ -79,8 +78,7 @@ OVERSIGHT_BODIES: list[dict] = [
     },
     {
         "name": "Road Safety Partnership",
-        "purpose": "Co-ordinates enforcement, engineering and education to reduce road casualties across "
-        "Severn Vale.",
+        "purpose": "Co-ordinates enforcement, engineering and education to reduce road casualties across Severn Vale.",
         "frequency": "quarterly",
         "notes_published": True,
         "meets_in_public": False,
@@ -117,8 +115,7 @@ OVERSIGHT_BODIES: list[dict] = [
     },
     {
         "name": "Rural Crime Forum",
-        "purpose": "Gives farming, landowner and rural community representatives a voice on rural crime "
-        "priorities.",
+        "purpose": "Gives farming, landowner and rural community representatives a voice on rural crime priorities.",
         "frequency": "six-monthly",
         "notes_published": True,
         "meets_in_public": False,
@@ -155,8 +152,7 @@ OVERSIGHT_BODIES: list[dict] = [
     },
     {
         "name": "Change and Investment Board",
-        "purpose": "Approves business cases and monitors the force's digital, estates and fleet change "
-        "programmes.",
+        "purpose": "Approves business cases and monitors the force's digital, estates and fleet change programmes.",
         "frequency": "monthly",
         "notes_published": False,
         "meets_in_public": False,
@@ -310,8 +306,7 @@ OBJECTIVES: list[dict] = [
                     },
                     {
                         "ref": "1.5",
-                        "text": "Respond consistently to victims of hate crime and to vulnerable victims of "
-                        "fraud.",
+                        "text": "Respond consistently to victims of hate crime and to vulnerable victims of fraud.",
                         "activities": [
                             {
                                 "sub_ref": "1.5.1",
@@ -329,8 +324,7 @@ OBJECTIVES: list[dict] = [
                             },
                             {
                                 "sub_ref": "1.5.3",
-                                "text": "Publish quarterly hate crime data by strand and local policing "
-                                "area.",
+                                "text": "Publish quarterly hate crime data by strand and local policing area.",
                                 "owners": ["Force Performance team", "Corporate Comms"],
                                 "oversight": ["Independent Advisory Group"],
                             },
@@ -362,8 +356,7 @@ OBJECTIVES: list[dict] = [
                             },
                             {
                                 "sub_ref": "1.6.3",
-                                "text": "Agree a shared outcomes framework for all commissioned victim "
-                                "services.",
+                                "text": "Agree a shared outcomes framework for all commissioned victim services.",
                                 "owners": ["Head of Commissioning", "Victim Services Manager"],
                                 "oversight": ["Victims' Board", "Performance and Accountability Board"],
                             },
@@ -426,8 +419,7 @@ OBJECTIVES: list[dict] = [
                     },
                     {
                         "ref": "1.9",
-                        "text": "Put the voice of victims and survivors at the heart of the Commissioner's "
-                        "decisions.",
+                        "text": "Put the voice of victims and survivors at the heart of the Commissioner's decisions.",
                         "activities": [
                             {
                                 "sub_ref": "1.9.1",
@@ -466,8 +458,7 @@ OBJECTIVES: list[dict] = [
                             },
                             {
                                 "sub_ref": "1.10.2",
-                                "text": "Fund healthy relationships education in secondary schools and "
-                                "colleges.",
+                                "text": "Fund healthy relationships education in secondary schools and colleges.",
                                 "owners": ["Partnerships Manager (OPCC)"],
                                 "oversight": ["VAWG Delivery Group"],
                             },
@@ -535,8 +526,7 @@ OBJECTIVES: list[dict] = [
                             },
                             {
                                 "sub_ref": "A2.2",
-                                "text": "Increase the use of closure orders on properties taken over for "
-                                "cuckooing.",
+                                "text": "Increase the use of closure orders on properties taken over for cuckooing.",
                                 "owners": ["DCI Sandhu", "SNT Ch Insp"],
                                 "oversight": ["Crime Reduction Board"],
                             },
@@ -619,15 +609,13 @@ OBJECTIVES: list[dict] = [
                             },
                             {
                                 "sub_ref": "A5.2",
-                                "text": "Manage prolific shop theft offenders through integrated offender "
-                                "management.",
+                                "text": "Manage prolific shop theft offenders through integrated offender management.",
                                 "owners": ["Insp Llewellyn"],
                                 "oversight": ["Crime Reduction Board"],
                             },
                             {
                                 "sub_ref": "A5.3",
-                                "text": "Deliver cyber protect sessions to small businesses, charities and "
-                                "schools.",
+                                "text": "Deliver cyber protect sessions to small businesses, charities and schools.",
                                 "owners": ["Economic Crime Unit"],
                                 "oversight": ["Crime Reduction Board"],
                             },
@@ -668,8 +656,7 @@ OBJECTIVES: list[dict] = [
                     },
                     {
                         "ref": "A.7",
-                        "text": "Reduce drug-related harm by working with health, treatment and recovery "
-                        "partners.",
+                        "text": "Reduce drug-related harm by working with health, treatment and recovery partners.",
                         "activities": [
                             {
                                 "sub_ref": "A7.1",
@@ -696,8 +683,7 @@ OBJECTIVES: list[dict] = [
                     },
                     {
                         "ref": "A.8",
-                        "text": "Champion road safety and support community-led schemes that tackle "
-                        "speeding.",
+                        "text": "Champion road safety and support community-led schemes that tackle speeding.",
                         "activities": [
                             {
                                 "sub_ref": "A8.1",
@@ -729,8 +715,7 @@ OBJECTIVES: list[dict] = [
                         "activities": [
                             {
                                 "sub_ref": "A9.1",
-                                "text": "Run a rural crime survey with farming unions and landowners every "
-                                "two years.",
+                                "text": "Run a rural crime survey with farming unions and landowners every two years.",
                                 "owners": ["OPCC Engagement Officer"],
                                 "oversight": ["Rural Crime Forum"],
                             },
@@ -743,8 +728,7 @@ OBJECTIVES: list[dict] = [
                             },
                             {
                                 "sub_ref": "A9.3",
-                                "text": "Hold the Chief Constable to account for rural response times and "
-                                "outcomes.",
+                                "text": "Hold the Chief Constable to account for rural response times and outcomes.",
                                 "owners": ["Head of Scrutiny (OPCC)"],
                                 "oversight": ["Monthly Holding to Account"],
                             },
@@ -752,8 +736,7 @@ OBJECTIVES: list[dict] = [
                     },
                     {
                         "ref": "A.10",
-                        "text": "Work with businesses and justice partners to prevent crime and reduce "
-                        "reoffending.",
+                        "text": "Work with businesses and justice partners to prevent crime and reduce reoffending.",
                         "activities": [
                             {
                                 "sub_ref": "A10.1",
@@ -771,8 +754,7 @@ OBJECTIVES: list[dict] = [
                             },
                             {
                                 "sub_ref": "A10.3",
-                                "text": "Support an employment pathway for prison leavers with local "
-                                "employers.",
+                                "text": "Support an employment pathway for prison leavers with local employers.",
                                 "owners": ["Partnerships Manager (OPCC)"],
                                 "oversight": ["Local Criminal Justice Board"],
                             },
@@ -817,8 +799,7 @@ OBJECTIVES: list[dict] = [
                             },
                             {
                                 "sub_ref": "B1.4",
-                                "text": "Promote online reporting channels to groups that are less likely to "
-                                "use them.",
+                                "text": "Promote online reporting channels to groups that are less likely to use them.",
                                 "owners": ["Digital Services", "Corporate Comms"],
                                 "oversight": ["Change and Investment Board"],
                             },
@@ -826,8 +807,7 @@ OBJECTIVES: list[dict] = [
                     },
                     {
                         "ref": "B2",
-                        "text": "Modernise investigation through better digital forensics, data and "
-                        "technology.",
+                        "text": "Modernise investigation through better digital forensics, data and technology.",
                         "activities": [
                             {
                                 "sub_ref": "",
@@ -845,8 +825,7 @@ OBJECTIVES: list[dict] = [
                             },
                             {
                                 "sub_ref": "",
-                                "text": "Achieve ISO 17025 accreditation for the digital forensics "
-                                "laboratory.",
+                                "text": "Achieve ISO 17025 accreditation for the digital forensics laboratory.",
                                 "owners": ["Det Supt Marwood"],
                                 "oversight": ["Joint Audit Committee"],
                             },
@@ -886,15 +865,13 @@ OBJECTIVES: list[dict] = [
                         "activities": [
                             {
                                 "sub_ref": "",
-                                "text": "Re-vet all officers and staff against the updated vetting code of "
-                                "practice.",
+                                "text": "Re-vet all officers and staff against the updated vetting code of practice.",
                                 "owners": ["Head of Professional Standards"],
                                 "oversight": ["Ethics Committee"],
                             },
                             {
                                 "sub_ref": "",
-                                "text": "Reduce the average time taken to conclude misconduct "
-                                "investigations.",
+                                "text": "Reduce the average time taken to conclude misconduct investigations.",
                                 "owners": ["Head of Professional Standards"],
                                 "oversight": ["Monthly Holding to Account"],
                             },
@@ -913,8 +890,7 @@ OBJECTIVES: list[dict] = [
                         "activities": [
                             {
                                 "sub_ref": "B5.1",
-                                "text": "Complete ligature point reduction works in the remaining two "
-                                "custody suites.",
+                                "text": "Complete ligature point reduction works in the remaining two custody suites.",
                                 "owners": ["Custody Manager", "Estates and Facilities"],
                                 "oversight": ["Change and Investment Board"],
                             },
@@ -952,8 +928,7 @@ OBJECTIVES: list[dict] = [
                             },
                             {
                                 "sub_ref": "",
-                                "text": "Commission an independent value-for-money review of support "
-                                "services.",
+                                "text": "Commission an independent value-for-money review of support services.",
                                 "owners": ["Chief Finance Officer (OPCC)", "OPCC Chief Executive"],
                                 "oversight": ["Joint Audit Committee"],
                             },
@@ -1020,15 +995,13 @@ OBJECTIVES: list[dict] = [
                         "activities": [
                             {
                                 "sub_ref": "B9.1",
-                                "text": "Webcast Monthly Holding to Account meetings and publish papers in "
-                                "advance.",
+                                "text": "Webcast Monthly Holding to Account meetings and publish papers in advance.",
                                 "owners": ["Head of Scrutiny (OPCC)", "Corporate Comms"],
                                 "oversight": ["Police and Crime Panel"],
                             },
                             {
                                 "sub_ref": "B9.2",
-                                "text": "Publish a quarterly performance report against the measures in this "
-                                "plan.",
+                                "text": "Publish a quarterly performance report against the measures in this plan.",
                                 "owners": ["Head of Scrutiny (OPCC)", "Force Performance team"],
                                 "oversight": ["Police and Crime Panel"],
                             },
@@ -1088,8 +1061,7 @@ OBJECTIVES: list[dict] = [
                         "activities": [
                             {
                                 "sub_ref": "3.1.1",
-                                "text": "Protect neighbourhood officers and PCSOs from abstraction to "
-                                "response duties.",
+                                "text": "Protect neighbourhood officers and PCSOs from abstraction to response duties.",
                                 "owners": ["ACC Local Policing"],
                                 "oversight": ["Monthly Holding to Account", "Chief Officer Group"],
                             },
@@ -1150,8 +1122,7 @@ OBJECTIVES: list[dict] = [
                         "activities": [
                             {
                                 "sub_ref": "3.3.1",
-                                "text": "Expand the youth out-of-court disposal scheme with youth justice "
-                                "services.",
+                                "text": "Expand the youth out-of-court disposal scheme with youth justice services.",
                                 "owners": ["Youth Diversion Lead"],
                                 "oversight": ["Local Criminal Justice Board"],
                             },
@@ -1193,8 +1164,7 @@ OBJECTIVES: list[dict] = [
                     },
                     {
                         "ref": "3.5",
-                        "text": "Use stop and search and force fairly, and be open about how these powers "
-                        "are used.",
+                        "text": "Use stop and search and force fairly, and be open about how these powers are used.",
                         "activities": [
                             {
                                 "sub_ref": "3.5.1",
@@ -1272,8 +1242,7 @@ OBJECTIVES: list[dict] = [
                             },
                             {
                                 "sub_ref": "3.7.3",
-                                "text": "Recognise the contribution of volunteers through an annual awards "
-                                "event.",
+                                "text": "Recognise the contribution of volunteers through an annual awards event.",
                                 "owners": ["CiP manager", "OPCC Engagement Officer"],
                                 "oversight": ["People and Wellbeing Board", "Severn Vale Partnership Summit"],
                             },

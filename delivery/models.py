@@ -107,9 +107,7 @@ class Section(models.Model):
 
     class Meta:
         ordering = ["objective", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["objective", "order"], name="section_order_unique_in_objective")
-        ]
+        constraints = [models.UniqueConstraint(fields=["objective", "order"], name="section_order_unique_in_objective")]
 
     def __str__(self) -> str:
         return self.title
@@ -120,9 +118,7 @@ class Commitment(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="commitments")
     objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="commitments")
-    section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, related_name="commitments", null=True, blank=True
-    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="commitments", null=True, blank=True)
     ref = models.CharField("reference", max_length=40)
     ref_key = models.CharField(max_length=200, editable=False, db_index=True)
     text = models.TextField()
@@ -203,7 +199,10 @@ class Activity(models.Model):
     text = models.TextField()
     owners = models.ManyToManyField(Owner, related_name="activities", blank=True)
     owner_text = models.CharField(
-        "owners as written", max_length=500, blank=True, help_text='The owner string as written, e.g. "Supt Paley / CI Preece".'
+        "owners as written",
+        max_length=500,
+        blank=True,
+        help_text='The owner string as written, e.g. "Supt Paley / CI Preece".',
     )
     oversight_bodies = models.ManyToManyField(OversightBody, related_name="activities", blank=True)
     start_date = models.DateField(null=True, blank=True)
@@ -269,7 +268,9 @@ class ProgressUpdate(models.Model):
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     changes = models.JSONField(default=dict, blank=True)
-    source = models.CharField(max_length=300, blank=True, help_text="Where the update came from, e.g. an imported file.")
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where the update came from, e.g. an imported file."
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,7 +7,7 @@ annotations are simply the activity's own fields, which services keep equal to i
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 

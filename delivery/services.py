@@ -239,8 +239,8 @@ def activity_record_update(
     text: str = "",
     rag: str | None = None,
     status: str | None = None,
-    start_date: date | None | object = ...,
-    due_date: date | None | object = ...,
+    start_date: date | object | None = ...,
+    due_date: date | object | None = ...,
     date_text: str | None = None,
     owners: Iterable[Owner] | None = None,
     on: date | None = None,
@@ -321,7 +321,9 @@ def activity_record_update(
         changes=changes,
         source=source,
     )
-    activity.__dict__.update({k: getattr(locked, k) for k in (*new, "progress", "progress_on", "last_update_on", "version")})
+    activity.__dict__.update(
+        {k: getattr(locked, k) for k in (*new, "progress", "progress_on", "last_update_on", "version")}
+    )
     return update
 
 

@@ -11,7 +11,9 @@ from .roles import can_update_activity
 
 def rag_badge(value: str) -> str:
     letter, word, css = RAG_DISPLAY.get(value or "", RAG_DISPLAY[""])
-    return format_html('<span class="rag rag--{}" title="{}">{} <span class="rag__word">{}</span></span>', css, word, letter, word)
+    return format_html(
+        '<span class="rag rag--{}" title="{}">{} <span class="rag__word">{}</span></span>', css, word, letter, word
+    )
 
 
 def status_label(value: str) -> str:
@@ -21,7 +23,9 @@ def status_label(value: str) -> str:
 class ActivityTable(tables.Table):
     ref = tables.Column(verbose_name="Ref", accessor="commitment__ref", order_by=("commitment__ref_key", "sub_ref_key"))
     plan = tables.Column(accessor="commitment__plan__name", verbose_name="Plan")
-    objective = tables.Column(accessor="commitment__objective__title", verbose_name="Objective", order_by=("commitment__objective__order",))
+    objective = tables.Column(
+        accessor="commitment__objective__title", verbose_name="Objective", order_by=("commitment__objective__order",)
+    )
     text = tables.Column(verbose_name="Supporting activity", linkify=True)
     owners = tables.Column(verbose_name="Owner/s", accessor="owner_text", orderable=True)
     due = tables.Column(verbose_name="Due", accessor="at_due", order_by=("at_due",))
@@ -57,7 +61,9 @@ class ActivityTable(tables.Table):
             extra = format_html('<br><span class="muted">"{}"</span>', record.date_text)
         overdue = ""
         if value and self.as_at and value < self.as_at and record.at_status not in ("complete", "closed"):
-            overdue = format_html('<br><strong class="tag tag--red">Overdue {} days</strong>', (self.as_at - value).days)
+            overdue = format_html(
+                '<br><strong class="tag tag--red">Overdue {} days</strong>', (self.as_at - value).days
+            )
         return format_html("{}{}{}", text, extra, overdue)
 
     def value_due(self, value):
@@ -91,6 +97,7 @@ class ActivityTable(tables.Table):
         return render_to_string(
             "delivery/_inline_rag.html",
             {"activity": record, "url": reverse("activity-rag", args=[record.pk])},
+            request=getattr(self, "request", None),
         )
 
     def as_at_is_past(self) -> bool:

@@ -21,6 +21,6 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"{plan.name} already exists; nothing changed.")
-        self.stdout.write("Demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for du in demo.DEMO_USERS:
             self.stdout.write(f"  {du.username:<8} {du.role.value}")

@@ -1,0 +1,15 @@
+"""Celery tasks: thin wrappers that call a service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from celery import shared_task
+
+from . import digests, selectors
+
+
+@shared_task(acks_late=True)
+def send_overdue_digests(as_at: str | None = None) -> dict:
+    day = date.fromisoformat(as_at) if as_at else selectors.today()
+    return digests.send_overdue_digests(as_at=day).as_dict()
