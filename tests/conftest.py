@@ -1,0 +1,80 @@
+"""Shared fixtures. In CI (CI=true) the real services are required: a missing PostgreSQL or Redis
+fails the run instead of skipping tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from tests.factories import make_user
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, ok: bool, how: str) -> None:
+    """Fail in CI, skip elsewhere, when a real service a test needs is missing."""
+    if ok:
+        return
+    message = f"{name} is not available: {how}"
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = settings.CELERY_BROKER_URL
+    require_service(
+        "Redis",
+        url.startswith("redis") and _reachable(url),
+        "set REDIS_URL=redis://127.0.0.1:6379/0 with Redis running",
+    )
+    return url
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin", role="Administrator", is_superuser=True)
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", role="Editor")
+
+
+@pytest.fixture
+def owner_user(db):
+    return make_user("owner", role="Owner")
+
+
+@pytest.fixture
+def chief(db):
+    return make_user("chief", role="Chief Executive")
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user("viewer", role="Viewer")
+
+
+@pytest.fixture
+def users(admin_user, editor, owner_user, chief, viewer):
+    return {"Administrator": admin_user, "Editor": editor, "Owner": owner_user, "Chief Executive": chief, "Viewer": viewer}
+
+
+def pytest_configure(config):
+    # Hashing each test user's password with PBKDF2 costs ~0.3 s; tests don't need it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,18 @@
+from delivery.models import Rag, Status, natural_key, shown_rag
+
+
+def test_references_sort_naturally():
+    refs = ["3.10", "A.1", "3.2", "B.1", "17", "C2", "3.1", "D10", "D6", "1.1", "2.1.3", "2.1.10"]
+    assert sorted(refs, key=natural_key) == [
+        "1.1", "2.1.3", "2.1.10", "3.1", "3.2", "3.10", "17", "A.1", "B.1", "C2", "D6", "D10",
+    ]
+
+
+def test_natural_key_ignores_case_and_outer_spaces():
+    assert natural_key(" a.1 ") == natural_key("A.1")
+
+
+def test_complete_shows_blue_whatever_the_last_rag():
+    assert shown_rag(Rag.RED, Status.COMPLETE) == "B"
+    assert shown_rag(Rag.AMBER, Status.IN_PROGRESS) == "A"
+    assert shown_rag(Rag.NOT_RATED, Status.NOT_STARTED) == ""
