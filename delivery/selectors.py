@@ -11,7 +11,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -53,7 +67,7 @@ def activities_as_at(*, as_at: date | None = None) -> QuerySet[Activity]:
             at_status=Subquery(upto.values("status")[:1]),
             at_start=Subquery(upto.values("start_date")[:1]),
             at_due=Subquery(upto.values("due_date")[:1]),
-            at_progress=Subquery(texts.values("text")[:1]),
+            at_progress=Coalesce(Subquery(texts.values("text")[:1]), Value(""), output_field=TextField()),
             at_progress_on=Subquery(texts.values("on")[:1]),
             at_last_update_on=Subquery(upto.values("on")[:1]),
         )

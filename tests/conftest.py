@@ -72,7 +72,13 @@ def viewer(db):
 
 @pytest.fixture
 def users(admin_user, editor, owner_user, chief, viewer):
-    return {"Administrator": admin_user, "Editor": editor, "Owner": owner_user, "Chief Executive": chief, "Viewer": viewer}
+    return {
+        "Administrator": admin_user,
+        "Editor": editor,
+        "Owner": owner_user,
+        "Chief Executive": chief,
+        "Viewer": viewer,
+    }
 
 
 def pytest_configure(config):

@@ -102,9 +102,7 @@ def make_activity(
 ) -> Activity:
     commitment = commitment or CommitmentFactory()
     fields.setdefault("text", "Deliver the thing")
-    return services.activity_create(
-        by=by or system_user(), commitment=commitment, owners=list(owners), on=on, **fields
-    )
+    return services.activity_create(by=by or system_user(), commitment=commitment, owners=list(owners), on=on, **fields)
 
 
 def make_many_activities(n: int, *, plan: Plan | None = None, owners_per_activity: int = 2) -> Plan:
@@ -112,7 +110,9 @@ def make_many_activities(n: int, *, plan: Plan | None = None, owners_per_activit
     and two progress updates, written in bulk."""
     plan = plan or PlanFactory()
     objectives = [Objective.objects.create(plan=plan, order=i + 1, title=f"Objective {i + 1}") for i in range(4)]
-    sections = [Section.objects.create(objective=o, order=j + 1, title=f"Section {j + 1}") for o in objectives for j in range(2)]
+    sections = [
+        Section.objects.create(objective=o, order=j + 1, title=f"Section {j + 1}") for o in objectives for j in range(2)
+    ]
     owners = [Owner.objects.get_or_create(name=f"Owner {i}")[0] for i in range(30)]
     body = OversightBody.objects.get_or_create(name="Victims' Board")[0]
     n_commitments = max(1, n // 3)

@@ -4,7 +4,18 @@ from delivery.models import Rag, Status, natural_key, shown_rag
 def test_references_sort_naturally():
     refs = ["3.10", "A.1", "3.2", "B.1", "17", "C2", "3.1", "D10", "D6", "1.1", "2.1.3", "2.1.10"]
     assert sorted(refs, key=natural_key) == [
-        "1.1", "2.1.3", "2.1.10", "3.1", "3.2", "3.10", "17", "A.1", "B.1", "C2", "D6", "D10",
+        "1.1",
+        "2.1.3",
+        "2.1.10",
+        "3.1",
+        "3.2",
+        "3.10",
+        "17",
+        "A.1",
+        "B.1",
+        "C2",
+        "D6",
+        "D10",
     ]
 
 

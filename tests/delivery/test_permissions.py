@@ -73,7 +73,11 @@ def test_activity_updates_follow_role_and_ownership(users, role, owns, allowed):
 
     def write():
         services.activity_record_update(
-            activity=activity, by=user, seen_version=activity.version, rag=Rag.AMBER, text="Slipping.",
+            activity=activity,
+            by=user,
+            seen_version=activity.version,
+            rag=Rag.AMBER,
+            text="Slipping.",
             due_date=date(2027, 1, 31),
         )
 

@@ -70,8 +70,11 @@ def test_a_stale_edit_is_refused_and_nothing_is_written(editor, admin_user):
     activity = make_activity(rag=Rag.GREEN)
     loaded_version = activity.version
     services.activity_record_update(
-        activity=Activity.objects.get(pk=activity.pk), by=admin_user, seen_version=loaded_version,
-        rag=Rag.RED, text="Escalated at the board.",
+        activity=Activity.objects.get(pk=activity.pk),
+        by=admin_user,
+        seen_version=loaded_version,
+        rag=Rag.RED,
+        text="Escalated at the board.",
     )
     with pytest.raises(services.StaleEdit):
         services.activity_record_update(
@@ -100,8 +103,11 @@ def test_a_due_date_before_the_start_date_is_refused(editor):
     activity = make_activity()
     with pytest.raises(ValidationError) as err:
         services.activity_record_update(
-            activity=activity, by=editor, seen_version=activity.version,
-            start_date=date(2026, 6, 1), due_date=date(2026, 5, 31),
+            activity=activity,
+            by=editor,
+            seen_version=activity.version,
+            start_date=date(2026, 6, 1),
+            due_date=date(2026, 5, 31),
         )
     assert "before the start date" in err.value.message_dict["due_date"][0]
 
