@@ -43,7 +43,7 @@ class ActivityFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
     )
     due = django_filters.DateFromToRangeFilter(
-        label="Due between", field_name="at_due", widget=django_filters.widgets.RangeWidget(attrs={"type": "date"})
+        label="Due between", field_name="at_due", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
     )
     updated_since = django_filters.DateFilter(
         label="Updated since", field_name="at_last_update_on", lookup_expr="gte", widget=DateInput()

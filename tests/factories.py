@@ -105,6 +105,11 @@ def make_activity(
     return services.activity_create(by=by or system_user(), commitment=commitment, owners=list(owners), on=on, **fields)
 
 
+# With the status cycle below: overdue in progress, overdue not started, complete, on hold due soon,
+# closed. So every list (overdue, due soon, no recent update) has rows whatever the size.
+DUE_OFFSETS = (-90, -30, 10, 20, 200)
+
+
 def make_many_activities(n: int, *, plan: Plan | None = None, owners_per_activity: int = 2) -> Plan:
     """A plan with `n` activities over 4 objectives x 2 sections, each with owners, an oversight body
     and two progress updates, written in bulk."""
@@ -128,6 +133,7 @@ def make_many_activities(n: int, *, plan: Plan | None = None, owners_per_activit
         for i in range(n_commitments)
     )
     start = date(2025, 1, 1)
+    today = services.today()
     rags = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.NOT_RATED]
     statuses = [Status.IN_PROGRESS, Status.NOT_STARTED, Status.COMPLETE, Status.ON_HOLD, Status.CLOSED]
     activities = Activity.objects.bulk_create(
@@ -138,7 +144,7 @@ def make_many_activities(n: int, *, plan: Plan | None = None, owners_per_activit
             sub_ref_key=natural_key(f"{commitments[i % n_commitments].ref}.{i // n_commitments + 1}"),
             text=f"Activity {i}",
             owner_text=f"Owner {i % 30}",
-            due_date=start + timedelta(days=30 * (i % 30)),
+            due_date=today + timedelta(days=DUE_OFFSETS[i % 5] + i % 3),
             rag=rags[i % 4],
             status=statuses[i % 5],
             progress=f"Progress on activity {i}",
