@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from . import demo_content as content
@@ -49,13 +50,15 @@ def date_text_for(due: date, rng: random.Random) -> str:
 def ensure_users(stdout=None) -> dict[str, object]:
     User = get_user_model()
     users = {}
+    password_hash = None  # every demo login shares one password: hash it once, not five times
     for du in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=du.username,
             defaults={"first_name": du.first_name, "last_name": du.last_name, "email": f"{du.username}@example.org"},
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user.password = password_hash
             user.is_superuser = du.role == Role.ADMINISTRATOR
             user.save()
         users[du.username] = user

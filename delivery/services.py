@@ -334,9 +334,8 @@ def activity_record_update(
 def user_set_role(*, by, user, role: Role) -> None:
     """Give a user exactly one role (administrators only)."""
     ensure_can_administer(by)
-    groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in Role])}
-    user.groups.remove(*groups.values())
-    user.groups.add(groups[role.value])
+    user.groups.remove(*Group.objects.filter(name__in=[r.value for r in Role]))
+    user.groups.add(Group.objects.get_or_create(name=role.value)[0])
     user.is_staff = role == Role.ADMINISTRATOR
     user.save(update_fields=["is_staff"])
     if hasattr(user, "_tracker_role"):

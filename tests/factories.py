@@ -33,7 +33,7 @@ def make_user(username: str, *, role: str | None = None, is_superuser: bool = Fa
         username=username, password=PASSWORD, email=f"{username}@example.org", is_superuser=is_superuser, **extra
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         if role == "Administrator":
             user.is_staff = True
             user.save()
