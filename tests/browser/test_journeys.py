@@ -1,0 +1,93 @@
+"""Key journeys in a real browser."""
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from delivery.models import Activity, Rag, Status
+from tests.factories import PASSWORD, CommitmentFactory, OwnerFactory, SectionFactory, make_activity, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/")
+    assert "/accounts/login/" in page.url
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_owner_moves_their_activity_to_amber_and_sees_it_in_history_and_on_home(page, live_server):
+    owner = make_user("paley", role="Owner", first_name="Anna", last_name="Paley")
+    section = SectionFactory(title="Policing element")
+    commitment = CommitmentFactory(
+        objective=section.objective, section=section, ref="1.1", text="Improve 101 call handling"
+    )
+    mine = make_activity(
+        commitment=commitment,
+        sub_ref="1.1.1",
+        text="Introduce call-back for abandoned 101 calls",
+        owners=[OwnerFactory(name="Supt Paley", user=owner)],
+        rag=Rag.GREEN,
+        status=Status.IN_PROGRESS,
+        due_date=date(2027, 3, 31),
+        on=date(2025, 1, 6),
+    )
+    make_activity(
+        commitment=commitment,
+        sub_ref="1.1.2",
+        text="Someone else's activity",
+        owners=[OwnerFactory(name="CI Preece")],
+        rag=Rag.GREEN,
+        on=date(2025, 1, 6),
+    )
+
+    sign_in(page, live_server, "paley")
+    expect(page.locator(".rag-chart .bar").first).to_have_attribute("aria-label", "Green 2")
+
+    page.get_by_role("link", name=commitment.plan.name).click()
+    page.get_by_role("link", name="Update 1.1.1").click()
+    page.get_by_label("Amber").check()
+    page.get_by_role("button", name="Save update").click()
+    # Amber without a reason is refused, with the reason asked for by name.
+    expect(page.get_by_role("alert").get_by_text("Say why the activity is now Amber.")).to_be_visible()
+    assert Activity.objects.get(pk=mine.pk).rag == Rag.GREEN
+
+    page.get_by_label("Amber").check()
+    page.get_by_label("Progress update").fill("Telephony supplier has slipped; new go-live agreed for spring.")
+    page.get_by_role("button", name="Save update").click()
+
+    expect(page.get_by_text("Update saved.")).to_be_visible()
+    history = page.locator(".timeline__item").first
+    assert "Telephony supplier has slipped" in history.inner_text()
+    assert "Anna Paley" in history.inner_text()
+    changes = history.locator(".table--changes").inner_text()
+    assert "RAG" in changes and "Green" in changes and "Amber" in changes
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
+    expect(page.locator(".rag-chart .bar").first).to_have_attribute("aria-label", "Amber 1, Green 1")
+    expect(page.get_by_role("cell", name="Telephony supplier has slipped", exact=False)).to_be_visible()
+
+    # Not their activity: no update link, and the page itself refuses.
+    response = page.goto(f"{live_server.url}/activities/{mine.pk + 1}/update/")
+    assert response.status == 403
+    expect(page.get_by_role("heading", name="You do not have permission to do that")).to_be_visible()
+
+
+def test_an_editor_changes_rag_inline_from_the_activity_list(page, live_server):
+    make_user("jo", role="Editor")
+    a = make_activity(text="Pilot rural crime drone patrols", rag=Rag.GREEN, on=date(2025, 1, 6))
+    sign_in(page, live_server, "jo")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Activities").click()
+    row = page.get_by_role("row").filter(has_text="Pilot rural crime drone patrols")
+    row.get_by_label(f"RAG for {a.full_ref}").select_option("R")
+    row.get_by_label("Reason (needed for Red or Amber)").fill("Aviation authority permit refused.")
+    row.get_by_role("button", name="Save").click()
+    expect(row.get_by_role("status").get_by_text("Saved")).to_be_visible()
+    assert Activity.objects.get(pk=a.pk).rag == Rag.RED
+    page.reload()
+    expect(
+        page.get_by_role("row").filter(has_text="Pilot rural crime drone patrols").locator(".rag--red")
+    ).to_be_visible()
