@@ -1,0 +1,53 @@
+# Quick start: `make run` (the app on SQLite with demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run setup setup-dev test lint pytest chromium bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev
+
+## run: set up, migrate, load the demo plan and serve it at http://$(HOST):$(PORT)/
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  Open http://$(HOST):$(PORT)/ and sign in with one of the logins above."
+	@echo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: set up, lint, check migrations, and run every test (see README for PostgreSQL/Redis)
+test: setup-dev chromium lint pytest
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: setup-dev
+	$(BIN)/python -m pytest
+
+chromium:
+	@scripts/ensure-chromium
+
+## bench: the figures in bench/ (not timed tests)
+bench: setup-dev
+	$(BIN)/python bench/list_pages.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache
