@@ -16,14 +16,17 @@ class ActivityFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label="Search", method="filter_text")
     plan = django_filters.ModelChoiceFilter(
+        label="Plan",
         field_name="commitment__plan", queryset=Plan.objects.order_by("name"), empty_label="All plans"
     )
     objective = django_filters.ModelChoiceFilter(
+        label="Objective",
         field_name="commitment__objective",
         queryset=Objective.objects.order_by("plan__name", "order"),
         empty_label="All objectives",
     )
     section = django_filters.ModelChoiceFilter(
+        label="Section",
         field_name="commitment__section",
         queryset=Section.objects.order_by("objective__plan__name", "objective__order", "order"),
         empty_label="All sections",
@@ -32,9 +35,11 @@ class ActivityFilter(django_filters.FilterSet):
         label="RAG", choices=RAG_FILTER_CHOICES, method="filter_rag", widget=forms.CheckboxSelectMultiple
     )
     status = django_filters.MultipleChoiceFilter(
+        label="Status",
         field_name="at_status", choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
     owner = django_filters.ModelChoiceFilter(
+        label="Owner",
         field_name="owners", queryset=Owner.objects.order_by("name"), empty_label="Any owner"
     )
     overdue = django_filters.BooleanFilter(

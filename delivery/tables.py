@@ -29,7 +29,8 @@ class ActivityTable(tables.Table):
     text = tables.Column(verbose_name="Supporting activity", linkify=True)
     owners = tables.Column(verbose_name="Owner/s", accessor="owner_text", orderable=True)
     due = tables.Column(verbose_name="Due", accessor="at_due", order_by=("at_due",))
-    rag = tables.Column(verbose_name="RAG", accessor="at_shown_rag", order_by=("at_shown_rag",))
+    # empty_values=(): "" is "not rated", which is shown (dashed, with its words), not left blank.
+    rag = tables.Column(verbose_name="RAG", accessor="at_shown_rag", order_by=("at_shown_rag",), empty_values=())
     status = tables.Column(accessor="at_status", verbose_name="Status")
     updated = tables.Column(verbose_name="Last update", accessor="at_last_update_on")
     progress = tables.Column(verbose_name="Latest progress", accessor="at_progress", orderable=False)
@@ -117,7 +118,7 @@ class OverdueTable(tables.Table):
     due = tables.DateColumn(format="j M Y")
     days_overdue = tables.Column(verbose_name="Days overdue", attrs={"td": {"class": "num"}})
     days_since_update = tables.Column(verbose_name="Days since update", attrs={"td": {"class": "num"}})
-    rag = tables.Column(verbose_name="RAG")
+    rag = tables.Column(verbose_name="RAG", empty_values=())
 
     class Meta:
         attrs = {"class": "table"}

@@ -96,7 +96,9 @@ class ActivityListView(AsAtMixin, ExportMixin, SingleTableMixin, FilterView):
         return kwargs
 
     def get_table_kwargs(self):
-        return {"user": self.request.user, "as_at": self.day}
+        # One plan: its name in every row is noise on screen (exports keep it).
+        exclude = () if self.request.GET.get("_export") or selectors.plans().count() > 1 else ("plan",)
+        return {"user": self.request.user, "as_at": self.day, "exclude": exclude}
 
     def get_table_pagination(self, table):
         return {"per_page": settings.TRACKER_PAGE_SIZE}

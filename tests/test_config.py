@@ -22,6 +22,7 @@ def test_production_settings_pass_check_deploy():
         "DATABASE_URL": "sqlite:///:memory:",
     }
     env.pop("DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set in-process by the browser tests; never in production
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
