@@ -15,9 +15,9 @@ class ActivityFilter(django_filters.FilterSet):
     """Filters for the activity list. Works on the as-at annotations, so it filters the past too."""
 
     q = django_filters.CharFilter(label="Search", method="filter_text")
+    mine = django_filters.BooleanFilter(label="Only activities I own", method="filter_mine", widget=forms.CheckboxInput)
     plan = django_filters.ModelChoiceFilter(
-        label="Plan",
-        field_name="commitment__plan", queryset=Plan.objects.order_by("name"), empty_label="All plans"
+        label="Plan", field_name="commitment__plan", queryset=Plan.objects.order_by("name"), empty_label="All plans"
     )
     objective = django_filters.ModelChoiceFilter(
         label="Objective",
@@ -35,12 +35,10 @@ class ActivityFilter(django_filters.FilterSet):
         label="RAG", choices=RAG_FILTER_CHOICES, method="filter_rag", widget=forms.CheckboxSelectMultiple
     )
     status = django_filters.MultipleChoiceFilter(
-        label="Status",
-        field_name="at_status", choices=Status.choices, widget=forms.CheckboxSelectMultiple
+        label="Status", field_name="at_status", choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
     owner = django_filters.ModelChoiceFilter(
-        label="Owner",
-        field_name="owners", queryset=Owner.objects.order_by("name"), empty_label="Any owner"
+        label="Owner", field_name="owners", queryset=Owner.objects.order_by("name"), empty_label="Any owner"
     )
     overdue = django_filters.BooleanFilter(
         label="Overdue only",
@@ -70,6 +68,11 @@ class ActivityFilter(django_filters.FilterSet):
             | Q(owner_text__icontains=value)
             | Q(at_progress__icontains=value)
         )
+
+    def filter_mine(self, queryset, name, value):
+        if not value or self.request is None:
+            return queryset
+        return queryset.filter(owners__user=self.request.user).distinct()
 
     def filter_rag(self, queryset, name, value):
         if not value:

@@ -189,6 +189,9 @@ def test_activity_list_filters_by_rag_owner_overdue_and_text(client, viewer, edi
     assert texts("?due_after=2029-01-01&due_before=2031-01-01") == ["Open a rural crime hub"]
     assert len(texts("?updated_since=2025-01-01")) == 2
     assert texts("?as_at=2024-12-01") == []
+    paley.user = viewer
+    paley.save()
+    assert texts("?mine=on") == ["Roll out body-worn video"]
     assert late.pk
 
 
