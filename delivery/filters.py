@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from .forms import DateInput
-from .models import Objective, Owner, Plan, Section, Status
+from .models import Extract, Objective, Owner, Plan, Section, Status
 from .selectors import overdue_q
 
 RAG_FILTER_CHOICES = [("R", "Red"), ("A", "Amber"), ("G", "Green"), ("B", "Complete (Blue)"), ("none", "Not rated")]
@@ -82,3 +82,11 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q(self.as_at)) if value else queryset
+
+
+class ExtractFilter(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(
+        label="Plan", queryset=Plan.objects.order_by("name"), empty_label="All plans"
+    )
+    format = django_filters.ChoiceFilter(label="Format", choices=Extract.Format.choices, empty_label="Any format")
+    state = django_filters.ChoiceFilter(label="State", choices=Extract.State.choices, empty_label="Any state")

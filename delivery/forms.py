@@ -73,3 +73,37 @@ class OverdueReviewForm(AsAtForm):
 
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans()
+
+
+class ExtractForm(forms.Form):
+    """An extract definition for one plan; one file is made per format ticked."""
+
+    as_at = forms.DateField(
+        label="As at", widget=DateInput(), help_text="Progress recorded after this date is left out."
+    )
+    objectives = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick none to include every objective.",
+    )
+    columns = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple)
+    include_complete = forms.BooleanField(label="Include completed activities", required=False)
+    changed_since = forms.DateField(
+        label="Mark rows changed since",
+        required=False,
+        widget=DateInput(),
+        help_text="Optional: adds a column marking activities updated after this date.",
+    )
+    title = forms.CharField(max_length=300, initial="Appendix 1 – Delivery Plan Extract")
+    subtitle = forms.CharField(max_length=300, required=False, help_text="Left blank: the plan's name and date.")
+    formats = forms.MultipleChoiceField(label="Formats", choices=(), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, plan, **kwargs):
+        from .models import Extract
+        from .selectors import plan_objectives
+
+        super().__init__(*args, **kwargs)
+        self.fields["objectives"].queryset = plan_objectives(plan=plan)
+        self.fields["columns"].choices = list(Extract.COLUMNS.items())
+        self.fields["formats"].choices = Extract.Format.choices

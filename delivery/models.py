@@ -283,3 +283,74 @@ class ProgressUpdate(models.Model):
     @property
     def shown_rag(self) -> str:
         return shown_rag(self.rag, self.status)
+
+
+class Extract(models.Model):
+    """A generated delivery-plan extract (Appendix 1): its definition, who made it, and the file.
+
+    The same definition gives the same content: `content_hash` is computed from the rows, and the
+    renderers write no clock time into the files.
+    """
+
+    class Format(models.TextChoices):
+        DOCX = "docx", "Word (.docx)"
+        XLSX = "xlsx", "Excel (.xlsx)"
+        PDF = "pdf", "PDF"
+        CSV = "csv", "CSV"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Generating"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    COLUMNS = {
+        "ref": "Ref",
+        "commitment": "Plan commitment",
+        "activity": "Supporting activity",
+        "progress": "Progress update",
+        "oversight": "Oversight mechanism(s)",
+        "owners": "Owner/s",
+        "date": "Date",
+        "rag": "RAG",
+    }
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="extracts")
+    as_at = models.DateField("as at")
+    objectives = models.ManyToManyField(Objective, blank=True, help_text="None chosen means every objective.")
+    columns = models.JSONField(default=list)
+    include_complete = models.BooleanField(default=False)
+    changed_since = models.DateField(null=True, blank=True)
+    title = models.CharField(max_length=300, default="Appendix 1 – Delivery Plan Extract")
+    subtitle = models.CharField(max_length=300, blank=True)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="extracts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to="extracts/%Y/%m/", blank=True)
+    checksum = models.CharField("SHA-256 of the file", max_length=64, blank=True)
+    content_hash = models.CharField("SHA-256 of the rows", max_length=64, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    withheld = models.PositiveIntegerField(default=0, help_text="Activities not for publication, left out.")
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} – {self.plan} as at {self.as_at:%d %b %Y} ({self.format})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("extract", kwargs={"pk": self.pk})
+
+    @property
+    def column_labels(self) -> list[str]:
+        return [self.COLUMNS[c] for c in self.columns]
+
+    @property
+    def filename(self) -> str:
+        return f"appendix-1-{self.plan.slug}-as-at-{self.as_at.isoformat()}.{self.format}"

@@ -81,3 +81,13 @@ def ensure_can_edit_plan(user, plan: Plan | None = None) -> None:
 def ensure_can_administer(user) -> None:
     if role_of(user) != Role.ADMINISTRATOR:
         raise PermissionDenied("Only administrators can do this.")
+
+
+def can_read(user) -> bool:
+    """Any of the five roles reads every plan; a login with no role reads nothing."""
+    return role_of(user) is not None
+
+
+def ensure_can_read_plan(user, plan: Plan | None = None) -> None:
+    if not can_read(user):
+        raise PermissionDenied("Your account has no role yet; ask an administrator to give you one.")

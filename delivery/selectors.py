@@ -276,3 +276,22 @@ def owner_choices():
 
 def rag_label(value: str) -> str:
     return {"B": "Complete (Blue)", "": "Not rated"}.get(value, Rag(value).label if value in Rag.values else value)
+
+
+# --- Extracts -------------------------------------------------------------------------------
+
+
+def extract_library() -> QuerySet:
+    from .models import Extract
+
+    return Extract.objects.select_related("plan", "created_by").order_by("-created_at", "-id")
+
+
+def extract_detail(*, pk: int):
+    from .models import Extract
+
+    return get_object_or_404(Extract.objects.select_related("plan", "created_by").prefetch_related("objectives"), pk=pk)
+
+
+def plan_objectives(*, plan: Plan) -> QuerySet[Objective]:
+    return plan.objectives.order_by("order")

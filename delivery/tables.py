@@ -140,3 +140,47 @@ class OverdueTable(tables.Table):
 
     def value_rag(self, value):
         return RAG_DISPLAY.get(value or "", RAG_DISPLAY[""])[1]
+
+
+class ExtractTable(tables.Table):
+    created_at = tables.DateTimeColumn(verbose_name="Made", format="j M Y H:i")
+    plan = tables.Column(accessor="plan__name", verbose_name="Plan")
+    title = tables.Column(linkify=True)
+    as_at = tables.DateColumn(verbose_name="As at", format="j M Y")
+    format = tables.Column()
+    created_by = tables.Column(verbose_name="By", accessor="created_by", default="—")
+    row_count = tables.Column(verbose_name="Rows", attrs={"td": {"class": "num"}})
+    withheld = tables.Column(verbose_name="Withheld", attrs={"td": {"class": "num"}})
+    state = tables.Column()
+    checksum = tables.Column(verbose_name="SHA-256", orderable=False)
+    download = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
+
+    class Meta:
+        attrs = {"class": "table"}
+        export_title = "Extracts"
+        empty_text = "No extracts yet."
+        per_page = 50
+
+    def render_created_by(self, value):
+        return value.get_full_name() or value.get_username()
+
+    def value_created_by(self, value):
+        return value.get_username() if value else ""
+
+    def render_format(self, record):
+        return record.get_format_display()
+
+    def render_state(self, record):
+        return record.get_state_display()
+
+    def render_checksum(self, value):
+        return format_html('<code title="{}">{}…</code>', value, value[:12]) if value else "—"
+
+    def render_download(self, record):
+        if record.state != "done":
+            return ""
+        return format_html(
+            '<a href="{}">Download<span class="visually-hidden"> {}</span></a>',
+            reverse("extract-download", args=[record.pk]),
+            record.filename,
+        )

@@ -6,10 +6,15 @@ from datetime import date
 
 from celery import shared_task
 
-from . import digests, selectors
+from . import digests, selectors, services
 
 
 @shared_task(acks_late=True)
 def send_overdue_digests(as_at: str | None = None) -> dict:
     day = date.fromisoformat(as_at) if as_at else selectors.today()
     return digests.send_overdue_digests(as_at=day).as_dict()
+
+
+@shared_task(acks_late=True)
+def generate_extract(extract_id: int) -> str:
+    return services.extract_generate(extract_id=extract_id).state

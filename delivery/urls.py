@@ -10,5 +10,9 @@ urlpatterns = [
     path("activities/<int:pk>/update/", views.activity_update, name="activity-update"),
     path("activities/<int:pk>/rag/", views.activity_rag, name="activity-rag"),
     path("overdue/", views.OverdueView.as_view(), name="overdue"),
+    path("extracts/", views.ExtractLibraryView.as_view(), name="extracts"),
+    path("extracts/new/", views.extract_new, name="extract-new"),
+    path("extracts/<int:pk>/", views.ExtractView.as_view(), name="extract"),
+    path("extracts/<int:pk>/download/", views.extract_download, name="extract-download"),
     path("health/", views.health, name="health"),
 ]

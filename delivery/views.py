@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -20,10 +21,12 @@ from django_tables2.views import SingleTableMixin
 
 from . import overdue, selectors, services
 from .exports import SafeTableExport
-from .filters import ActivityFilter
-from .forms import ActivityUpdateForm, AsAtForm, InlineRagForm, OverdueReviewForm
-from .roles import can_update_activity
-from .tables import ActivityTable, OverdueTable
+from .extracts.renderers import CONTENT_TYPES
+from .filters import ActivityFilter, ExtractFilter
+from .forms import ActivityUpdateForm, AsAtForm, ExtractForm, InlineRagForm, OverdueReviewForm
+from .models import Extract
+from .roles import can_update_activity, ensure_can_read_plan
+from .tables import ActivityTable, ExtractTable, OverdueTable
 
 STALE_MESSAGE = (
     "Someone else updated this activity while you were editing it, so nothing was saved. "
@@ -254,3 +257,91 @@ class OverdueView(ExportMixin, TemplateView):
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and the Procfile's checks: answers without a login."""
     return JsonResponse({"ok": True})
+
+
+# --- Extracts (Appendix 1) -----------------------------------------------------------------
+
+
+class ExtractLibraryView(ExportMixin, SingleTableMixin, FilterView):
+    table_class = ExtractTable
+    filterset_class = ExtractFilter
+    template_name = "delivery/extract_library.html"
+    export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport
+    export_name = "extracts"
+
+    def get_queryset(self):
+        return selectors.extract_library()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["plans"] = selectors.plans()
+        return ctx
+
+
+@require_http_methods(["GET", "POST"])
+def extract_new(request: HttpRequest) -> HttpResponse:
+    ensure_can_read_plan(request.user)
+    plan_id = request.POST.get("plan") or request.GET.get("plan")
+    plans = list(selectors.plans())
+    plan = next((p for p in plans if str(p.pk) == str(plan_id)), None) or (plans[0] if len(plans) == 1 else None)
+    if plan is None:
+        return render(request, "delivery/extract_choose_plan.html", {"plans": plans})
+    initial = {"as_at": selectors.today(), "columns": list(Extract.COLUMNS), "formats": ["docx", "xlsx"]}
+    form = ExtractForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            extracts = services.extract_request(
+                by=request.user,
+                plan=plan,
+                as_at=data["as_at"],
+                formats=data["formats"],
+                columns=data["columns"],
+                objectives=list(data["objectives"]),
+                include_complete=data["include_complete"],
+                changed_since=data["changed_since"],
+                title=data["title"],
+                subtitle=data["subtitle"],
+            )
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            if len(extracts) == 1:
+                return redirect(extracts[0])
+            messages.success(request, f"{len(extracts)} extracts are being generated.")
+            return redirect(f"{reverse('extracts')}?plan={plan.pk}")
+    return render(request, "delivery/extract_new.html", {"form": form, "plan": plan, "plans": plans})
+
+
+class ExtractView(TemplateView):
+    template_name = "delivery/extract.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ensure_can_read_plan(self.request.user)
+        extract = selectors.extract_detail(pk=self.kwargs["pk"])
+        ctx.update(extract=extract, summary_rows=_summary_rows(extract))
+        return ctx
+
+    def get_template_names(self):
+        if self.request.htmx and self.request.GET.get("part") == "status":
+            return ["delivery/_extract_status.html"]
+        return [self.template_name]
+
+
+def _summary_rows(extract: Extract) -> list[tuple[str, list[int], int]]:
+    keys = ("R", "A", "G", "B", "")
+    counts = extract.summary.get("counts", {})
+    return [(title, [c.get(k, 0) for k in keys], sum(c.values())) for title, c in counts.items()]
+
+
+def extract_download(request: HttpRequest, pk: int) -> HttpResponse:
+    ensure_can_read_plan(request.user)
+    extract = selectors.extract_detail(pk=pk)
+    if extract.state != Extract.State.DONE or not extract.file:
+        raise Http404("This extract has no file yet.")
+    response = FileResponse(extract.file.open("rb"), as_attachment=True, filename=extract.filename)
+    response["Content-Type"] = CONTENT_TYPES[extract.format]
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

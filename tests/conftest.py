@@ -84,3 +84,9 @@ def users(admin_user, editor, owner_user, chief, viewer):
 def pytest_configure(config):
     # Hashing each test user's password with PBKDF2 costs ~0.3 s; tests don't need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Generated and uploaded files go to a temporary folder, never the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"

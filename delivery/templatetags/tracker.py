@@ -85,3 +85,8 @@ def add_days(value: date, days: int) -> date:
     from datetime import timedelta
 
     return value + timedelta(days=int(days))
+
+
+@register.filter
+def get(mapping: dict, key):
+    return mapping.get(key, "")

@@ -1,0 +1,1 @@
+"""Importers that read delivery plans and trackers from workbooks."""

@@ -1,0 +1,392 @@
+"""Normalise single cell values from messy delivery-plan workbooks.
+
+Pure functions: no models, no database. Each takes whatever openpyxl gives for a cell (str, int,
+float, date, datetime or None) and returns what the importer stores. See "Real workbooks are messy"
+in DESIGN.md for the cases they meet.
+"""
+
+from __future__ import annotations
+
+import calendar
+import colorsys
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from html.parser import HTMLParser
+
+
+class CellError(ValueError):
+    """A cell value that cannot be accepted (an error, blocks the import).
+
+    str(e) is a plain message for an office user.
+    """
+
+
+# --- Text -----------------------------------------------------------------------------------------
+
+_LOOKS_LIKE_TAG = re.compile(r"<[A-Za-z/]")
+_SPACES = re.compile(r"[^\S\n]+")  # whitespace other than newlines
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+# Tags that start a new line where they open and where they close.
+_LINE_TAGS = frozenset(
+    {"p", "div", "ul", "ol", "tr", "table", "thead", "tbody", "h1", "h2", "h3", "h4", "h5", "h6"}
+    | {"blockquote", "pre", "section", "article", "header", "footer", "dl", "dt", "dd", "hr"}
+)
+# Tags whose content is never text for a reader.
+_SKIP_TAGS = frozenset({"script", "style", "head", "title", "template", "xml"})
+_BLOCK_TAG = re.compile(rf"<\s*/?\s*(?:{'|'.join(sorted(_LINE_TAGS | {'li', 'br'}))})\b", re.IGNORECASE)
+
+
+class _TextParser(HTMLParser):
+    """Collects the text of an HTML fragment, one line per paragraph, list item or <br>."""
+
+    def __init__(self, *, keep_newlines: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.keep_newlines = keep_newlines
+        self.parts: list[str] = []
+        self.line_has_text = False
+        self.skipping = 0
+
+    def newline(self) -> None:
+        """Start a new line unless the current one is still empty."""
+        if self.line_has_text:
+            self.parts.append("\n")
+            self.line_has_text = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self.skipping += 1
+        elif tag == "br":
+            self.parts.append("\n")
+            self.line_has_text = False
+        elif tag == "li":
+            self.newline()
+            self.parts.append("• ")
+            self.line_has_text = True
+        elif tag in _LINE_TAGS:
+            self.newline()
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            return
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag == "li" or tag in _LINE_TAGS:
+            self.newline()
+
+    def handle_data(self, data: str) -> None:
+        if self.skipping:
+            return
+        if self.keep_newlines:
+            data = data.replace("\r\n", "\n").replace("\r", "\n")
+            self.parts.append(data)
+            self.line_has_text = not data.endswith("\n") and bool(data.strip(" \t"))
+            return
+        # HTML semantics: source line breaks are spaces; a non-breaking space is deliberate text.
+        data = re.sub(r"[ \t\r\n\f]+", " ", data)
+        if not self.line_has_text and not data.strip(" "):
+            return
+        self.parts.append(data)
+        self.line_has_text = True
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _tidy_lines(text: str, *, collapse_spaces: bool) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    if collapse_spaces:
+        lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+        text = _BLANK_LINES.sub("\n\n", "\n".join(lines))
+    else:
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text.strip()
+
+
+def html_to_text(value: str) -> str:
+    """Plain text from a cell that may hold pasted HTML: paragraphs and list items become lines."""
+    if not _LOOKS_LIKE_TAG.search(value):
+        return _tidy_lines(value, collapse_spaces=False)
+    # With only inline tags (<i>, <strong>, <span>) the cell's own line breaks are what the author typed.
+    parser = _TextParser(keep_newlines=not _BLOCK_TAG.search(value))
+    parser.feed(value)
+    parser.close()
+    return _tidy_lines(parser.text(), collapse_spaces=True)
+
+
+def _number_text(value: float | int | Decimal) -> str:
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(value, ".12g")  # 3.1 stored as 3.1000000000000001 reads "3.1"
+    if isinstance(value, Decimal):
+        return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
+    return str(value)
+
+
+def clean_text(value: object) -> str:
+    """The text of any cell value: numbers as written, dates as ISO, HTML as plain lines."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return _number_text(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return html_to_text(str(value))
+
+
+# --- Dates ----------------------------------------------------------------------------------------
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])"
+)
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_DATE_IN_TEXT = re.compile(
+    rf"""
+      (?<![\d.])(?P<iso_y>\d{{4}})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}})(?!\d)           # 2022-10-31
+    | (?<![\d.])(?P<num_d>\d{{1,2}})(?P<sep>[/.-])(?P<num_m>\d{{1,2}})(?P=sep)
+      (?P<num_y>\d{{4}}|\d{{2}})(?![\d/])                                                      # 31/10/22
+    | (?<![\d.])(?P<dmy_d>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?(?P<dmy_m>{_MONTH})\.?,?\s+
+      (?P<dmy_y>\d{{4}}|\d{{2}})(?!\d)                                                         # 31 Oct 2022
+    | \b(?P<mdy_m>{_MONTH})\.?\s+(?P<mdy_d>\d{{1,2}}){_ORDINAL},?\s+(?P<mdy_y>\d{{4}})(?!\d)    # October 31, 2022
+    | \b(?P<my_m>{_MONTH})\.?[\s,'’-]*(?P<my_y>\d{{4}}|\d{{2}})(?!\d|st|nd|rd|th)              # Oct 22, October 2022
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_START_WORD = r"start(?:s|ed|ing)?|commenc(?:e|es|ed|ing|ement)|begin(?:s|ning)?|began"
+_DUE_WORD = r"by|before|until|till|due|end(?:s|ing)?|complet(?:e|ed|es|ion)|finish(?:ed|es)?|deadline"
+_TIMING_WORD = re.compile(rf"\b(?:(?P<start>{_START_WORD})|(?P<due>{_DUE_WORD}))\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DateText:
+    start: date | None
+    due: date | None
+    text: str  # the cell's text, kept whatever dates were read from it
+
+
+def _year(digits: str) -> int:
+    return 2000 + int(digits) if len(digits) == 2 else int(digits)
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name[:3].lower()]
+
+
+def _found_date(m: re.Match[str]) -> tuple[date, bool] | None:
+    """The date a match names, and whether it names a whole month rather than a day."""
+    g = m.groupdict()
+    try:
+        if g["iso_y"]:
+            return date(int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"])), False
+        if g["num_y"]:
+            return date(_year(g["num_y"]), int(g["num_m"]), int(g["num_d"])), False
+        if g["dmy_y"]:
+            return date(_year(g["dmy_y"]), _month(g["dmy_m"]), int(g["dmy_d"])), False
+        if g["mdy_y"]:
+            return date(_year(g["mdy_y"]), _month(g["mdy_m"]), int(g["mdy_d"])), False
+        return date(_year(g["my_y"]), _month(g["my_m"]), 1), True
+    except ValueError:  # 31/02/22, year 0000
+        return None
+
+
+def _is_start(words_before: str) -> bool:
+    """Whether the last timing word before a date says it is a start ("Start immediately BAU by" is a due date)."""
+    words = list(_TIMING_WORD.finditer(words_before))
+    return bool(words) and words[-1].group("start") is not None
+
+
+def parse_date_text(value: object) -> DateText:
+    """The start and due dates a date cell names, and its text.
+
+    A real date is a due date. In text, a month after a start word ("Start", "Commencing") is a start
+    date, the month's first day; any other month ("Dec 22", "Achieve by June 23") is a due date, the
+    month's last day. An explicit day (31/10/22) is used as it is. Where a cell names several, the
+    earliest start and the latest due are kept. Text naming no date ("Ongoing", "BAU") gives neither.
+    """
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return DateText(start=None, due=value, text=f"{value.day} {_MONTH_ABBR[value.month]} {value.year}")
+    text = clean_text(value)
+    starts: list[date] = []
+    dues: list[date] = []
+    segment_from = 0
+    for m in _DATE_IN_TEXT.finditer(text):
+        found = _found_date(m)
+        words_before = text[segment_from : m.start()]
+        segment_from = m.end()
+        if found is None:
+            continue
+        day, whole_month = found
+        if _is_start(words_before):
+            starts.append(day)
+        else:
+            dues.append(day.replace(day=calendar.monthrange(day.year, day.month)[1]) if whole_month else day)
+    return DateText(start=min(starts, default=None), due=max(dues, default=None), text=text)
+
+
+# --- Owners ---------------------------------------------------------------------------------------
+
+_OWNER_SEPARATOR = re.compile(r"[/,;&\n]")
+
+
+def split_owners(value: object) -> list[str]:
+    """Owner names from one undelimited owner cell ("Supt Paley / CI Preece"), first spelling kept."""
+    owners: list[str] = []
+    seen: set[str] = set()
+    for part in _OWNER_SEPARATOR.split(clean_text(value)):
+        name = " ".join(part.split()).lstrip("•·*–—- ").strip()
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            owners.append(name)
+    return owners
+
+
+# --- RAG ------------------------------------------------------------------------------------------
+
+_RAG_WORDS = {
+    "r": ("R", False), "red": ("R", False),
+    "a": ("A", False), "amber": ("A", False),
+    "g": ("G", False), "green": ("G", False),
+    "b": ("", True), "blue": ("", True), "complete": ("", True), "completed": ("", True),
+}  # fmt: skip
+_RAG_SPLIT = re.compile(r"[\s/\\|,–—-]+")
+_HEX_COLOUR = re.compile(r"[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8}")
+
+
+@dataclass(frozen=True)
+class RagValue:
+    rag: str  # "R", "A", "G" or "" (not rated)
+    complete: bool  # True for B / Blue / Complete: shown Blue, and the status becomes complete
+
+
+def _rag_from_fill(fill: str | None) -> RagValue:
+    """Read a RAG rating from a fill colour alone: reds, ambers and yellows, greens, blues."""
+    colour = (fill or "").strip().lstrip("#")
+    if not _HEX_COLOUR.fullmatch(colour):
+        return RagValue("", False)
+    colour = colour[-6:]  # ARGB: drop the alpha
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, saturation, value = colorsys.rgb_to_hsv(r, g, b)
+    hue *= 360
+    if value < 0.2 or saturation < 0.15:  # black, greys, white, the palest tints
+        return RagValue("", False)
+    if hue >= 330 or hue < 15:
+        return RagValue("R", False)
+    if hue < 75:
+        return RagValue("A", False)
+    if hue < 170:
+        return RagValue("G", False)
+    if hue < 260:
+        return RagValue("", True)
+    return RagValue("", False)  # purples and magentas mean nothing here
+
+
+def parse_rag(value: object, fill: str | None = None) -> RagValue:
+    """The RAG rating a cell shows: its text if it has any, else its fill colour; blank is not rated."""
+    text = clean_text(value).strip()
+    if not text:
+        return _rag_from_fill(fill)
+    first = next((word for word in _RAG_SPLIT.split(text.casefold()) if word), "").rstrip(".")
+    if first in _RAG_WORDS:
+        rag, complete = _RAG_WORDS[first]
+        return RagValue(rag, complete)
+    shown = text if len(text) <= 40 else text[:40].rstrip() + "…"
+    raise CellError(
+        f'"{shown}" is not a RAG rating; expected R, A, G or B (Red, Amber, Green, Blue/Complete), or leave it blank.'
+    )
+
+
+# --- Progress updates -----------------------------------------------------------------------------
+
+_UPDATE_PREFIX = re.compile(
+    r"""
+    (?P<date>
+        (?P<digits>\d{6}|\d{8})                                                  # 290622, 29062022
+      | (?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})      # 29/06/22, 29.06.2022
+    )
+    (?:
+        [ \t]*[–—:-][ \t]*                                                       # 290622 – text
+      | (?(sep)\s+|(?!))                                                          # 29/06/22 text
+      | \s*$                                                                    # a date and nothing else
+    )
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class UpdateText:
+    on: date | None
+    text: str
+    warning: str = ""
+
+
+def _prefix_date(m: re.Match[str]) -> date | None:
+    try:
+        if m.group("digits"):
+            digits = m.group("digits")
+            return date(_year(digits[4:]), int(digits[2:4]), int(digits[:2]))
+        return date(_year(m.group("y")), int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return None
+
+
+def split_update_prefix(value: object) -> UpdateText:
+    """Split a progress update cell into the date it starts with ("290622 – text") and its text.
+
+    An impossible date keeps the whole text and gives a warning, so nothing the author wrote is lost.
+    """
+    text = clean_text(value)
+    m = _UPDATE_PREFIX.match(text)
+    if m is None:
+        return UpdateText(on=None, text=text)
+    on = _prefix_date(m)
+    if on is None:
+        return UpdateText(
+            on=None,
+            text=text,
+            warning=f'"{m.group("date")}" at the start of the update is not a real date; '
+            "the update is kept without a date.",
+        )
+    return UpdateText(on=on, text=text[m.end() :].strip())
+
+
+# --- References -----------------------------------------------------------------------------------
+
+_SUB_REF = re.compile(r"\(+\s*(?P<ref>(?:[A-Za-z]{1,3}\.?)?\d+(?:\.\d+)*)\.?\s*\)\s*", re.ASCII)
+
+
+def split_sub_ref(value: object) -> tuple[str, str]:
+    """The sub-reference a supporting activity starts with ("(A1.2) Conduct a review"), and its text."""
+    text = clean_text(value)
+    m = _SUB_REF.match(text)
+    if m is None:
+        return "", text
+    return m.group("ref"), text[m.end() :].strip()
+
+
+def clean_ref(value: object) -> str:
+    """A commitment's reference as the office writes it: 3.1 (not 3.1000000000000001), 17 (not 17.0), A.1."""
+    ref = " ".join(clean_text(value).split())
+    while ref and ref[-1] in ".:":
+        ref = ref[:-1].rstrip()
+    return ref

@@ -1,0 +1,44 @@
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from delivery import selectors
+from delivery.extracts.renderers import RENDERERS
+from delivery.extracts.rows import extract_rows
+from delivery.models import Extract
+
+
+class Command(BaseCommand):
+    help = "Write the plan's Appendix 1 delivery-plan extract as at a date (docx, xlsx, pdf or csv)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", required=True, help="The plan's name or slug.")
+        parser.add_argument("--format", required=True, choices=sorted(RENDERERS))
+        parser.add_argument("--as-at", dest="as_at", help="YYYY-MM-DD (default today).")
+        parser.add_argument("--include-complete", action="store_true", help="Include completed activities.")
+        parser.add_argument("--output", required=True, help="File to write.")
+
+    def handle(self, *args, plan, format, as_at=None, include_complete=False, output, **options):
+        try:
+            day = date.fromisoformat(as_at) if as_at else selectors.today()
+        except ValueError:
+            raise CommandError(f'--as-at "{as_at}" is not a date in the form YYYY-MM-DD.') from None
+        plan_obj = selectors.plan_by_name(plan)
+        if plan_obj is None:
+            names = ", ".join(p.name for p in selectors.plans()) or "none"
+            raise CommandError(f'No plan called "{plan}". Plans: {names}.')
+        data = extract_rows(
+            plan=plan_obj,
+            as_at=day,
+            columns=list(Extract.COLUMNS),
+            title="Appendix 1 – Delivery Plan Extract",
+            subtitle=f"{plan_obj.name}: position as at {day:%-d %B %Y}",
+            include_complete=include_complete,
+        )
+        path = Path(output)
+        if not path.parent.exists():
+            raise CommandError(f"The folder {path.parent} does not exist.")
+        path.write_bytes(RENDERERS[format](data))
+        withheld = f", {data.withheld} withheld (not for publication)" if data.withheld else ""
+        self.stdout.write(f"Wrote {path} ({format}): {data.row_count} activities as at {day:%d %b %Y}{withheld}.")
