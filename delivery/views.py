@@ -325,9 +325,18 @@ class ExtractView(TemplateView):
         return ctx
 
     def get_template_names(self):
-        if self.request.htmx and self.request.GET.get("part") == "status":
+        if self.polling():
             return ["delivery/_extract_status.html"]
         return [self.template_name]
+
+    def polling(self) -> bool:
+        return bool(self.request.htmx) and self.request.GET.get("part") == "status"
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.polling() and context["extract"].state in (Extract.State.DONE, Extract.State.FAILED):
+            response["HX-Refresh"] = "true"  # finished: show the whole page, with its summary
+        return response
 
 
 def _summary_rows(extract: Extract) -> list[tuple[str, list[int], int]]:

@@ -90,3 +90,14 @@ def pytest_configure(config):
 def _media_in_tmp(settings, tmp_path):
     """Generated and uploaded files go to a temporary folder, never the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process, as the embedded default does (the worker path has its own tests)."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

@@ -91,3 +91,63 @@ def test_an_editor_changes_rag_inline_from_the_activity_list(page, live_server):
     expect(
         page.get_by_role("row").filter(has_text="Pilot rural crime drone patrols").locator(".rag--red")
     ).to_be_visible()
+
+
+@pytest.fixture
+def worker_if_broker():
+    """With a broker configured (CI) the job runs on a real Celery worker; without one, in-process."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    if app.conf.task_always_eager:
+        yield
+        return
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+
+
+def test_a_scrutiny_officer_generates_appendix_1_and_downloads_it(page, live_server, worker_if_broker, tmp_path):
+    import docx
+
+    make_user("scrutiny", role="Viewer", first_name="Pat", last_name="Reid")
+    section = SectionFactory(title="Policing element")
+    commitment = CommitmentFactory(objective=section.objective, section=section, ref="A.1", text="Tackle county lines")
+    a = make_activity(
+        commitment=commitment,
+        sub_ref="A1.1",
+        text="Map county lines into the force area",
+        rag=Rag.AMBER,
+        status=Status.IN_PROGRESS,
+        on=date(2025, 1, 6),
+    )
+    from delivery import services
+
+    editor = make_user("ed", role="Editor")
+    services.activity_record_update(
+        activity=a, by=editor, seen_version=a.version, text="Mapping half done.", on=date(2025, 3, 1)
+    )
+    services.activity_record_update(
+        activity=a, by=editor, seen_version=a.version, text="Mapping finished.", on=date(2025, 9, 1)
+    )
+
+    sign_in(page, live_server, "scrutiny")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Extracts").click()
+    page.get_by_role("link", name="New extract").click()
+    page.get_by_label("As at").fill("2025-06-30")
+    page.get_by_label("Excel (.xlsx)").uncheck()
+    page.get_by_label("Word (.docx)").check()
+    page.get_by_role("button", name="Generate").click()
+
+    expect(page.get_by_role("status").filter(has_text="Ready")).to_be_visible(timeout=30_000)
+    with page.expect_download() as info:
+        page.get_by_test_id("download").click()
+    download = info.value
+    assert download.suggested_filename.endswith("-as-at-2025-06-30.docx")
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    document = docx.Document(str(target))
+    text = "\n".join(c.text for row in document.tables[0].rows for c in row.cells)
+    assert "Mapping half done." in text and "Mapping finished." not in text
+    assert document.paragraphs[0].text == "Appendix 1 – Delivery Plan Extract"
+    expect(page.get_by_role("heading", name="Summary for the covering report")).to_be_visible()

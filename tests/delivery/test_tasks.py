@@ -55,3 +55,29 @@ def test_the_digest_task_runs_on_a_real_worker(redis_url, overdue_setup, setting
         result = send_overdue_digests.delay("2025-06-30").get(timeout=30)
     assert result == {"as_at": "2025-06-30", "items": 2, "emails": 2}
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.celery
+def test_an_extract_is_generated_by_a_real_worker_and_a_redelivery_writes_nothing_twice(redis_url, editor, settings):
+    from delivery import services
+    from delivery.models import Extract
+    from delivery.tasks import generate_extract
+    from tests.factories import CommitmentFactory
+
+    make_activity(commitment=CommitmentFactory(), text="Roll out the new victims' app", on=date(2025, 1, 6))
+    plan = Extract._meta.get_field("plan").related_model.objects.get()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        (extract,) = services.extract_request(by=editor, plan=plan, as_at=date(2025, 6, 30), formats=["xlsx"])
+        # on_commit has queued the task (transactional test: the request committed at once)
+        for _ in range(100):
+            extract.refresh_from_db()
+            if extract.state == Extract.State.DONE:
+                break
+            import time
+
+            time.sleep(0.1)
+        assert extract.state == Extract.State.DONE and extract.row_count == 1
+        first_file, first_checksum = extract.file.name, extract.checksum
+        assert generate_extract.delay(extract.pk).get(timeout=30) == "done"
+    extract.refresh_from_db()
+    assert (extract.file.name, extract.checksum) == (first_file, first_checksum)
