@@ -110,7 +110,14 @@ def make_activity(
 DUE_OFFSETS = (-90, -30, 10, 20, 200)
 
 
-def make_many_activities(n: int, *, plan: Plan | None = None, owners_per_activity: int = 2) -> Plan:
+def make_many_activities(
+    n: int,
+    *,
+    plan: Plan | None = None,
+    owners_per_activity: int = 2,
+    n_commitments: int | None = None,
+    updates: int = 2,
+) -> Plan:
     """A plan with `n` activities over 4 objectives x 2 sections, each with owners, an oversight body
     and two progress updates, written in bulk."""
     plan = plan or PlanFactory()
@@ -120,7 +127,7 @@ def make_many_activities(n: int, *, plan: Plan | None = None, owners_per_activit
     ]
     owners = [Owner.objects.get_or_create(name=f"Owner {i}")[0] for i in range(30)]
     body = OversightBody.objects.get_or_create(name="Victims' Board")[0]
-    n_commitments = max(1, n // 3)
+    n_commitments = n_commitments or max(1, n // 3)
     commitments = Commitment.objects.bulk_create(
         Commitment(
             plan=plan,
@@ -147,9 +154,9 @@ def make_many_activities(n: int, *, plan: Plan | None = None, owners_per_activit
             due_date=today + timedelta(days=DUE_OFFSETS[i % 5] + i % 3),
             rag=rags[i % 4],
             status=statuses[i % 5],
-            progress=f"Progress on activity {i}",
-            progress_on=start + timedelta(days=10),
-            last_update_on=start + timedelta(days=10),
+            progress=f"Progress on activity {i} (update {updates - 1})",
+            progress_on=start + timedelta(days=10 * (updates - 1)),
+            last_update_on=start + timedelta(days=10 * (updates - 1)),
             created_on=start,
             version=2,
         )
@@ -174,10 +181,13 @@ def make_many_activities(n: int, *, plan: Plan | None = None, owners_per_activit
             status=a.status,
             due_date=a.due_date,
         )
-        for a in activities
+        for i, a in enumerate(activities)
         for on, kind, text in (
             (start, ProgressUpdate.Kind.CREATED, ""),
-            (start + timedelta(days=10), ProgressUpdate.Kind.UPDATE, a.progress),
+            *(
+                (start + timedelta(days=10 * k), ProgressUpdate.Kind.UPDATE, f"Progress on activity {i} (update {k})")
+                for k in range(1, updates)
+            ),
         )
     )
     return plan
