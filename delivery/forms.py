@@ -107,3 +107,27 @@ class ExtractForm(forms.Form):
         self.fields["objectives"].queryset = plan_objectives(plan=plan)
         self.fields["columns"].choices = list(Extract.COLUMNS.items())
         self.fields["formats"].choices = Extract.Format.choices
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Workbook",
+        help_text="Excel (.xlsx, .xlsm or .xls) or OpenDocument (.ods), up to the size limit.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods"}),
+    )
+    plan_name = forms.CharField(
+        label="Plan",
+        required=False,
+        max_length=200,
+        help_text="An existing plan's name, or a new one. Leave blank to take it from the workbook's title.",
+    )
+    layout = forms.ChoiceField(
+        choices=[
+            ("auto", "Recognise automatically"),
+            ("extract", "Delivery-plan extract"),
+            ("tracker", "RAG tracker"),
+            ("native", "The tracker's own workbook"),
+        ],
+        initial="auto",
+    )
+    sheet = forms.CharField(label="Only this sheet", required=False, max_length=100, help_text="Optional.")

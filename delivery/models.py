@@ -354,3 +354,46 @@ class Extract(models.Model):
     @property
     def filename(self) -> str:
         return f"appendix-1-{self.plan.slug}-as-at-{self.as_at.isoformat()}.{self.format}"
+
+
+class ImportRun(models.Model):
+    """One uploaded workbook: its file (kept), the preview of its changes, and the outcome."""
+
+    class State(models.TextChoices):
+        VALIDATING = "validating", "Reading and checking"
+        INVALID = "invalid", "Has errors"
+        PREVIEWED = "previewed", "Ready to apply"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
+
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    plan_name = models.CharField(max_length=200, blank=True, help_text="Blank: taken from the workbook's title.")
+    layout = models.CharField(max_length=10, default="auto")
+    sheet = models.CharField(max_length=100, blank=True)
+    plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    as_of = models.DateField(default=date.today, help_text="The date given to updates without a date of their own.")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.VALIDATING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    preview = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("import", kwargs={"pk": self.pk})

@@ -295,3 +295,41 @@ def extract_detail(*, pk: int):
 
 def plan_objectives(*, plan: Plan) -> QuerySet[Objective]:
     return plan.objectives.order_by("order")
+
+
+# --- Imports --------------------------------------------------------------------------------
+
+
+def import_history() -> QuerySet:
+    from .models import ImportRun
+
+    return ImportRun.objects.select_related("uploaded_by", "plan").order_by("-created_at", "-id")
+
+
+def import_detail(*, pk: int):
+    from .models import ImportRun
+
+    return get_object_or_404(ImportRun.objects.select_related("uploaded_by", "applied_by", "plan"), pk=pk)
+
+
+@dataclass
+class PreviewCommitment:
+    entry: dict
+    activities: list[dict] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.entry["action"] != "unchanged" or any(a["action"] != "unchanged" for a in self.activities)
+
+
+def import_preview(*, run) -> list[PreviewCommitment]:
+    """The stored preview grouped for display: each commitment with its activities' changes."""
+    preview = run.preview or {}
+    groups: dict[str, PreviewCommitment] = {}
+    for c in preview.get("commitments", []):
+        groups.setdefault(c["ref"], PreviewCommitment(entry=c))
+    for a in preview.get("activities", []):
+        group = groups.get(a["commitment_key"])
+        if group is not None:
+            group.activities.append(a)
+    return list(groups.values())

@@ -184,3 +184,39 @@ class ExtractTable(tables.Table):
             reverse("extract-download", args=[record.pk]),
             record.filename,
         )
+
+
+class ImportTable(tables.Table):
+    created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="j M Y H:i", linkify=True)
+    filename = tables.Column(verbose_name="File")
+    plan_name = tables.Column(verbose_name="Plan")
+    uploaded_by = tables.Column(verbose_name="By", default="—")
+    state = tables.Column(verbose_name="Outcome")
+    counts = tables.Column(verbose_name="Changes", empty_values=(), orderable=False)
+
+    class Meta:
+        attrs = {"class": "table"}
+        export_title = "Imports"
+        empty_text = "No imports yet."
+        per_page = 50
+
+    def render_uploaded_by(self, value):
+        return value.get_full_name() or value.get_username()
+
+    def value_uploaded_by(self, value):
+        return value.get_username() if value else ""
+
+    def render_state(self, record):
+        return record.get_state_display()
+
+    def render_counts(self, record):
+        data = record.result if record.state == "applied" else record.preview
+        created, updated = data.get("created", {}), data.get("updated", {})
+        if not created and not updated:
+            return "—"
+        return (
+            f"{created.get('activities', 0)} new, {updated.get('activities', 0)} changed activities; "
+            f"{created.get('updates', 0)} updates"
+        )
+
+    value_counts = render_counts

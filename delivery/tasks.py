@@ -18,3 +18,13 @@ def send_overdue_digests(as_at: str | None = None) -> dict:
 @shared_task(acks_late=True)
 def generate_extract(extract_id: int) -> str:
     return services.extract_generate(extract_id=extract_id).state
+
+
+@shared_task(acks_late=True)
+def validate_import(import_id: int) -> str:
+    return services.import_validate(run_id=import_id).state
+
+
+@shared_task(acks_late=True)
+def apply_import(import_id: int) -> str:
+    return services.import_apply(run_id=import_id).state

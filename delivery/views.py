@@ -23,10 +23,10 @@ from . import overdue, selectors, services
 from .exports import SafeTableExport
 from .extracts.renderers import CONTENT_TYPES
 from .filters import ActivityFilter, ExtractFilter
-from .forms import ActivityUpdateForm, AsAtForm, ExtractForm, InlineRagForm, OverdueReviewForm
-from .models import Extract
-from .roles import can_update_activity, ensure_can_read_plan
-from .tables import ActivityTable, ExtractTable, OverdueTable
+from .forms import ActivityUpdateForm, AsAtForm, ExtractForm, ImportUploadForm, InlineRagForm, OverdueReviewForm
+from .models import Extract, ImportRun
+from .roles import can_edit_plans, can_update_activity, ensure_can_edit_plan, ensure_can_read_plan
+from .tables import ActivityTable, ExtractTable, ImportTable, OverdueTable
 
 STALE_MESSAGE = (
     "Someone else updated this activity while you were editing it, so nothing was saved. "
@@ -353,4 +353,99 @@ def extract_download(request: HttpRequest, pk: int) -> HttpResponse:
     response = FileResponse(extract.file.open("rb"), as_attachment=True, filename=extract.filename)
     response["Content-Type"] = CONTENT_TYPES[extract.format]
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Imports --------------------------------------------------------------------------------
+
+
+class ImportHistoryView(ExportMixin, SingleTableMixin, TemplateView):
+    table_class = ImportTable
+    template_name = "delivery/import_history.html"
+    export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport
+    export_name = "imports"
+
+    def get_table_data(self):
+        return selectors.import_history()
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    ensure_can_edit_plan(request.user)
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, initial={"plan_name": request.GET.get("plan", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            run = services.import_upload(
+                by=request.user,
+                upload=data["file"],
+                plan_name=data["plan_name"],
+                layout=data["layout"],
+                sheet=data["sheet"],
+            )
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            return redirect(run)
+    return render(
+        request,
+        "delivery/import_upload.html",
+        {"form": form, "plans": selectors.plans(), "limit_mb": settings.IMPORT_MAX_BYTES // 1048576},
+    )
+
+
+class ImportView(TemplateView):
+    template_name = "delivery/import.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ensure_can_read_plan(self.request.user)
+        run = selectors.import_detail(pk=self.kwargs["pk"])
+        ctx.update(run=run, preview=selectors.import_preview(run=run), can_apply=can_edit_plans(self.request.user))
+        return ctx
+
+    def get_template_names(self):
+        return ["delivery/_import_status.html"] if self.polling() else [self.template_name]
+
+    def polling(self) -> bool:
+        return bool(self.request.htmx) and self.request.GET.get("part") == "status"
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.polling() and context["run"].state not in (ImportRun.State.VALIDATING, ImportRun.State.APPLYING):
+            response["HX-Refresh"] = "true"
+        return response
+
+
+@require_http_methods(["POST"])
+def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.import_detail(pk=pk)
+    try:
+        services.import_start_apply(run=run, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    return redirect(run)
+
+
+def import_file(request: HttpRequest, pk: int) -> HttpResponse:
+    ensure_can_edit_plan(request.user)
+    run = selectors.import_detail(pk=pk)
+    response = FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
+    response["Content-Type"] = "application/octet-stream"
+    return response
+
+
+def plan_workbook(request: HttpRequest, slug: str) -> HttpResponse:
+    """The plan as the tracker's own workbook (import it back to apply edits made in Excel)."""
+    from .importers.native import native_workbook
+
+    ensure_can_read_plan(request.user)
+    plan = selectors.plan_by_slug(slug)
+    _, as_at = parse_as_at(request)
+    day = as_at or selectors.today()
+    response = HttpResponse(native_workbook(plan=plan, as_at=as_at), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-workbook-{day.isoformat()}.xlsx"'
     return response

@@ -1,0 +1,295 @@
+"""Apply an ImportPlan in one transaction with bulk writes. Called by services only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+
+from ..models import (
+    Activity,
+    Commitment,
+    Objective,
+    OversightBody,
+    Owner,
+    Plan,
+    ProgressUpdate,
+    Section,
+    natural_key,
+)
+from .planner import ImportPlan, _key
+
+
+@dataclass
+class ApplyResult:
+    plan: Plan
+    created: dict = field(default_factory=dict)
+    updated: dict = field(default_factory=dict)
+    conflicts: list[dict] = field(default_factory=list)
+
+
+def _author(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+@transaction.atomic
+def apply_plan(ip: ImportPlan, *, by, source: str, seen_versions: dict[int, int] | None = None) -> ApplyResult:
+    """Write the plan. Activities whose version moved since the preview (`seen_versions`) are conflicts:
+    listed and left alone."""
+    seen_versions = seen_versions or {}
+    plan = Plan.objects.filter(pk=ip.plan_id).first() if ip.plan_id else None
+    if plan is None:
+        plan = Plan.objects.filter(name__iexact=ip.plan_name).first() or Plan.objects.create(name=ip.plan_name)
+    kinds = ("objectives", "sections", "commitments", "activities", "updates")
+    result = ApplyResult(plan=plan, created={k: 0 for k in kinds}, updated={k: 0 for k in kinds})
+
+    # Objectives and sections.
+    objectives = {_key(o.title): o for o in plan.objectives.all()}
+    new = [
+        Objective(plan=plan, title=o["title"], order=o["order"])
+        for o in ip.objectives
+        if o["action"] == "create" and _key(o["title"]) not in objectives
+    ]
+    taken = {o.order for o in objectives.values()}
+    for o in new:
+        while o.order in taken:
+            o.order += 1
+        taken.add(o.order)
+    for o in Objective.objects.bulk_create(new):
+        objectives[_key(o.title)] = o
+    result.created["objectives"] = len(new)
+    sections = {(s.objective_id, _key(s.title)): s for s in Section.objects.filter(objective__plan=plan)}
+    new_sections = []
+    for s in ip.sections:
+        if s["action"] != "create":
+            continue
+        objective = objectives[_key(s["objective"])]
+        if (objective.pk, _key(s["title"])) in sections:
+            continue
+        used = {sec.order for (oid, _), sec in sections.items() if oid == objective.pk}
+        used |= {n.order for n in new_sections if n.objective_id == objective.pk}
+        order = s["order"]
+        while order in used:
+            order += 1
+        new_sections.append(Section(objective=objective, title=s["title"], order=order))
+    for s in Section.objects.bulk_create(new_sections):
+        sections[(s.objective_id, _key(s.title))] = s
+    result.created["sections"] = len(new_sections)
+
+    # Owners and oversight bodies seen for the first time.
+    owners = {_key(o.name): o for o in Owner.objects.all()}
+    Owner.objects.bulk_create([Owner(name=n) for n in ip.new_owners if _key(n) not in owners])
+    owners = {_key(o.name): o for o in Owner.objects.all()}
+    bodies = {_key(b.name): b for b in OversightBody.objects.all()}
+    OversightBody.objects.bulk_create([OversightBody(name=n) for n in ip.new_bodies if _key(n) not in bodies])
+    bodies = {_key(b.name): b for b in OversightBody.objects.all()}
+
+    # Commitments.
+    commitments = {c.ref: c for c in Commitment.objects.filter(plan=plan)}
+    to_create, to_update = [], []
+    for c in ip.commitments:
+        objective = objectives[_key(c["objective"])]
+        section = sections.get((objective.pk, _key(c["section"]))) if c["section"] else None
+        if c["action"] == "create" and c["ref"] not in commitments:
+            obj = Commitment(
+                plan=plan,
+                objective=objective,
+                section=section,
+                ref=c["ref"],
+                ref_key=natural_key(c["ref"]),
+                text=c["text"],
+                publish=c.get("publish", True),
+            )
+            to_create.append(obj)
+            commitments[c["ref"]] = obj
+        elif c["action"] == "update":
+            obj = commitments[c["ref"]]
+            obj.text = c["text"] or obj.text
+            obj.objective, obj.section = objective, section
+            if "publish" in c:
+                obj.publish = c["publish"]
+            to_update.append(obj)
+    Commitment.objects.bulk_create(to_create)
+    Commitment.objects.bulk_update(to_update, ["text", "objective", "section", "publish"])
+    result.created["commitments"], result.updated["commitments"] = len(to_create), len(to_update)
+
+    # Activities.
+    creates = [a for a in ip.activities if a.action == "create"]
+    changes = [a for a in ip.activities if a.action == "update"]
+    current = Activity.objects.in_bulk([a.activity_id for a in changes])
+    for a in changes:
+        live = current.get(a.activity_id)
+        expected = seen_versions.get(str(a.activity_id), seen_versions.get(a.activity_id, a.version))
+        if live is None or live.version != expected:
+            result.conflicts.append(
+                {
+                    "ref": a.ref,
+                    "sub_ref": a.sub_ref,
+                    "text": a.text,
+                    "sheet": a.sheet,
+                    "row": a.row,
+                    "activity_id": a.activity_id,
+                }
+            )
+    conflicted = {c["activity_id"] for c in result.conflicts}
+    changes = [a for a in changes if a.activity_id not in conflicted]
+
+    author = _author(by)
+    new_activities, new_updates, owner_rows, body_rows = [], [], [], []
+    positions = dict(
+        Activity.objects.filter(commitment__plan=plan)
+        .values("commitment_id")
+        .annotate(m=Max("position"))
+        .values_list("commitment_id", "m")
+    )
+    for a in creates:
+        f = a.fields
+        commitment = commitments[a.commitment_key]
+        dates = [date.fromisoformat(u["on"]) for u in a.updates]
+        created_on = min([*dates, ip.as_of])
+        last = a.updates[-1] if a.updates else None
+        pos = positions.get(commitment.pk, 0) + 1
+        positions[commitment.pk] = pos
+        new_activities.append(
+            Activity(
+                commitment=commitment,
+                position=pos,
+                sub_ref=a.sub_ref,
+                sub_ref_key=natural_key(a.sub_ref),
+                text=a.text,
+                owner_text=f.get("owner_text", ""),
+                start_date=_d(f.get("start_date")),
+                due_date=_d(f.get("due_date")),
+                date_text=f.get("date_text", ""),
+                status=f["status"],
+                rag=f.get("rag") or "",
+                progress=last["text"] if last else "",
+                progress_on=date.fromisoformat(last["on"]) if last else None,
+                last_update_on=max([*dates, created_on]),
+                created_on=created_on,
+                publish=f.get("publish", True),
+                version=1,
+            )
+        )
+    Activity.objects.bulk_create(new_activities, batch_size=1000)
+    for a, act in zip(creates, new_activities, strict=True):
+        f = a.fields
+        owner_rows += [(act.pk, owners[_key(n)].pk) for n in f.get("owners", [])]
+        body_rows += [(act.pk, bodies[_key(n)].pk) for n in f.get("oversight", [])]
+        new_updates.append(
+            ProgressUpdate(
+                activity=act,
+                on=act.created_on,
+                kind=ProgressUpdate.Kind.CREATED,
+                author=by,
+                author_name=author,
+                rag=act.rag,
+                status=act.status,
+                start_date=act.start_date,
+                due_date=act.due_date,
+                source=source,
+            )
+        )
+        new_updates += [
+            ProgressUpdate(
+                activity=act,
+                on=date.fromisoformat(u["on"]),
+                kind=ProgressUpdate.Kind.IMPORT,
+                author=by,
+                author_name=author,
+                text=u["text"],
+                rag=act.rag,
+                status=act.status,
+                start_date=act.start_date,
+                due_date=act.due_date,
+                source=source,
+            )
+            for u in a.updates
+        ]
+    result.created["activities"] = len(new_activities)
+
+    updated_objs, replace_owners, replace_bodies = [], [], []
+    for a in changes:
+        act = current[a.activity_id]
+        f = a.fields
+        for name in ("text", "sub_ref", "owner_text", "date_text", "rag", "status", "publish"):
+            if name in f:
+                setattr(act, name, f[name])
+        for name in ("start_date", "due_date"):
+            if name in f:
+                setattr(act, name, _d(f[name]))
+        act.sub_ref_key = natural_key(act.sub_ref)
+        if "owners" in f:
+            replace_owners.append(act.pk)
+            owner_rows += [(act.pk, owners[_key(n)].pk) for n in f["owners"]]
+        if "oversight" in f:
+            replace_bodies.append(act.pk)
+            body_rows += [(act.pk, bodies[_key(n)].pk) for n in f["oversight"]]
+        field_changes = {
+            k: v
+            for k, v in a.changes.items()
+            if k not in ("progress", "text", "sub_ref", "oversight", "publish", "owner_text")
+        }
+        entries = a.updates or [{"on": max(ip.as_of, act.last_update_on or ip.as_of).isoformat(), "text": ""}]
+        for i, u in enumerate(entries):
+            on = date.fromisoformat(u["on"])
+            new_updates.append(
+                ProgressUpdate(
+                    activity=act,
+                    on=on,
+                    kind=ProgressUpdate.Kind.IMPORT,
+                    author=by,
+                    author_name=author,
+                    text=u["text"],
+                    rag=act.rag,
+                    status=act.status,
+                    start_date=act.start_date,
+                    due_date=act.due_date,
+                    changes=field_changes if i == len(entries) - 1 else {},
+                    source=source,
+                )
+            )
+            act.last_update_on = max(on, act.last_update_on or on)
+            if u["text"]:
+                act.progress, act.progress_on = u["text"], on
+        act.version += 1
+        updated_objs.append(act)
+    Activity.objects.bulk_update(
+        updated_objs,
+        [
+            "text",
+            "sub_ref",
+            "sub_ref_key",
+            "owner_text",
+            "date_text",
+            "rag",
+            "status",
+            "publish",
+            "start_date",
+            "due_date",
+            "progress",
+            "progress_on",
+            "last_update_on",
+            "version",
+        ],
+        batch_size=1000,
+    )
+    result.updated["activities"] = len(updated_objs)
+    Activity.owners.through.objects.filter(activity_id__in=replace_owners).delete()
+    Activity.oversight_bodies.through.objects.filter(activity_id__in=replace_bodies).delete()
+    Activity.owners.through.objects.bulk_create(
+        [Activity.owners.through(activity_id=a, owner_id=o) for a, o in dict.fromkeys(owner_rows)], batch_size=2000
+    )
+    Activity.oversight_bodies.through.objects.bulk_create(
+        [Activity.oversight_bodies.through(activity_id=a, oversightbody_id=b) for a, b in dict.fromkeys(body_rows)],
+        batch_size=2000,
+    )
+    ProgressUpdate.objects.bulk_create(new_updates, batch_size=2000)
+    result.created["updates"] = sum(1 for u in new_updates if u.kind != ProgressUpdate.Kind.CREATED)
+    return result
+
+
+def _d(value) -> date | None:
+    return date.fromisoformat(value) if value else None

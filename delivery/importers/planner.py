@@ -1,0 +1,373 @@
+"""Plan the changes a parsed workbook makes to a plan: create / update (field by field) / unchanged.
+
+Reads the plan in a fixed number of queries. The plan is plain data (JSON-ready) so the preview can
+be stored, shown, and checked again at apply time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch
+
+from ..models import Activity, Commitment, OversightBody, Owner, Plan, ProgressUpdate, Section, Status
+from .layouts import ParsedActivity, ParsedWorkbook, Problem
+
+KINDS = ("objectives", "sections", "commitments", "activities", "updates")
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@dataclass
+class ActivityChange:
+    """What one row does to one activity."""
+
+    action: str  # create | update | unchanged
+    sheet: str
+    row: int
+    ref: str
+    sub_ref: str
+    text: str
+    commitment_key: str  # the commitment's ref
+    position: int
+    activity_id: int | None = None
+    version: int | None = None
+    fields: dict = field(default_factory=dict)  # field -> new value (JSON-ready)
+    changes: dict = field(default_factory=dict)  # field -> [before, after] (for the preview)
+    updates: list[dict] = field(default_factory=list)  # new progress updates: {"on", "text"}
+
+
+@dataclass
+class ImportPlan:
+    plan_name: str
+    plan_id: int | None
+    layout: str
+    as_of: date
+    objectives: list[dict] = field(default_factory=list)  # {"action", "title", "order", "id"}
+    sections: list[dict] = field(default_factory=list)  # {"action", "objective", "title", "order", "id"}
+    commitments: list[dict] = field(default_factory=list)  # {"action", "ref", "text", "objective", "section", ...}
+    activities: list[ActivityChange] = field(default_factory=list)
+    new_owners: list[str] = field(default_factory=list)
+    new_bodies: list[str] = field(default_factory=list)
+    missing: list[dict] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    sheets: list[dict] = field(default_factory=list)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        out = {k: {kind: 0 for kind in KINDS} for k in ("created", "updated", "unchanged")}
+        names = {"create": "created", "update": "updated", "unchanged": "unchanged"}
+        for kind, items in (
+            ("objectives", self.objectives),
+            ("sections", self.sections),
+            ("commitments", self.commitments),
+        ):
+            for item in items:
+                out[names[item["action"]]][kind] += 1
+        for a in self.activities:
+            out[names[a.action]]["activities"] += 1
+            out["created"]["updates"] += len(a.updates) + (
+                1 if a.action == "update" and a.fields and not a.updates else 0
+            )
+        return out
+
+    def as_json(self) -> dict:
+        return {
+            "plan": self.plan_name,
+            "plan_id": self.plan_id,
+            "layout": self.layout,
+            "as_of": self.as_of.isoformat(),
+            **self.counts(),
+            "missing": self.missing,
+            "warnings": [w.as_json() for w in self.warnings],
+            "errors": [e.as_json() for e in self.errors],
+            "skipped": self.skipped,
+            "sheets": self.sheets,
+            "objectives": self.objectives,
+            "sections": self.sections,
+            "commitments": self.commitments,
+            "activities": [a.__dict__ for a in self.activities],
+            "new_owners": self.new_owners,
+            "new_bodies": self.new_bodies,
+        }
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def plan_changes(parsed: ParsedWorkbook, *, plan_name: str, as_of: date) -> ImportPlan:
+    plan = Plan.objects.filter(name__iexact=plan_name).first()
+    result = ImportPlan(
+        plan_name=plan.name if plan else plan_name,
+        plan_id=plan.pk if plan else None,
+        layout=parsed.layout,
+        as_of=as_of,
+        skipped=parsed.skipped,
+        warnings=list(parsed.warnings),
+        errors=list(parsed.errors),
+    )
+    result.sheets = [
+        {"sheet": s.name, "layout": s.layout, "commitments": len(s.commitments), "activities": s.activity_count}
+        for s in parsed.sheets
+    ]
+
+    objectives = {_key(o.title): o for o in (plan.objectives.all() if plan else [])}
+    sections = (
+        {(s.objective_id, _key(s.title)): s for s in Section.objects.filter(objective__plan=plan)} if plan else {}
+    )
+    commitments = (
+        {c.ref: c for c in Commitment.objects.filter(plan=plan).select_related("objective", "section")} if plan else {}
+    )
+    activities_by_commitment: dict[int, list[Activity]] = {}
+    if plan:
+        qs = (
+            Activity.objects.filter(commitment__plan=plan)
+            .order_by("commitment_id", "position", "pk")
+            .prefetch_related(
+                Prefetch("owners", queryset=Owner.objects.order_by("name")),
+                Prefetch("oversight_bodies", queryset=OversightBody.objects.order_by("name")),
+                Prefetch("updates", queryset=ProgressUpdate.objects.exclude(text="").only("activity_id", "on", "text")),
+            )
+        )
+        for a in qs:
+            activities_by_commitment.setdefault(a.commitment_id, []).append(a)
+    known_owners = {_key(n) for n in Owner.objects.values_list("name", flat=True)}
+    known_bodies = {_key(n) for n in OversightBody.objects.values_list("name", flat=True)}
+
+    next_objective = max((o.order for o in objectives.values()), default=0)
+    planned_objectives: dict[str, dict] = {}
+    planned_sections: dict[tuple[str, str], dict] = {}
+    matched_ids: set[int] = set()
+
+    for sheet in parsed.sheets:
+        for c in sheet.commitments:
+            okey = _key(c.objective)
+            if okey not in planned_objectives:
+                existing = objectives.get(okey)
+                if existing:
+                    planned_objectives[okey] = {
+                        "action": "unchanged",
+                        "title": existing.title,
+                        "order": existing.order,
+                        "id": existing.pk,
+                    }
+                else:
+                    next_objective += 1
+                    planned_objectives[okey] = {
+                        "action": "create",
+                        "title": c.objective,
+                        "order": c.objective_order or next_objective,
+                        "id": None,
+                    }
+                result.objectives.append(planned_objectives[okey])
+            obj = planned_objectives[okey]
+            skey = (okey, _key(c.section))
+            if c.section and skey not in planned_sections:
+                existing_s = sections.get((obj["id"], _key(c.section))) if obj["id"] else None
+                if existing_s:
+                    planned_sections[skey] = {
+                        "action": "unchanged",
+                        "objective": obj["title"],
+                        "title": existing_s.title,
+                        "order": existing_s.order,
+                        "id": existing_s.pk,
+                    }
+                else:
+                    order = c.section_order or 1 + sum(1 for k in planned_sections if k[0] == okey) + sum(
+                        1
+                        for (oid, _), s in sections.items()
+                        if oid == obj["id"] and (okey, _key(s.title)) not in planned_sections
+                    )
+                    planned_sections[skey] = {
+                        "action": "create",
+                        "objective": obj["title"],
+                        "title": c.section,
+                        "order": order,
+                        "id": None,
+                    }
+                result.sections.append(planned_sections[skey])
+            # The commitment.
+            existing_c = commitments.get(c.ref)
+            entry = {
+                "ref": c.ref,
+                "text": c.text,
+                "objective": obj["title"],
+                "section": c.section,
+                "sheet": c.sheet,
+                "row": c.row,
+                "id": existing_c.pk if existing_c else None,
+                "changes": {},
+            }
+            if c.publish is not None:
+                entry["publish"] = c.publish
+            if existing_c is None:
+                entry["action"] = "create"
+            else:
+                ch = entry["changes"]
+                if c.text and existing_c.text != c.text:
+                    ch["text"] = [existing_c.text, c.text]
+                if _key(existing_c.objective.title) != okey:
+                    ch["objective"] = [existing_c.objective.title, obj["title"]]
+                current_section = existing_c.section.title if existing_c.section else ""
+                if _key(current_section) != _key(c.section) and (c.section or sheet.layout == "native"):
+                    ch["section"] = [current_section, c.section]
+                if c.publish is not None and c.publish != existing_c.publish:
+                    ch["publish"] = [existing_c.publish, c.publish]
+                entry["action"] = "update" if ch else "unchanged"
+            result.commitments.append(entry)
+            # Its activities: by sub-reference, else by position among those without one.
+            current = activities_by_commitment.get(existing_c.pk, []) if existing_c else []
+            by_sub = {a.sub_ref: a for a in current if a.sub_ref}
+            plain = [a for a in current if not a.sub_ref]
+            plain_index = 0
+            for position, pa in enumerate(c.activities, start=1):
+                if pa.sub_ref:
+                    match = by_sub.get(pa.sub_ref)
+                else:
+                    match = plain[plain_index] if plain_index < len(plain) else None
+                    plain_index += 1
+                change = _activity_change(pa, match, ref=c.ref, position=position, as_of=as_of, result=result)
+                if match is not None:
+                    matched_ids.add(match.pk)
+                result.activities.append(change)
+                for name in pa.owners:
+                    if _key(name) not in known_owners:
+                        known_owners.add(_key(name))
+                        result.new_owners.append(name)
+                        result.warnings.append(
+                            Problem(
+                                pa.sheet,
+                                pa.row,
+                                None,
+                                (f'Owner "{name}" is new to the tracker; it will be added to the list of owners.'),
+                                "warning",
+                            )
+                        )
+                for name in pa.oversight:
+                    if _key(name) not in known_bodies:
+                        known_bodies.add(_key(name))
+                        result.new_bodies.append(name)
+                        result.warnings.append(
+                            Problem(
+                                pa.sheet,
+                                pa.row,
+                                None,
+                                (f'Oversight body "{name}" is new to the tracker; it will be added.'),
+                                "warning",
+                            )
+                        )
+    if plan:
+        for acts in activities_by_commitment.values():
+            for a in acts:
+                if a.pk not in matched_ids:
+                    c = next(x for x in commitments.values() if x.pk == a.commitment_id)
+                    result.missing.append({"ref": c.ref, "sub_ref": a.sub_ref, "text": a.text, "activity_id": a.pk})
+    return result
+
+
+def _activity_change(
+    pa: ParsedActivity, match: Activity | None, *, ref: str, position: int, as_of: date, result: ImportPlan
+) -> ActivityChange:
+    change = ActivityChange(
+        action="create" if match is None else "unchanged",
+        sheet=pa.sheet,
+        row=pa.row,
+        ref=ref,
+        sub_ref=pa.sub_ref,
+        text=pa.text,
+        commitment_key=ref,
+        position=position,
+    )
+    wanted: dict = {"text": pa.text, "sub_ref": pa.sub_ref}
+    if pa.has_owners:
+        wanted["owner_text"] = pa.owner_text
+        wanted["owners"] = sorted(pa.owners, key=str.lower)
+    if pa.has_oversight:
+        wanted["oversight"] = sorted(pa.oversight, key=str.lower)
+    if pa.has_dates:
+        wanted.update(start_date=_iso(pa.start), due_date=_iso(pa.due), date_text=pa.date_text)
+    if pa.rag is not None:
+        wanted["rag"] = pa.rag
+    status = pa.status
+    if status is None and match is not None and pa.rag is not None and match.status == Status.COMPLETE:
+        status = Status.IN_PROGRESS  # no longer rated Complete: reopened
+    if status is None and match is None:
+        status = Status.IN_PROGRESS if (pa.rag or pa.updates) else Status.NOT_STARTED
+    if status is not None:
+        wanted["status"] = status
+    if pa.publish is not None:
+        wanted["publish"] = pa.publish
+
+    # Progress entries not already in the activity's trail become new updates, clamped into
+    # (latest update, import date]; undated ones take the import date.
+    known = {(u.on, u.text.strip()) for u in match.updates.all()} if match else set()
+    known_texts = {t for _, t in known}
+    floor = match.last_update_on if match else None
+    for entry in pa.updates:
+        on = entry.on or as_of
+        if (on, entry.text) in known or (entry.on is None and entry.text in known_texts):
+            continue
+        if match and match.progress.strip() == entry.text:
+            continue
+        if on > as_of:
+            result.warnings.append(
+                Problem(
+                    pa.sheet,
+                    pa.row,
+                    None,
+                    (f"The update dated {on:%d/%m/%Y} is in the future; it is recorded as at {as_of:%d/%m/%Y}."),
+                    "warning",
+                )
+            )
+            on = as_of
+        if floor and on < floor:
+            result.warnings.append(
+                Problem(
+                    pa.sheet,
+                    pa.row,
+                    None,
+                    (
+                        f"The update dated {on:%d/%m/%Y} is older than the activity's latest update "
+                        f"({floor:%d/%m/%Y}); it is recorded as at {floor:%d/%m/%Y}."
+                    ),
+                    "warning",
+                )
+            )
+            on = floor
+        change.updates.append({"on": on.isoformat(), "text": entry.text})
+        floor = on
+
+    if match is None:
+        change.fields = wanted
+        return change
+    change.activity_id, change.version = match.pk, match.version
+    current = {
+        "text": match.text,
+        "sub_ref": match.sub_ref,
+        "owner_text": match.owner_text,
+        "owners": sorted((o.name for o in match.owners.all()), key=str.lower),
+        "oversight": sorted((b.name for b in match.oversight_bodies.all()), key=str.lower),
+        "start_date": _iso(match.start_date),
+        "due_date": _iso(match.due_date),
+        "date_text": match.date_text,
+        "rag": match.rag,
+        "status": match.status,
+        "publish": match.publish,
+    }
+    for name, value in wanted.items():
+        if name in ("owners", "oversight"):
+            same = [_key(v) for v in value] == [_key(v) for v in current[name]]
+        else:
+            same = current[name] == value
+        if not same:
+            change.fields[name] = value
+            change.changes[name] = [current[name], value]
+    if change.updates:
+        change.changes["progress"] = [match.progress, change.updates[-1]["text"]]
+    change.action = "update" if (change.fields or change.updates) else "unchanged"
+    return change

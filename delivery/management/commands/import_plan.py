@@ -1,0 +1,113 @@
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from delivery import selectors, services
+from delivery.importers.apply import apply_plan
+from delivery.roles import ensure_can_edit_plan
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a delivery-plan workbook (extract, RAG tracker or the tracker's own). Exit 0 when applied (or a "
+        "clean dry run), 1 when there are errors, with nothing written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--plan", help="The plan's name (created if needed); default: the workbook's title.")
+        parser.add_argument("--layout", choices=["auto", "extract", "tracker", "native"], default="auto")
+        parser.add_argument("--sheet", help="Only this sheet.")
+        parser.add_argument("--dry-run", action="store_true", help="Check and show the changes; write nothing.")
+        parser.add_argument("--as-user", dest="as_user", help="Username the updates are recorded under.")
+        parser.add_argument("--json", action="store_true", help="Print one JSON object.")
+
+    def handle(
+        self, *args, path, plan=None, layout="auto", sheet=None, dry_run=False, as_user=None, json=False, **options
+    ):
+        file = Path(path)
+        if not file.is_file():
+            raise CommandError(f"No file at {file}.")
+        user = self.user(as_user, dry_run)
+        planned = services.import_read_and_plan(
+            data=file.read_bytes(),
+            filename=file.name,
+            plan_name=plan or "",
+            layout=layout,
+            sheet=sheet or "",
+            as_of=selectors.today(),
+        )
+        outcome = None
+        if not planned.errors and not dry_run:
+            outcome = apply_plan(planned, by=user, source=f"Imported from {file.name}")
+        report = planned.as_json()
+        summary = {
+            k: report[k] for k in ("plan", "layout", "created", "updated", "unchanged", "missing", "warnings", "errors")
+        }
+        summary["skipped"] = report["skipped"]
+        summary["dry_run"] = dry_run
+        if json:
+            self.stdout.write(_dumps(summary))
+        else:
+            self.print_report(summary, applied=outcome is not None)
+        if planned.errors:
+            raise SystemExit(1)
+
+    def user(self, username, dry_run):
+        User = get_user_model()
+        if username:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                raise CommandError(f'No user called "{username}".')
+        else:
+            user = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+            if user is None and not dry_run:
+                raise CommandError("Name the user the changes are recorded under with --as-user USERNAME.")
+        if user is not None and not dry_run:
+            try:
+                ensure_can_edit_plan(user)
+            except PermissionDenied as e:
+                raise CommandError(f"{user.get_username()}: {e}") from None
+        return user
+
+    def print_report(self, s, *, applied):
+        w = self.stdout.write
+        w(f"Plan: {s['plan']}  (layout: {s['layout']})")
+        for kind in ("created", "updated", "unchanged"):
+            counts = ", ".join(f"{n} {k}" for k, n in s[kind].items() if n)
+            w(f"  {kind.capitalize():<10} {counts or 'nothing'}")
+        for item in s["skipped"]:
+            w(f'  Skipped sheet "{item["sheet"]}": {item["reason"]}')
+        if s["missing"]:
+            w(f"  {len(s['missing'])} activities in the plan are not in the file (reported, not deleted):")
+            for m in s["missing"][:20]:
+                w(f"    {m['ref']} {m['sub_ref']} {m['text'][:70]}")
+        for level in ("errors", "warnings"):
+            for p in s[level]:
+                where = ", ".join(
+                    x
+                    for x in (
+                        f"sheet {p['sheet']}" if p["sheet"] else "",
+                        f"row {p['row']}" if p["row"] else "",
+                        f"column {p['column']}" if p["column"] else "",
+                    )
+                    if x
+                )
+                w(
+                    f"  {level[:-1].upper()}: {where}: {p['message']}"
+                    if where
+                    else f"  {level[:-1].upper()}: {p['message']}"
+                )
+        if s["errors"]:
+            w(self.style.ERROR("Nothing was written: fix the errors and import again."))
+        elif applied:
+            w(self.style.SUCCESS("Applied."))
+        else:
+            w("Dry run: nothing was written.")
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
