@@ -151,3 +151,28 @@ def test_a_scrutiny_officer_generates_appendix_1_and_downloads_it(page, live_ser
     assert "Mapping half done." in text and "Mapping finished." not in text
     assert document.paragraphs[0].text == "Appendix 1 – Delivery Plan Extract"
     expect(page.get_by_role("heading", name="Summary for the covering report")).to_be_visible()
+
+
+def test_an_editor_imports_a_tracker_previews_it_and_applies_it(page, live_server, worker_if_broker, tmp_path):
+    from delivery.models import Plan
+    from tests.delivery.importers.builders import tracker_workbook
+
+    make_user("jo", role="Editor", first_name="Jo", last_name="Hadley")
+    path = tmp_path / "charter-tracker.xlsx"
+    path.write_bytes(tracker_workbook())
+    sign_in(page, live_server, "jo")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Imports").click()
+    page.get_by_role("link", name="Import a workbook").click()
+    page.get_by_label("Workbook").set_input_files(str(path))
+    page.get_by_label("Plan", exact=True).fill("Community Charter")
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("button", name="Apply these changes")).to_be_visible(timeout=30_000)
+    expect(
+        page.get_by_role("cell", name="Launch a rural crime prevention campaign. (sheet Tracker, row 4)")
+    ).to_be_visible()
+    assert not Plan.objects.exists()
+    page.get_by_role("button", name="Apply these changes").click()
+    expect(page.get_by_test_id("result")).to_contain_text("4 activities created", timeout=30_000)
+    page.get_by_role("link", name="Community Charter").click()
+    expect(page.get_by_role("heading", name="Community Charter")).to_be_visible()
+    expect(page.locator(".table--plan .rag--green").first).to_be_visible()

@@ -81,3 +81,41 @@ def test_an_extract_is_generated_by_a_real_worker_and_a_redelivery_writes_nothin
         assert generate_extract.delay(extract.pk).get(timeout=30) == "done"
     extract.refresh_from_db()
     assert (extract.file.name, extract.checksum) == (first_file, first_checksum)
+
+
+@pytest.mark.celery
+def test_upload_preview_and_apply_run_on_a_real_worker(redis_url, editor, client):
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from delivery.models import Activity, ImportRun
+    from tests.delivery.importers.builders import tracker_workbook
+    from tests.factories import PASSWORD
+
+    def wait_for(run, *states):
+        for _ in range(300):
+            run.refresh_from_db()
+            if run.state in states:
+                return run
+            time.sleep(0.1)
+        raise AssertionError(f"import stuck in {run.state}")
+
+    client.login(username=editor.username, password=PASSWORD)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        client.post(
+            reverse("import-new"),
+            {"file": SimpleUploadedFile("t.xlsx", tracker_workbook()), "layout": "auto", "plan_name": "Charter plan"},
+        )
+        run = wait_for(ImportRun.objects.get(), ImportRun.State.PREVIEWED, ImportRun.State.INVALID)
+        assert run.state == ImportRun.State.PREVIEWED and run.preview["created"]["activities"] == 4
+        assert not Activity.objects.exists()
+        client.post(reverse("import-apply", args=[run.pk]))
+        run = wait_for(run, ImportRun.State.APPLIED, ImportRun.State.FAILED)
+        assert run.state == ImportRun.State.APPLIED and Activity.objects.count() == 4
+        # A redelivered apply task (acks late, worker crash) writes nothing twice.
+        from delivery.tasks import apply_import
+
+        assert apply_import.delay(run.pk).get(timeout=30) == "applied"
+    assert Activity.objects.count() == 4

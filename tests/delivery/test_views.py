@@ -263,3 +263,13 @@ def test_activity_page_queries_do_not_grow_with_updates(client, editor):
     for i in range(30):
         services.activity_record_update(activity=a, by=editor, seen_version=a.version, text=f"Update {i}")
     assert _count(client, reverse("activity", args=[a.pk])) == few
+
+
+def test_navigation_offers_owners_their_activities_and_editors_imports(client, owner_user, editor, viewer):
+    body = login(client, owner_user).get(reverse("home")).content.decode()
+    assert "My activities" in body
+    client.logout()
+    body = login(client, editor).get(reverse("imports")).content.decode()
+    assert "Import a workbook" in body and "My activities" not in body
+    client.logout()
+    assert "Import a workbook" not in login(client, viewer).get(reverse("imports")).content.decode()

@@ -1,5 +1,6 @@
 """The import pipeline end to end through the services: read, recognise, validate, plan, apply."""
 
+import io
 from datetime import date
 
 import pytest
@@ -228,3 +229,92 @@ def test_a_big_tracker_with_several_updates_per_row_imports(editor):
     outcome = apply(data, editor)
     assert outcome.created["activities"] == 300 and outcome.created["updates"] == 1200
     assert Objective.objects.count() == 1 and OversightBody.objects.count() == 0
+
+
+TRACKER_ROWS = [
+    ["Community Charter tracker"],
+    ["#", "Action", "Owner/s", "Date", "RAG", "Update"],
+    ["Prevention"],
+    [
+        1,
+        "Launch a rural crime prevention campaign.",
+        "Supt Paley / CI Preece",
+        "By Oct 22",
+        "G",
+        "290622 – Campaign materials signed off.",
+    ],
+    [2, "Train SNT officers in problem solving.", "SNT Ch Insp", "Start Feb 23", "A", "Trainer sourced."],
+]
+
+
+def test_an_ods_tracker_imports(editor):
+    from tests.delivery.importers.test_workbook import ods
+
+    apply(ods(TRACKER_ROWS, name="Tracker"), editor, name="ODS plan")
+    assert dict(Activity.objects.values_list("commitment__ref", "rag")) == {"1": "G", "2": "A"}
+
+
+def test_an_xlsm_tracker_imports_with_its_macros_ignored(editor):
+    from tests.delivery.importers.test_workbook import rewrite_zip
+
+    data = tracker_workbook()
+    import re
+    import zipfile
+
+    types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml").decode()
+    types = re.sub(
+        r"application/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet\.main\+xml",
+        "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        types,
+    )
+    planned = plan_for(rewrite_zip(data, {"[Content_Types].xml": types.encode()}))
+    assert not planned.errors and planned.counts()["created"]["activities"] == 4
+
+
+def test_a_legacy_xls_tracker_imports(editor):
+    from tests.delivery.importers.test_workbook import legacy_xls
+
+    cells = [(r, c, v) for r, row in enumerate(TRACKER_ROWS) for c, v in enumerate(row)]
+    apply(legacy_xls("Tracker", cells, merges=[(2, 2, 0, 5)]), editor, name="XLS plan")
+    assert Activity.objects.count() == 2
+    assert Activity.objects.get(commitment__ref="1").due_date == date(2022, 10, 31)
+
+
+def test_formulas_import_as_their_cached_values(editor):
+    import xlsxwriter
+
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out)
+    ws = wb.add_worksheet("Tracker")
+    for r, row in enumerate(TRACKER_ROWS):
+        for c, v in enumerate(row):
+            ws.write(r, c, v)
+    ws.write_formula(4, 0, "=A4+1", None, 2)
+    ws.write_formula(3, 4, '=IF(TRUE,"G","R")', None, "G")
+    wb.close()
+    apply(out.getvalue(), editor, name="Formula plan")
+    assert sorted(Activity.objects.values_list("commitment__ref", "rag")) == [("1", "G"), ("2", "A")]
+
+
+def test_thousands_of_empty_formatted_rows_are_ignored(editor):
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tracker"
+    for row in TRACKER_ROWS:
+        ws.append(row)
+    grey = PatternFill("solid", fgColor="FFEEEEEE")
+    for r in range(6, 5006):
+        ws.cell(row=r, column=1).fill = grey
+    out = io.BytesIO()
+    wb.save(out)
+    planned = plan_for(out.getvalue())
+    assert not planned.errors and planned.counts()["created"]["activities"] == 2
+
+
+def test_a_sheet_of_5000_activities_imports(editor):
+    data = tracker_workbook(strands=[("Prevention", tracker_rows(5000))], extra_sheet=False)
+    outcome = apply(data, editor)
+    assert outcome.created["activities"] == 5000 and Activity.objects.count() == 5000
