@@ -1,0 +1,204 @@
+"""Import speed: a generated RAG tracker of 5,000 activities with 20,000 update lines.
+
+    python bench/imports.py            # SQLite, and PostgreSQL if BENCH_POSTGRES_URL or 127.0.0.1:5432 answers
+
+Targets (issue 3): read and validate in 5 s or less, apply in 10 s or less, on SQLite and PostgreSQL.
+Prints also the ratio to a bare pandas + calamine read of the same file, and to django-import-export
+importing the same rows into the same models (pip install -r requirements-bench.txt). Each backend
+runs in its own process on a fresh database. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+N_ACTIVITIES, UPDATES_PER_ROW = 5000, 4
+
+
+def workbook() -> bytes:
+    from tests.delivery.importers.builders import tracker_rows, tracker_workbook
+
+    strands = [
+        (f"Strand {s + 1}", rows)
+        for s, rows in enumerate([tracker_rows(N_ACTIVITIES, updates_per_row=UPDATES_PER_ROW)[i::5] for i in range(5)])
+    ]
+    # Unique refs across strands: tracker_rows numbers 1..N; slicing keeps them unique.
+    return tracker_workbook(strands=strands, extra_sheet=False)
+
+
+def run_backend(db_url: str) -> dict:
+    os.environ["DATABASE_URL"] = db_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    old = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        return measure()
+    finally:
+        connection.creation.destroy_test_db(old, verbosity=0)
+
+
+def measure() -> dict:
+    import pandas as pd
+    from django.db import connection
+
+    from delivery import services
+    from delivery.importers.apply import apply_plan
+    from delivery.models import Activity, ProgressUpdate
+    from tests.factories import make_user
+
+    user = make_user("bench", role="Editor")
+    data = workbook()
+    out: dict = {"vendor": connection.vendor, "bytes": len(data)}
+
+    t = time.perf_counter()
+    frames = pd.read_excel(io.BytesIO(data), engine="calamine", sheet_name=None, header=None)
+    out["pandas_calamine_s"] = time.perf_counter() - t
+    out["pandas_rows"] = sum(len(f) for f in frames.values())
+
+    t = time.perf_counter()
+    planned = services.import_read_and_plan(
+        data=data, filename="bench.xlsx", plan_name="Bench plan", as_of=date(2026, 11, 21)
+    )
+    out["read_validate_s"] = time.perf_counter() - t
+    assert not planned.errors, planned.errors[:3]
+    t = time.perf_counter()
+    apply_plan(planned, by=user, source="bench")
+    out["apply_s"] = time.perf_counter() - t
+    out["activities"] = Activity.objects.count()
+    out["updates"] = ProgressUpdate.objects.filter(kind="import").count()
+
+    t = time.perf_counter()
+    again = services.import_read_and_plan(
+        data=data, filename="bench.xlsx", plan_name="Bench plan", as_of=date(2026, 11, 21)
+    )
+    out["revalidate_unchanged_s"] = time.perf_counter() - t
+    out["unchanged_after"] = again.counts()["unchanged"]["activities"]
+    out.update(import_export(frames))
+    return out
+
+
+def import_export(frames) -> dict:
+    """django-import-export importing the same rows (commitments, then activities) into the same models."""
+    try:
+        import tablib
+        from import_export import fields, resources, widgets
+    except ImportError:
+        return {"import_export_s": None}
+    from delivery.models import Activity, Commitment, Objective, Plan
+
+    plan = Plan.objects.create(name="Import-export plan")
+    objective = Objective.objects.create(plan=plan, order=1, title="All")
+
+    class CommitmentResource(resources.ModelResource):
+        class Meta:
+            model = Commitment
+            fields = ("ref", "text", "plan", "objective")
+            import_id_fields = ("plan", "ref")
+            use_bulk = True
+            skip_diff = True
+
+    class PlanCommitment(widgets.ForeignKeyWidget):
+        def get_queryset(self, value, row, *args, **kwargs):
+            return Commitment.objects.filter(plan=plan)
+
+    class ActivityResource(resources.ModelResource):
+        commitment = fields.Field(attribute="commitment", column_name="ref", widget=PlanCommitment(Commitment, "ref"))
+
+        class Meta:
+            model = Activity
+            fields = ("commitment", "text", "owner_text", "date_text", "rag", "progress")
+            import_id_fields = ()
+            use_bulk = True
+            skip_diff = True
+
+    (frame,) = frames.values()
+    rows = [r for r in frame.itertuples(index=False) if isinstance(r[0], (int, float)) and r[0] == r[0]]
+    commitments = tablib.Dataset(headers=["ref", "text", "plan", "objective"])
+    activities = tablib.Dataset(headers=["ref", "text", "owner_text", "date_text", "rag", "progress"])
+    for r in rows:
+        ref = str(int(r[0]))
+        commitments.append([ref, r[1], plan.pk, objective.pk])
+        activities.append([ref, r[1], r[2] or "", str(r[3] or ""), str(r[4] or "")[:1].upper(), r[5] or ""])
+    t = time.perf_counter()
+    result = CommitmentResource().import_data(commitments, raise_errors=True)
+    result2 = ActivityResource().import_data(activities, raise_errors=True)
+    elapsed = time.perf_counter() - t
+    return {
+        "import_export_s": elapsed,
+        "import_export_rows": len(rows),
+        "import_export_errors": result.has_errors() or result2.has_errors(),
+    }
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("BENCH_POSTGRES_URL")
+    if url:
+        return url
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return "postgres://postgres@127.0.0.1:5432/postgres"
+    except OSError:
+        return None
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--backend":
+        print(json.dumps(run_backend(sys.argv[2]), default=str))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        urls = [f"sqlite:///{tmp}/bench.sqlite3"]
+        if pg := postgres_url():
+            urls.append(pg)
+        for url in urls:
+            proc = subprocess.run(
+                [sys.executable, __file__, "--backend", url], capture_output=True, text=True, env=os.environ.copy()
+            )
+            if proc.returncode:
+                print(proc.stderr[-3000:])
+                raise SystemExit(proc.returncode)
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            print(
+                f"\n{r['vendor']}: {r['activities']} activities, {r['updates']} updates from a "
+                f"{r['bytes'] / 1048576:.1f} MB workbook"
+            )
+            print(f"  read + validate + plan   {r['read_validate_s']:6.2f} s   (target <= 5 s)")
+            print(f"  apply                    {r['apply_s']:6.2f} s   (target <= 10 s)")
+            print(
+                f"  re-import, all unchanged {r['revalidate_unchanged_s']:6.2f} s   "
+                f"({r['unchanged_after']} activities unchanged)"
+            )
+            print(
+                f"  bare pandas + calamine   {r['pandas_calamine_s']:6.2f} s   "
+                f"read+validate is x{r['read_validate_s'] / r['pandas_calamine_s']:.1f} of it"
+            )
+            if r.get("import_export_s"):
+                ours = r["read_validate_s"] + r["apply_s"]
+                print(
+                    f"  django-import-export     {r['import_export_s']:6.2f} s   for {r['import_export_rows']} "
+                    f"flat rows, no updates; ours (read+validate+apply) is x{ours / r['import_export_s']:.2f} of it"
+                )
+            else:
+                print("  django-import-export     not installed (pip install -r requirements-bench.txt)")
+
+
+if __name__ == "__main__":
+    main()
