@@ -45,9 +45,12 @@ pytest: setup-dev
 chromium:
 	@scripts/ensure-chromium
 
-## bench: the figures in bench/ (not timed tests)
+## bench: the figures in bench/ (not timed tests); installs the bench-only comparison packages
 bench: setup-dev
+	$(BIN)/python -m pip install -q -r requirements-bench.txt
 	$(BIN)/python bench/list_pages.py
+	$(BIN)/python bench/imports.py
+	$(BIN)/python bench/extracts.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -117,8 +117,8 @@ class Commitment(models.Model):
     """A plan commitment: a reference unique within the plan (`1.1`, `A.1`, `C2`, `17`) and its text."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="commitments")
-    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="commitments")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="commitments", null=True, blank=True)
+    objective = models.ForeignKey(Objective, on_delete=models.RESTRICT, related_name="commitments")
+    section = models.ForeignKey(Section, on_delete=models.RESTRICT, related_name="commitments", null=True, blank=True)
     ref = models.CharField("reference", max_length=40)
     ref_key = models.CharField(max_length=200, editable=False, db_index=True)
     text = models.TextField()

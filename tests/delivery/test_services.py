@@ -158,3 +158,28 @@ def test_activity_sub_references_are_unique_within_a_plan(editor):
     make_activity(commitment=c, sub_ref="A1.2")
     with pytest.raises(ValidationError):
         make_activity(commitment=c, sub_ref="A1.2")
+
+
+def test_deleting_a_plan_deletes_its_structure_but_an_objective_in_use_cannot_be_deleted():
+    from django.db.models import RestrictedError
+
+    from delivery.models import Commitment, Objective, Plan
+
+    activity = make_activity()
+    objective = activity.commitment.objective
+    with pytest.raises(RestrictedError):
+        objective.delete()
+    objective.plan.delete()
+    assert not (
+        Plan.objects.exists() or Objective.objects.exists() or Commitment.objects.exists() or Activity.objects.exists()
+    )
+
+
+def test_deleting_a_plan_with_sections_deletes_them_too(editor):
+    from delivery.models import Plan, Section
+
+    section = SectionFactory()
+    c = services.commitment_create(by=editor, objective=section.objective, section=section, ref="1.1", text="x")
+    make_activity(commitment=c)
+    section.objective.plan.delete()
+    assert not (Plan.objects.exists() or Section.objects.exists())
