@@ -31,6 +31,15 @@ from django.utils import timezone
 
 from .models import FINISHED, Activity, Commitment, Objective, Plan, ProgressUpdate, Rag, Section, Status
 
+# Appendix 1 / plan-workbook order: objective, section, commitment ref (natural), position, sub-ref.
+PLAN_ORDER = (
+    "commitment__objective__order",
+    "commitment__section__order",
+    "commitment__ref_key",
+    "position",
+    "sub_ref_key",
+    "pk",
+)
 AT_FIELDS = ("at_rag", "at_status", "at_start", "at_due", "at_progress", "at_progress_on", "at_last_update_on")
 RAG_ORDER = ("R", "A", "G", "B", "")
 

@@ -573,6 +573,21 @@ def import_upload(*, by, upload, plan_name: str = "", layout: str = "auto", shee
     return run
 
 
+def _plan_kept_file(run: ImportRun, progress=None):
+    """Read the import's kept file and plan its changes against the database as it is now."""
+    with run.file.open("rb") as fh:
+        data = fh.read()
+    return import_read_and_plan(
+        data=data,
+        filename=run.filename,
+        plan_name=run.plan_name,
+        layout=run.layout,
+        sheet=run.sheet,
+        as_of=run.as_of,
+        progress=progress,
+    )
+
+
 def import_validate(*, run_id: int) -> ImportRun:
     """Read and check the kept file and store the preview (task)."""
     run = ImportRun.objects.get(pk=run_id)
@@ -582,17 +597,7 @@ def import_validate(*, run_id: int) -> ImportRun:
     def report(p: int) -> None:
         ImportRun.objects.filter(pk=run_id).update(progress=min(99, p))
 
-    with run.file.open("rb") as fh:
-        data = fh.read()
-    planned = import_read_and_plan(
-        data=data,
-        filename=run.filename,
-        plan_name=run.plan_name,
-        layout=run.layout,
-        sheet=run.sheet,
-        as_of=run.as_of,
-        progress=report,
-    )
+    planned = _plan_kept_file(run, progress=report)
     preview = planned.as_json()
     preview["versions"] = {str(a.activity_id): a.version for a in planned.activities if a.activity_id}
     state = ImportRun.State.INVALID if planned.errors else ImportRun.State.PREVIEWED
@@ -655,16 +660,7 @@ def _import_apply(*, run_id: int) -> ImportRun:
         run = ImportRun.objects.select_for_update().get(pk=run_id)
         if run.state != ImportRun.State.APPLYING:
             return run
-        with run.file.open("rb") as fh:
-            data = fh.read()
-        planned = import_read_and_plan(
-            data=data,
-            filename=run.filename,
-            plan_name=run.plan_name,
-            layout=run.layout,
-            sheet=run.sheet,
-            as_of=run.as_of,
-        )
+        planned = _plan_kept_file(run)
         if planned.errors:
             run.state = ImportRun.State.FAILED
             run.error = "The file no longer passes its checks: " + "; ".join(e.message for e in planned.errors[:5])

@@ -314,8 +314,33 @@ def extract_new(request: HttpRequest) -> HttpResponse:
     return render(request, "delivery/extract_new.html", {"form": form, "plan": plan, "plans": plans})
 
 
-class ExtractView(TemplateView):
+class PollingMixin:
+    """A page whose status block polls itself (htmx, ?part=status) while a job runs, then asks the
+    browser to reload the whole page once the job has finished."""
+
+    status_template: str
+    object_name: str
+
+    def polling(self) -> bool:
+        return bool(self.request.htmx) and self.request.GET.get("part") == "status"
+
+    def get_template_names(self):
+        return [self.status_template] if self.polling() else [self.template_name]
+
+    def finished(self, obj) -> bool:
+        raise NotImplementedError
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.polling() and self.finished(context[self.object_name]):
+            response["HX-Refresh"] = "true"  # finished: show the whole page, with its results
+        return response
+
+
+class ExtractView(PollingMixin, TemplateView):
     template_name = "delivery/extract.html"
+    status_template = "delivery/_extract_status.html"
+    object_name = "extract"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -324,19 +349,8 @@ class ExtractView(TemplateView):
         ctx.update(extract=extract, summary_rows=_summary_rows(extract))
         return ctx
 
-    def get_template_names(self):
-        if self.polling():
-            return ["delivery/_extract_status.html"]
-        return [self.template_name]
-
-    def polling(self) -> bool:
-        return bool(self.request.htmx) and self.request.GET.get("part") == "status"
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        if self.polling() and context["extract"].state in (Extract.State.DONE, Extract.State.FAILED):
-            response["HX-Refresh"] = "true"  # finished: show the whole page, with its summary
-        return response
+    def finished(self, obj) -> bool:
+        return obj.state in (Extract.State.DONE, Extract.State.FAILED)
 
 
 def _summary_rows(extract: Extract) -> list[tuple[str, list[int], int]]:
@@ -397,8 +411,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ImportView(TemplateView):
+class ImportView(PollingMixin, TemplateView):
     template_name = "delivery/import.html"
+    status_template = "delivery/_import_status.html"
+    object_name = "run"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -407,17 +423,8 @@ class ImportView(TemplateView):
         ctx.update(run=run, preview=selectors.import_preview(run=run), can_apply=can_edit_plans(self.request.user))
         return ctx
 
-    def get_template_names(self):
-        return ["delivery/_import_status.html"] if self.polling() else [self.template_name]
-
-    def polling(self) -> bool:
-        return bool(self.request.htmx) and self.request.GET.get("part") == "status"
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        if self.polling() and context["run"].state not in (ImportRun.State.VALIDATING, ImportRun.State.APPLYING):
-            response["HX-Refresh"] = "true"
-        return response
+    def finished(self, obj) -> bool:
+        return obj.state not in (ImportRun.State.VALIDATING, ImportRun.State.APPLYING)
 
 
 @require_http_methods(["POST"])

@@ -15,7 +15,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch
 
 from ..models import FINISHED, RAG_DISPLAY, Activity, Objective, OversightBody, Plan, ProgressUpdate, Status
-from ..selectors import RAG_ORDER, activities_as_at
+from ..selectors import PLAN_ORDER, RAG_ORDER, activities_as_at
 
 
 @dataclass
@@ -146,14 +146,7 @@ def extract_rows(
         .filter(commitment__plan=plan)
         .select_related("commitment__objective", "commitment__section")
         .prefetch_related(Prefetch("oversight_bodies", queryset=OversightBody.objects.order_by("name")))
-        .order_by(
-            "commitment__objective__order",
-            "commitment__section__order",
-            "commitment__ref_key",
-            "position",
-            "sub_ref_key",
-            "pk",
-        )
+        .order_by(*PLAN_ORDER)
     )
     if objectives:
         qs = qs.filter(commitment__objective__in=objectives)

@@ -137,6 +137,24 @@ def apply_plan(ip: ImportPlan, *, by, source: str, seen_versions: dict[int, int]
     changes = [a for a in changes if a.activity_id not in conflicted]
 
     author = _author(by)
+
+    def imported(act: Activity, on: date, text: str, changes: dict | None = None) -> ProgressUpdate:
+        """A progress update written by this import, recording the state it leaves the activity in."""
+        return ProgressUpdate(
+            activity=act,
+            on=on,
+            kind=ProgressUpdate.Kind.IMPORT,
+            author=by,
+            author_name=author,
+            text=text,
+            rag=act.rag,
+            status=act.status,
+            start_date=act.start_date,
+            due_date=act.due_date,
+            changes=changes or {},
+            source=source,
+        )
+
     new_activities, new_updates, owner_rows, body_rows = [], [], [], []
     positions = dict(
         Activity.objects.filter(commitment__plan=plan)
@@ -192,22 +210,7 @@ def apply_plan(ip: ImportPlan, *, by, source: str, seen_versions: dict[int, int]
                 source=source,
             )
         )
-        new_updates += [
-            ProgressUpdate(
-                activity=act,
-                on=date.fromisoformat(u["on"]),
-                kind=ProgressUpdate.Kind.IMPORT,
-                author=by,
-                author_name=author,
-                text=u["text"],
-                rag=act.rag,
-                status=act.status,
-                start_date=act.start_date,
-                due_date=act.due_date,
-                source=source,
-            )
-            for u in a.updates
-        ]
+        new_updates += [imported(act, date.fromisoformat(u["on"]), u["text"]) for u in a.updates]
     result.created["activities"] = len(new_activities)
 
     updated_objs, replace_owners, replace_bodies = [], [], []
@@ -235,22 +238,7 @@ def apply_plan(ip: ImportPlan, *, by, source: str, seen_versions: dict[int, int]
         entries = a.updates or [{"on": max(ip.as_of, act.last_update_on or ip.as_of).isoformat(), "text": ""}]
         for i, u in enumerate(entries):
             on = date.fromisoformat(u["on"])
-            new_updates.append(
-                ProgressUpdate(
-                    activity=act,
-                    on=on,
-                    kind=ProgressUpdate.Kind.IMPORT,
-                    author=by,
-                    author_name=author,
-                    text=u["text"],
-                    rag=act.rag,
-                    status=act.status,
-                    start_date=act.start_date,
-                    due_date=act.due_date,
-                    changes=field_changes if i == len(entries) - 1 else {},
-                    source=source,
-                )
-            )
+            new_updates.append(imported(act, on, u["text"], field_changes if i == len(entries) - 1 else None))
             act.last_update_on = max(on, act.last_update_on or on)
             if u["text"]:
                 act.progress, act.progress_on = u["text"], on

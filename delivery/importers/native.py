@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 from ..models import Plan, Status
-from ..selectors import activities_as_at
+from ..selectors import PLAN_ORDER, activities_as_at
 
 COLUMNS = [
     "Objective no.",
@@ -42,14 +42,7 @@ def native_workbook(*, plan: Plan, as_at: date | None = None) -> bytes:
         .filter(commitment__plan=plan)
         .select_related("commitment__objective", "commitment__section")
         .prefetch_related("oversight_bodies")
-        .order_by(
-            "commitment__objective__order",
-            "commitment__section__order",
-            "commitment__ref_key",
-            "position",
-            "sub_ref_key",
-            "pk",
-        )
+        .order_by(*PLAN_ORDER)
     )
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})

@@ -1,4 +1,3 @@
-from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,6 +6,8 @@ from delivery import selectors
 from delivery.extracts.renderers import RENDERERS
 from delivery.extracts.rows import extract_rows
 from delivery.models import Extract
+
+from ._options import as_at_option, plan_option
 
 
 class Command(BaseCommand):
@@ -20,14 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="File to write.")
 
     def handle(self, *args, plan, format, as_at=None, include_complete=False, output, **options):
-        try:
-            day = date.fromisoformat(as_at) if as_at else selectors.today()
-        except ValueError:
-            raise CommandError(f'--as-at "{as_at}" is not a date in the form YYYY-MM-DD.') from None
-        plan_obj = selectors.plan_by_name(plan)
-        if plan_obj is None:
-            names = ", ".join(p.name for p in selectors.plans()) or "none"
-            raise CommandError(f'No plan called "{plan}". Plans: {names}.')
+        day = as_at_option(as_at) or selectors.today()
+        plan_obj = plan_option(plan)
         data = extract_rows(
             plan=plan_obj,
             as_at=day,

@@ -1,10 +1,11 @@
-from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from delivery import selectors
 from delivery.importers.native import native_workbook
+
+from ._options import as_at_option, plan_option
 
 
 class Command(BaseCommand):
@@ -16,14 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True)
 
     def handle(self, *args, plan, as_at=None, output, **options):
-        try:
-            day = date.fromisoformat(as_at) if as_at else None
-        except ValueError:
-            raise CommandError(f'--as-at "{as_at}" is not a date in the form YYYY-MM-DD.') from None
-        plan_obj = selectors.plan_by_name(plan)
-        if plan_obj is None:
-            names = ", ".join(p.name for p in selectors.plans()) or "none"
-            raise CommandError(f'No plan called "{plan}". Plans: {names}.')
+        day = as_at_option(as_at)
+        plan_obj = plan_option(plan)
         path = Path(output)
         if not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")

@@ -1,9 +1,10 @@
 import json
-from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from delivery import overdue, selectors
+
+from ._options import as_at_option, plan_option
 
 
 class Command(BaseCommand):
@@ -15,16 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print a JSON list of objects.")
 
     def handle(self, *args, as_at=None, plan=None, json=False, **options):
-        try:
-            day = date.fromisoformat(as_at) if as_at else selectors.today()
-        except ValueError:
-            raise CommandError(f'--as-at "{as_at}" is not a date in the form YYYY-MM-DD.') from None
+        day = as_at_option(as_at) or selectors.today()
         plan_obj = None
         if plan:
-            plan_obj = selectors.plan_by_name(plan)
-            if plan_obj is None:
-                names = ", ".join(p.name for p in selectors.plans()) or "none"
-                raise CommandError(f'No plan called "{plan}". Plans: {names}.')
+            plan_obj = plan_option(plan)
         items = overdue.overdue_items(as_at=day, plan=plan_obj)
         if json:
             self.stdout.write(_dumps([i.as_json() for i in items]))
