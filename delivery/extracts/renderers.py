@@ -336,45 +336,153 @@ def render_docx(data: ExtractData, progress: Progress = _noop) -> bytes:
 # --- PDF --------------------------------------------------------------------------------------
 
 
-def render_pdf(data: ExtractData, progress: Progress = _noop) -> bytes:
+# Big extracts are laid out as several HTML documents ("chunks") of at most this many rows, rendered
+# by worker processes side by side (see pdf.py); anything up to one chunk renders in this process.
+PDF_CHUNK_ROWS = 700
+
+# The PDF's column widths include their padding (8 columns of 2.4 mm), so give the narrow ones that
+# hold unbreakable text, Ref and Date, a little more and Progress a little less.
+PDF_WIDTHS = {**WIDTHS, "ref": 9, "date": 16, "progress": 56}
+PDF_TABLE_MM = 297 - 2 * 12 - 2 * 8 * 25.4 / 96  # landscape A4 less the page margins and body margins
+PDF_PADDING_MM = 2 * 1.2 + 0.5 * 25.4 / 72  # cell padding both sides, and the border
+PDF_EM_MM = 8 * 25.4 / 72  # the 8 pt font
+_EM = {
+    **dict.fromkeys("0123456789abcdeghknopqsuvxyz", 0.64),
+    **dict.fromkeys("mw", 0.98),
+    **dict.fromkeys("fijlrt.,:;'!|()[]/-", 0.42),
+    **dict.fromkeys("MW", 1.0),
+    **dict.fromkeys("ABCDEFGHIJKLNOPQRSTUVXYZ", 0.8),
+}
+
+
+_PdfCell = tuple[str, str, int, bool]  # column, text, rowspan, may break inside words
+_PdfSection = tuple[str, list[tuple[ExtractRow, list[_PdfCell]]]]
+
+
+def _pdf_fits(text: str, width_mm: float) -> bool:
+    """Whether every word of `text` fits a column this wide without breaking inside it (from DejaVu
+    Sans' widths, rounded up; anything unusual counts as 1 em).
+
+    Letting WeasyPrint break inside words (overflow-wrap: anywhere) costs it an eighth more on every
+    cell, so the template asks for it only on the few cells with a word that might not fit."""
+    limit = (width_mm - PDF_PADDING_MM) / PDF_EM_MM
+    return all(sum(_EM.get(c, 1.0) for c in word) <= limit for word in text.split() if len(word) > limit)
+
+
+def _pdf_workers() -> int:
+    """How many PDF worker processes: settings.EXTRACT_PDF_WORKERS, else one per CPU; 0 renders
+    every chunk in this process."""
+    import os
+
+    from django.conf import settings
+
+    configured = getattr(settings, "EXTRACT_PDF_WORKERS", None)
+    if configured is None:
+        return os.cpu_count() or 1
+    return max(0, int(configured))
+
+
+def _pdf_chunks(data: ExtractData, chunks: int) -> list[list[tuple[int, int, list[ExtractRow]]]]:
+    """Split the rows into about `chunks` runs of similar size, never splitting a commitment's rows
+    (its Ref and text span them). Each run is a list of (objective index, section index, rows)."""
+    groups: list[tuple[int, int, list[ExtractRow]]] = []
+    for oi, block in enumerate(data.objectives):
+        for si, section in enumerate(block.sections):
+            for row in section.rows:
+                if row.first_of_commitment or not groups or groups[-1][:2] != (oi, si):
+                    groups.append((oi, si, []))
+                groups[-1][2].append(row)
+    total = sum(len(rows) for _, _, rows in groups) or 1
+    runs: list[list[tuple[int, int, list[ExtractRow]]]] = [[] for _ in range(max(1, chunks))]
+    before = 0
+    for oi, si, rows in groups:
+        run = runs[before * len(runs) // total]
+        if run and run[-1][:2] == (oi, si):
+            run[-1][2].extend(rows)
+        else:
+            run.append((oi, si, list(rows)))
+        before += len(rows)
+    return [run for run in runs if run] or [[]]
+
+
+def _pdf_html(data: ExtractData, run: list[tuple[int, int, list[ExtractRow]]], first: bool, context: dict) -> str:
+    """One chunk as an HTML document. Only the first has the heading; a chunk that starts inside an
+    objective or section repeats its banner, "(continued)"."""
     from django.template.loader import render_to_string
-    from weasyprint import HTML
 
-    cols = _columns(data)
-    total_weight = sum(WIDTHS.get(k, 12) for k, _ in cols)
-    widths = {k: round(100 * WIDTHS.get(k, 12) / total_weight, 2) for k, _ in cols}
+    cols = context["cols"]
+    mm = {k: PDF_TABLE_MM * width / 100 for k, width in context["widths"].items()}
 
-    def cells(row: ExtractRow) -> list[tuple[str, str, int]]:
-        """(column, text, rowspan); the commitment's Ref and text span its activities' rows."""
+    def cells(row: ExtractRow) -> list[_PdfCell]:
+        """The commitment's Ref and text span its activities' rows."""
         out = []
         for k, _ in cols:
-            if k in ("ref", "commitment"):
-                if row.first_of_commitment:
-                    out.append((k, _value(row, k), row.commitment_rows))
-            else:
-                out.append((k, _value(row, k), 1))
+            if k in ("ref", "commitment") and not row.first_of_commitment:
+                continue
+            text = _value(row, k)
+            span = row.commitment_rows if k in ("ref", "commitment") else 1
+            out.append((k, text, span, not _pdf_fits(text, mm[k])))
         return out
 
-    blocks = [
-        (block, [(section.title, [(row, cells(row)) for row in section.rows]) for section in block.sections])
-        for block in data.objectives
-    ]
-    html = render_to_string(
-        "delivery/extracts/appendix.html",
-        {
-            "data": data,
-            "cols": cols,
-            "blocks": blocks,
-            "intro": _intro(data),
-            "rag_fill": RAG_FILL,
-            "rag_text": RAG_TEXT,
-            "widths": widths,
-        },
+    blocks: list[tuple[str, list[_PdfSection]]] = []
+    last_objective = None
+    for oi, si, rows in run:
+        block = data.objectives[oi]
+        section = block.sections[si]
+        if oi != last_objective:
+            started_inside = not blocks and rows[0] is not block.sections[0].rows[0]
+            banner = f"{block.order}. {block.title}" + (" (continued)" if started_inside else "")
+            blocks.append((banner, []))
+            last_objective = oi
+        title = section.title
+        if title and not blocks[-1][1] and rows[0] is not section.rows[0]:
+            title += " (continued)"
+        blocks[-1][1].append((title, [(row, cells(row)) for row in rows]))
+    return render_to_string("delivery/extracts/appendix.html", {**context, "blocks": blocks, "first": first})
+
+
+def _pdf_context(data: ExtractData) -> dict:
+    """What every chunk's template needs, whichever rows it has."""
+    cols = _columns(data)
+    total_weight = sum(PDF_WIDTHS.get(k, 12) for k, _ in cols)
+    return {
+        "data": data,
+        "cols": cols,
+        "intro": _intro(data),
+        "rag_styles": [(key or "none", RAG_FILL[key], RAG_TEXT[key]) for key in RAG_FILL],
+        "widths": {k: round(100 * PDF_WIDTHS.get(k, 12) / total_weight, 2) for k, _ in cols},
+    }
+
+
+def render_pdf(data: ExtractData, progress: Progress = _noop) -> bytes:
+    """The appendix as HTML through WeasyPrint. A big one is cut into chunks of whole commitments,
+    rendered side by side by worker processes (pdf.py), merged, then numbered "Page X of Y"."""
+    from . import pdf
+
+    context = _pdf_context(data)
+    # How the rows are cut depends on the rows alone, never on the workers, so the file does too. An
+    # even number of chunks, so that two (or four) workers finish together.
+    chunks = -(-data.row_count // PDF_CHUNK_ROWS)
+    runs = _pdf_chunks(data, chunks + chunks % 2 if chunks > 1 else 1)
+    workers = _pdf_workers()
+    documents = (_pdf_html(data, run, i == 0, context) for i, run in enumerate(runs))
+    progress(5)
+
+    def done(n: int) -> None:
+        progress(5 + 85 * n // len(runs))
+
+    if len(runs) == 1 or workers == 0:
+        pdfs = []
+        for html in documents:
+            pdfs.append(pdf.render_html(html))
+            done(len(pdfs))
+    else:
+        pdfs = pdf.render_in_workers(documents, workers=workers, count=len(runs), done=done)
+    blob = pdf.merge_and_number(
+        pdfs, identifier=data.content_hash()[:32].encode(), title=data.title, subject=data.plan, lang="en-GB"
     )
-    progress(30)
-    pdf = HTML(string=html).write_pdf(pdf_identifier=data.content_hash()[:32].encode())
     progress(100)
-    return pdf
+    return blob
 
 
 # --- CSV --------------------------------------------------------------------------------------

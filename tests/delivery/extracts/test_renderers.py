@@ -3,6 +3,10 @@ repeated header, as-at correctness, and that nothing can run as a formula."""
 
 import csv
 import io
+import re
+import signal
+import sys
+import time
 from datetime import date
 
 import docx
@@ -10,6 +14,7 @@ import openpyxl
 import pypdf
 import pytest
 
+from delivery.extracts import pdf, renderers
 from delivery.extracts.renderers import RAG_FILL, render_csv, render_docx, render_pdf, render_xlsx
 from delivery.extracts.rows import extract_rows
 from delivery.models import Extract
@@ -141,3 +146,171 @@ def test_csv_neutralises_formulas_and_names_objective_and_section(data):
 @pytest.mark.parametrize("render", [render_xlsx, render_docx, render_pdf, render_csv])
 def test_the_same_definition_gives_the_same_file(data, render):
     assert render(data) == render(data)
+
+
+# --- PDF: big extracts are rendered in chunks by worker subprocesses, then merged and numbered ------
+
+
+@pytest.fixture
+def chunked(monkeypatch, settings):
+    """Every commitment its own chunk (the fixture's 5 rows make 4), rendered by 2 worker processes."""
+    monkeypatch.setattr(renderers, "PDF_CHUNK_ROWS", 2)
+    settings.EXTRACT_PDF_WORKERS = 2
+
+
+@pytest.fixture
+def workers_seen(monkeypatch):
+    """The worker processes started, to check none is left running or unreaped."""
+    seen = []
+    original = pdf._Worker.__init__
+
+    def recording(self):
+        original(self)
+        seen.append(self.proc)
+
+    monkeypatch.setattr(pdf._Worker, "__init__", recording)
+    return seen
+
+
+def page_texts(blob: bytes) -> list[str]:
+    return [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(blob)).pages]
+
+
+def test_pdf_chunks_keep_a_commitments_rows_together_and_all_rows_in_order(data):
+    rows = [r for o in data.objectives for r in o.rows]
+    for chunks in (1, 2, 3, 4, 10):
+        runs = renderers._pdf_chunks(data, chunks)
+        assert len(runs) <= chunks
+        assert [r for run in runs for _, _, part in run for r in part] == rows
+        for run in runs:
+            part = [r for _, _, p in run for r in p]
+            assert part[0].first_of_commitment
+            assert sum(r.commitment_rows for r in part if r.first_of_commitment) == len(part)
+
+
+def test_pdf_in_chunks_repeats_banners_continued_has_one_title_and_numbers_every_page(data, chunked, workers_seen):
+    progress = []
+    blob = render_pdf(data, progress.append)
+    texts = page_texts(blob)
+    text = "\n".join(texts)
+    assert len(workers_seen) == 2 and all(p.returncode == 0 for p in workers_seen)
+    assert len(texts) == 4  # each chunk starts a page
+    assert text.count("Appendix 1 – Delivery Plan Extract ·") == 4  # the footer, in every page
+    assert text.count("Safer Testshire Plan") == 1 and "Position as at" in texts[0]
+    assert "1. Putting victims and survivors first (continued)" in texts[1]
+    assert "Policing element (continued)" in texts[1]  # 3.10 follows 3.2 in the same section
+    assert "1. Putting victims and survivors first (continued)" in texts[2]
+    assert "Police and Crime Commissioner's Commitments\n" in texts[2] + "\n"  # starts the section
+    assert "(continued)" not in texts[3] and "2. Building a more secure Testshire" in texts[3]
+    assert text.index("3.2.1") < text.index("3.10.1") < text.index("PCC activity") < text.index("+SUM(1,2)")
+    for number, page in enumerate(texts, start=1):
+        assert f"Page {number} of 4" in page
+        assert all(header in page for header in ("Ref", "Plan commitment", "RAG"))  # the header row
+    assert progress == sorted(progress) and progress[-1] == 100 and len(progress) >= 5
+
+
+def test_pdf_in_chunks_is_reproducible_and_the_same_file_as_rendering_in_process(data, chunked, settings):
+    in_workers = render_pdf(data)
+    assert render_pdf(data) == in_workers
+    settings.EXTRACT_PDF_WORKERS = 0
+    assert render_pdf(data) == in_workers
+    reader = pypdf.PdfReader(io.BytesIO(in_workers))
+    assert reader.metadata.title == data.title
+    assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1] == data.content_hash()[:32]
+    assert "/CreationDate" not in reader.metadata and "/ModDate" not in reader.metadata
+
+
+def test_pdf_small_extract_renders_in_process(data, workers_seen):
+    assert "Page 1 of 1" in page_texts(render_pdf(data))[0]
+    assert workers_seen == []
+
+
+def test_pdf_renders_in_workers_from_a_daemonic_process_like_a_celery_prefork_worker(data, chunked):
+    """multiprocessing children are not allowed there; subprocess ones are."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child():
+        try:
+            send.send(render_pdf(data))
+        except Exception as exc:
+            send.send(repr(exc))
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    result = receive.recv()
+    process.join(30)
+    assert result == render_pdf(data)
+
+
+def test_pdf_shows_line_breaks_and_markup_as_text(data):
+    data.objectives[0].sections[0].rows[0].progress = "First line\nSecond <b>line</b>"
+    text = "\n".join(page_texts(render_pdf(data)))
+    assert "First line\nSecond <b>line</b>" in text
+    assert "@SUM(A1:A9) -1 <script>alert(1)</script>" in text.replace("\n", "")  # may wrap after the /
+
+
+def test_pdf_worker_failure_raises_its_last_stderr_line_and_leaves_no_process(data, chunked, workers_seen, monkeypatch):
+    """One worker fails on the second document; the other hangs on the first, and is killed, not waited for."""
+    script = (
+        "import sys, time\n"
+        "head = sys.stdin.buffer.read(8)\n"
+        "body = sys.stdin.buffer.read(int.from_bytes(head, 'big'))\n"
+        "if b'(continued)' in body:\n"
+        "    sys.stderr.write('Traceback...\\nValueError: cannot lay out this\\n')\n"
+        "    sys.exit(3)\n"
+        "time.sleep(60)\n"
+    )
+    monkeypatch.setattr(pdf, "WORKER_COMMAND", [sys.executable, "-c", script])
+    start = time.monotonic()
+    with pytest.raises(pdf.PdfRenderError, match=r"status 3: ValueError: cannot lay out this$"):
+        render_pdf(data)
+    assert time.monotonic() - start < 30
+    assert len(workers_seen) == 2 and all(p.returncode is not None for p in workers_seen)
+    assert sorted(p.returncode for p in workers_seen) == [-signal.SIGKILL, 3]
+
+
+def test_pdf_worker_that_dies_without_a_word_is_an_error(data, chunked, workers_seen, monkeypatch):
+    monkeypatch.setattr(pdf, "WORKER_COMMAND", [sys.executable, "-c", "import os; os._exit(9)"])
+    with pytest.raises(pdf.PdfRenderError, match="status 9: no output"):
+        render_pdf(data)
+    assert all(p.returncode is not None for p in workers_seen)
+
+
+def test_pdf_string_escapes_and_maps_to_winansi():
+    assert pdf.pdf_string("Page (1) \\ of 2 – ŵ") == b"(Page \\(1\\) \\\\ of 2 \x96 ?)"
+
+
+def test_pdf_small_user_agent_stylesheet_lays_out_the_appendix_exactly_as_weasyprints_own(data):
+    """pdf.py gives WeasyPrint only the user-agent rules for the elements the template uses."""
+    from html.parser import HTMLParser
+
+    import weasyprint
+
+    data.objectives[0].sections[0].rows[0].progress = "First line\nSecond line"
+    html = renderers._pdf_html(data, renderers._pdf_chunks(data, 1)[0], True, renderers._pdf_context(data))
+    tags = set()
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: tags.add(tag)
+    parser.feed(html)
+    assert tags <= pdf.USED_ELEMENTS and "br" in tags
+    assert pdf.render_html(html) == weasyprint.HTML(string=html).write_pdf()
+
+
+def test_pdf_of_an_empty_extract_has_the_header_and_a_page_number(data):
+    data.objectives = []
+    (text,) = page_texts(render_pdf(data))
+    assert "Plan commitment" in text and "Page 1 of 1" in text
+
+
+def test_pdf_lets_only_cells_with_a_word_too_long_for_their_column_break_inside_words(data):
+    url = "https://www.testshire-pcc.police.uk/documents/victims-strategy/annual-report-2024-25.pdf"
+    data.objectives[0].sections[0].rows[0].progress = f"See {url} for the detail."
+    html = renderers._pdf_html(data, renderers._pdf_chunks(data, 1)[0], True, renderers._pdf_context(data))
+    wrapped = re.findall(r'<td class="wrap">([^<]*)</td>', html)
+    assert wrapped == [f"See {url} for the detail.", "By Mar 26 (31/03/2026)"]  # a date with brackets may not fit
+    text = "\n".join(page_texts(render_pdf(data)))
+    assert "www.testshire-pcc.police.uk/" in text and "report-2024-25.pdf for the detail." in text  # on the page
+    assert renderers._pdf_fits("31/12/2026", 20.0) and not renderers._pdf_fits(url, 80.0)

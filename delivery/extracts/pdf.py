@@ -1,0 +1,372 @@
+"""HTML to PDF for big extracts: WeasyPrint in worker subprocesses, then one merged, numbered file.
+
+WeasyPrint is single-threaded and costs several ms of CPU a table row, so a 5,000-row appendix is
+laid out as several HTML documents (chunks) by a few worker processes at once. The workers are plain
+`subprocess` children running this module (`python -m delivery.extracts.pdf`), never
+`multiprocessing`: extracts are generated inside Celery prefork workers, which are daemonic and
+may not have multiprocessing children. A worker imports only WeasyPrint (no Django) and renders
+the documents it is sent, one after another, so each pays WeasyPrint's import once:
+
+    parent -> worker: 8-byte big-endian length, then that many bytes of UTF-8 HTML
+    worker -> parent: 8-byte big-endian length, then that many bytes of PDF
+
+A worker exits 0 at end of input; on any error it writes a traceback to stderr and exits 1. It also
+exits soon after its parent dies, since its stdin then closes.
+
+Chunks know nothing of each other, so "Page X of Y" is stamped onto the merged pages afterwards as a
+few bytes of content stream in a standard PDF font (no overlay PDF per page, no layout).
+
+This module imports nothing from Django, so the worker starts quickly and needs no settings.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import io
+import os
+import selectors
+import struct
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]  # the project root (settings.BASE_DIR), for `python -m`
+WORKER_COMMAND = [sys.executable, "-m", "delivery.extracts.pdf"]
+_HEADER = struct.Struct(">Q")
+
+# The stamped page number: 8 pt Helvetica, #505a5f, right-aligned at the 12 mm page margin, on the
+# baseline WeasyPrint gives the @bottom-left footer (vertically centred in the 16 mm bottom margin).
+STAMP_FONT = "/ExtractPageNo"
+STAMP_SIZE = 8
+STAMP_COLOUR = (0x50 / 255, 0x5A / 255, 0x5F / 255)
+STAMP_RIGHT = 12 * 72 / 25.4  # points from the right edge
+STAMP_BASELINE = 19.8  # points from the bottom edge
+# Helvetica advance widths (1/1000 em) of what "Page 12 of 340" uses; others count as a digit.
+_HELVETICA_WIDTHS = {" ": 278, "P": 667, "a": 556, "g": 556, "e": 556, "o": 556, "f": 278}
+_DIGIT_WIDTH = 556
+
+
+class PdfRenderError(RuntimeError):
+    """A PDF worker failed; the message is the last line of its stderr."""
+
+
+# The rules of WeasyPrint's HTML5 user-agent stylesheet (weasyprint/css/html5_ua.css) for the elements
+# the appendix template uses (USED_ELEMENTS), and nothing else. Matching every element against the
+# whole of it (some 250 rules, many tried on every element) is over a tenth of WeasyPrint's work on
+# this table; the file is the same byte for byte (a test checks). It is swapped in by overriding
+# HTML._ua_stylesheets, a private method of WeasyPrint 70: were it renamed, the full stylesheet would
+# apply again, slower but with the same result.
+USER_AGENT_CSS = """
+html, body, h1, p { display: block }
+head, meta, style, title { display: none }
+body { margin: 8px }
+h1 { margin-top: .67em; margin-bottom: .67em; font-size: 2em; font-weight: bold; bookmark-level: 1;
+     bookmark-label: content(text); hyphens: manual; break-after: avoid; break-inside: avoid }
+p { margin-top: 1em; margin-bottom: 1em }
+table { display: table; border-spacing: 2px; border-collapse: separate; box-sizing: border-box;
+        text-indent: initial }
+thead { display: table-header-group; vertical-align: middle }
+tbody { display: table-row-group; vertical-align: middle }
+tr { display: table-row; vertical-align: inherit }
+td, th { display: table-cell; vertical-align: inherit; padding: 1px }
+table, td, th { border-color: gray }
+thead, tbody, tr { border-color: inherit }
+th { font-weight: bold }
+br::before { content: "\\A"; white-space: pre-line }
+@page { margin: 75px;
+  @top-left { text-align: left; vertical-align: middle }
+  @top-center { text-align: center; vertical-align: middle }
+  @top-right { text-align: right; vertical-align: middle }
+  @bottom-left { text-align: left; vertical-align: middle }
+  @bottom-center { text-align: center; vertical-align: middle }
+  @bottom-right { text-align: right; vertical-align: middle } }
+"""
+USED_ELEMENTS = frozenset("html head title meta style body h1 p table thead tbody tr th td br".split())
+
+
+@functools.cache
+def _html_class() -> type:
+    """WeasyPrint's HTML with USER_AGENT_CSS as its user-agent stylesheet."""
+    from weasyprint import CSS, HTML
+
+    user_agent = CSS(string=USER_AGENT_CSS)
+
+    class AppendixHTML(HTML):
+        def _ua_stylesheets(self, forms: bool = False) -> list:
+            return [user_agent]
+
+    return AppendixHTML
+
+
+def render_html(html: str) -> bytes:
+    """One HTML document (using only USED_ELEMENTS) to PDF bytes, in this process."""
+    return _html_class()(string=html).write_pdf()
+
+
+# --- Workers ----------------------------------------------------------------------------------
+
+
+class _Worker:
+    """One `python -m delivery.extracts.pdf` child and the job it is on."""
+
+    def __init__(self) -> None:
+        self.stderr = tempfile.TemporaryFile()  # a file, not a pipe: a chatty child can never block on it
+        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+            WORKER_COMMAND,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+        )
+        self.job: int | None = None
+        self.buffer = bytearray()
+
+    def send(self, job: int, html: str) -> None:
+        body = html.encode()
+        self.job = job
+        self.buffer = bytearray()
+        try:
+            # Blocks until the worker has read it all: it is idle, waiting for exactly this.
+            self.proc.stdin.write(_HEADER.pack(len(body)))
+            self.proc.stdin.write(body)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise self.failure() from None
+
+    def receive(self) -> bytes | None:
+        """Read what is there; the PDF once it is complete, else None."""
+        chunk = os.read(self.proc.stdout.fileno(), 1 << 20)
+        if not chunk:
+            raise self.failure()
+        self.buffer += chunk
+        if len(self.buffer) < _HEADER.size:
+            return None
+        (size,) = _HEADER.unpack_from(self.buffer)
+        if len(self.buffer) < _HEADER.size + size:
+            return None
+        if len(self.buffer) > _HEADER.size + size:
+            raise PdfRenderError("PDF worker wrote more than one document")
+        pdf = bytes(memoryview(self.buffer)[_HEADER.size :])
+        self.job, self.buffer = None, bytearray()
+        return pdf
+
+    def failure(self) -> PdfRenderError:
+        """The worker's exit, as an error carrying the last line it wrote to stderr."""
+        try:
+            code = self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        self.stderr.seek(0)
+        lines = [line for line in self.stderr.read().decode(errors="replace").splitlines() if line.strip()]
+        last = lines[-1].strip() if lines else "no output"
+        return PdfRenderError(f"PDF worker exited with status {code}: {last}")
+
+    def finish(self) -> None:
+        """End of input: let it exit; kill it if it will not."""
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            code = self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return
+        if code:
+            raise self.failure()
+
+    def close(self) -> None:
+        """Never leave a child running or unreaped, whatever happened."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+        self.stderr.close()
+
+
+def render_in_workers(
+    documents: Iterable[str],
+    *,
+    workers: int,
+    count: int,
+    done: Callable[[int], None] = lambda _: None,
+) -> list[bytes]:
+    """Render `count` HTML documents with at most `workers` children; the PDFs in document order.
+
+    `documents` is consumed lazily, one as each worker becomes free, so producing the next document
+    overlaps with rendering the others. `done(n)` is called as the n-th document finishes.
+    """
+    results: list[bytes | None] = [None] * count
+    pending = enumerate(documents)
+    pool: list[_Worker] = []
+    finished = 0
+    with selectors.DefaultSelector() as selector:
+        try:
+            for _ in range(max(1, min(workers, count))):
+                pool.append(_Worker())
+            idle = list(pool)
+            busy = 0
+            while True:
+                while idle:
+                    job = next(pending, None)
+                    if job is None:
+                        break
+                    worker = idle.pop()
+                    worker.send(*job)
+                    selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
+                    busy += 1
+                if not busy:
+                    break
+                for key, _ in selector.select():
+                    worker = key.data
+                    job = worker.job
+                    pdf = worker.receive()
+                    if pdf is not None:
+                        selector.unregister(worker.proc.stdout)
+                        results[job] = pdf
+                        busy -= 1
+                        finished += 1
+                        idle.append(worker)
+                        done(finished)
+            for worker in pool:
+                worker.finish()
+        finally:
+            for worker in pool:
+                worker.close()
+    if finished != count or any(r is None for r in results):
+        raise PdfRenderError(f"{finished} of {count} PDF documents were rendered")
+    return results  # type: ignore[return-value]
+
+
+def _worker_main() -> int:
+    """The child: render each HTML document read from stdin, write each PDF to stdout."""
+    # Keep stdout for the protocol: anything else printed goes to stderr instead.
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    source = sys.stdin.buffer
+    _html_class()
+    # WeasyPrint allocates millions of small objects. Collecting cycles as often as Python does by
+    # default, through everything imported as well, costs several per cent; collect once a document.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1000)
+    while True:
+        header = source.read(_HEADER.size)
+        if not header:
+            return 0
+        if len(header) != _HEADER.size:
+            raise PdfRenderError("truncated request")
+        (size,) = _HEADER.unpack(header)
+        body = source.read(size)
+        if len(body) != size:
+            raise PdfRenderError("truncated request")
+        pdf = render_html(body.decode())
+        out.write(_HEADER.pack(len(pdf)))
+        out.write(pdf)
+        out.flush()
+        del body, pdf
+        gc.collect()
+
+
+# --- Merging and page numbers -----------------------------------------------------------------
+
+
+def pdf_string(text: str) -> bytes:
+    """Text as a PDF literal string in WinAnsiEncoding: \\ ( ) escaped, unmappable characters as '?'."""
+    raw = text.encode("cp1252", errors="replace")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def _helvetica_width(text: str, size: float) -> float:
+    return sum(_HELVETICA_WIDTHS.get(c, _DIGIT_WIDTH) for c in text) * size / 1000
+
+
+def merge_and_number(pdfs: list[bytes], *, identifier: bytes, title: str, subject: str = "", lang: str = "") -> bytes:
+    """Concatenate PDFs and stamp "Page X of Y" bottom right of every page. Reproducible: the same
+    input gives the same bytes (/ID from `identifier`, no dates)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        ByteStringObject,
+        DictionaryObject,
+        IndirectObject,
+        NameObject,
+        StreamObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter()
+    for i, blob in enumerate(pdfs):
+        # Only the first document has the heading, so only its bookmarks are worth keeping.
+        writer.append(PdfReader(io.BytesIO(blob)), import_outline=i == 0)
+
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    # Each page's own drawing is wrapped in q ... Q so the stamp starts from the default coordinates.
+    save = StreamObject()
+    save.set_data(b"q\n")
+    save_ref = writer._add_object(save)
+    total = len(writer.pages)
+    colour = " ".join(f"{c:.3f}" for c in STAMP_COLOUR).encode()
+    for number, page in enumerate(writer.pages, start=1):
+        resources = page.get("/Resources")
+        if resources is None:
+            resources = DictionaryObject()
+            page[NameObject("/Resources")] = resources
+        resources = resources.get_object()
+        fonts = resources.get("/Font")
+        if fonts is None:
+            fonts = DictionaryObject()
+            resources[NameObject("/Font")] = fonts
+        fonts.get_object()[NameObject(STAMP_FONT)] = font
+
+        text = f"Page {number} of {total}"
+        box = page.mediabox
+        x = float(box.right) - STAMP_RIGHT - _helvetica_width(text, STAMP_SIZE)
+        y = float(box.bottom) + STAMP_BASELINE
+        stamp = StreamObject()
+        stamp.set_data(
+            b"Q q BT %s %d Tf %s rg %.2f %.2f Td %s Tj ET Q\n"
+            % (STAMP_FONT.encode(), STAMP_SIZE, colour, x, y, pdf_string(text))
+        )
+        contents = page.raw_get("/Contents") if "/Contents" in page else None
+        if contents is None:
+            existing = []
+        elif isinstance(contents.get_object(), ArrayObject):
+            existing = list(contents.get_object())
+        elif isinstance(contents, IndirectObject):
+            existing = [contents]
+        else:
+            existing = [writer._add_object(contents)]
+        page[NameObject("/Contents")] = ArrayObject([save_ref, *existing, writer._add_object(stamp)])
+
+    writer.add_metadata({"/Title": title, **({"/Subject": subject} if subject else {})})
+    if lang:
+        writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
+    # pypdf writes no /ID unless given one, and has no public way to give it one.
+    writer._ID = ArrayObject([ByteStringObject(identifier), ByteStringObject(identifier)])
+    writer.pdf_header = b"%PDF-1.7"
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    sys.exit(_worker_main())
