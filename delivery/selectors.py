@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import FINISHED, Activity, Commitment, Objective, Plan, ProgressUpdate, Rag, Section, Status
+from .models import FINISHED, Activity, Commitment, Objective, Plan, ProgressUpdate, Section, Status
 
 # Appendix 1 / plan-workbook order: objective, section, commitment ref (natural), position, sub-ref.
 PLAN_ORDER = (
@@ -40,7 +40,6 @@ PLAN_ORDER = (
     "sub_ref_key",
     "pk",
 )
-AT_FIELDS = ("at_rag", "at_status", "at_start", "at_due", "at_progress", "at_progress_on", "at_last_update_on")
 RAG_ORDER = ("R", "A", "G", "B", "")
 
 
@@ -275,16 +274,6 @@ def stale_activities(*, as_at: date, days: int, plan: Plan | None = None) -> Que
         .exclude(at_status__in=FINISHED)
         .order_by("at_last_update_on", "commitment__ref_key")
     )
-
-
-def owner_choices():
-    from .models import Owner
-
-    return Owner.objects.order_by("name")
-
-
-def rag_label(value: str) -> str:
-    return {"B": "Complete (Blue)", "": "Not rated"}.get(value, Rag(value).label if value in Rag.values else value)
 
 
 # --- Extracts -------------------------------------------------------------------------------

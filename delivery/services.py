@@ -31,6 +31,7 @@ from .models import (
     Status,
 )
 from .roles import Role, ensure_can_administer, ensure_can_edit_plan, ensure_can_read_plan, ensure_can_update
+from .selectors import today
 
 User = get_user_model()
 
@@ -46,11 +47,8 @@ class StaleEdit(Exception):
         super().__init__(f"Activity {activity.pk} has changed since it was loaded (now version {activity.version}).")
 
 
-def today() -> date:
-    return timezone.localdate()
-
-
-def _author_name(user) -> str:
+def author_name(user) -> str:
+    """How a progress update names its author."""
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
@@ -218,7 +216,7 @@ def activity_create(
         on=on,
         kind=ProgressUpdate.Kind.CREATED,
         author=by,
-        author_name=_author_name(by),
+        author_name=author_name(by),
         text=progress,
         rag=rag,
         status=status,
@@ -316,7 +314,7 @@ def activity_record_update(
         on=on,
         kind=ProgressUpdate.Kind.IMPORT if source else ProgressUpdate.Kind.UPDATE,
         author=by,
-        author_name=_author_name(by),
+        author_name=author_name(by),
         text=text,
         rag=new["rag"],
         status=new["status"],

@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from ..models import FINISHED, RAG_DISPLAY, Activity, Objective, OversightBody, Plan, ProgressUpdate, Status
+from ..models import RAG_DISPLAY, Activity, Objective, OversightBody, Plan, ProgressUpdate, Status
 from ..selectors import PLAN_ORDER, RAG_ORDER, activities_as_at
 
 
@@ -208,7 +208,3 @@ def extract_rows(
     for pk, row in first_rows.items():
         row.commitment_rows = commitment_rows[pk]
     return data
-
-
-def open_count(data: ExtractData) -> int:
-    return sum(1 for o in data.objectives for r in o.rows if r.status not in {s.label for s in FINISHED})

@@ -19,6 +19,7 @@ from ..models import (
     Section,
     natural_key,
 )
+from ..services import author_name
 from .planner import ImportPlan, _key
 
 
@@ -28,10 +29,6 @@ class ApplyResult:
     created: dict = field(default_factory=dict)
     updated: dict = field(default_factory=dict)
     conflicts: list[dict] = field(default_factory=list)
-
-
-def _author(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 @transaction.atomic
@@ -136,7 +133,7 @@ def apply_plan(ip: ImportPlan, *, by, source: str, seen_versions: dict[int, int]
     conflicted = {c["activity_id"] for c in result.conflicts}
     changes = [a for a in changes if a.activity_id not in conflicted]
 
-    author = _author(by)
+    author = author_name(by)
 
     def imported(act: Activity, on: date, text: str, changes: dict | None = None) -> ProgressUpdate:
         """A progress update written by this import, recording the state it leaves the activity in."""

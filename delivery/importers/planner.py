@@ -244,32 +244,25 @@ def plan_changes(parsed: ParsedWorkbook, *, plan_name: str, as_of: date) -> Impo
                 if match is not None:
                     matched_ids.add(match.pk)
                 result.activities.append(change)
-                for name in pa.owners:
-                    if _key(name) not in known_owners:
-                        known_owners.add(_key(name))
-                        result.new_owners.append(name)
-                        result.warnings.append(
-                            Problem(
-                                pa.sheet,
-                                pa.row,
-                                None,
-                                (f'Owner "{name}" is new to the tracker; it will be added to the list of owners.'),
-                                "warning",
-                            )
-                        )
-                for name in pa.oversight:
-                    if _key(name) not in known_bodies:
-                        known_bodies.add(_key(name))
-                        result.new_bodies.append(name)
-                        result.warnings.append(
-                            Problem(
-                                pa.sheet,
-                                pa.row,
-                                None,
-                                (f'Oversight body "{name}" is new to the tracker; it will be added.'),
-                                "warning",
-                            )
-                        )
+                for names, known, new, what in (
+                    (
+                        pa.owners,
+                        known_owners,
+                        result.new_owners,
+                        'Owner "{}" is new to the tracker; it will be added to the list of owners.',
+                    ),
+                    (
+                        pa.oversight,
+                        known_bodies,
+                        result.new_bodies,
+                        'Oversight body "{}" is new to the tracker; it will be added.',
+                    ),
+                ):
+                    for name in names:
+                        if _key(name) not in known:
+                            known.add(_key(name))
+                            new.append(name)
+                            result.warnings.append(Problem(pa.sheet, pa.row, None, what.format(name), "warning"))
     if plan:
         commitment_by_pk = {c.pk: c for c in commitments.values()}
         for acts in activities_by_commitment.values():

@@ -14,6 +14,19 @@ from tests.factories import OwnerFactory, make_activity, make_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def wait_for(obj, *states, seconds: float = 30):
+    """Reload `obj` until its state is one of `states` (the worker runs in another thread)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        obj.refresh_from_db()
+        if obj.state in states:
+            return obj
+        time.sleep(0.1)
+    raise AssertionError(f"{obj} stuck in {obj.state}")
+
+
 @pytest.fixture
 def overdue_setup(owner_user):
     chief = make_user("chief-exec", role="Chief Executive")
@@ -69,13 +82,7 @@ def test_an_extract_is_generated_by_a_real_worker_and_a_redelivery_writes_nothin
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         (extract,) = services.extract_request(by=editor, plan=plan, as_at=date(2025, 6, 30), formats=["xlsx"])
         # on_commit has queued the task (transactional test: the request committed at once)
-        for _ in range(100):
-            extract.refresh_from_db()
-            if extract.state == Extract.State.DONE:
-                break
-            import time
-
-            time.sleep(0.1)
+        wait_for(extract, Extract.State.DONE, Extract.State.FAILED, seconds=10)
         assert extract.state == Extract.State.DONE and extract.row_count == 1
         first_file, first_checksum = extract.file.name, extract.checksum
         assert generate_extract.delay(extract.pk).get(timeout=30) == "done"
@@ -85,22 +92,12 @@ def test_an_extract_is_generated_by_a_real_worker_and_a_redelivery_writes_nothin
 
 @pytest.mark.celery
 def test_upload_preview_and_apply_run_on_a_real_worker(redis_url, editor, client):
-    import time
-
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
     from delivery.models import Activity, ImportRun
     from tests.delivery.importers.builders import tracker_workbook
     from tests.factories import PASSWORD
-
-    def wait_for(run, *states):
-        for _ in range(300):
-            run.refresh_from_db()
-            if run.state in states:
-                return run
-            time.sleep(0.1)
-        raise AssertionError(f"import stuck in {run.state}")
 
     client.login(username=editor.username, password=PASSWORD)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
