@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "simple_history",
+    "core",
     "delivery",
     "kpis",
     "meetings",

@@ -1,4 +1,4 @@
-from .roles import Role, role_of
+from core.roles import Role, role_of
 
 
 def role(request) -> dict:

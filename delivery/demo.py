@@ -12,10 +12,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from core.roles import Role
+
 from . import demo_content as content
 from . import services
 from .models import Activity, OversightBody, Owner, Plan, Rag, Status
-from .roles import Role
 
 DEMO_PASSWORD = "tracker-demo"  # noqa: S105 - the documented demo login, not a secret
 

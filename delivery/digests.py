@@ -11,9 +11,10 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
 
+from core.roles import Role
+
 from . import overdue
 from .models import Owner
-from .roles import Role
 
 
 @dataclass

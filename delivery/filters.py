@@ -4,9 +4,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.status import overdue_q
+
 from .forms import DateInput
 from .models import Extract, Objective, Owner, Plan, Section, Status
-from .selectors import overdue_q
+from .selectors import AT_FIELDS
 
 RAG_FILTER_CHOICES = [("R", "Red"), ("A", "Amber"), ("G", "Green"), ("B", "Complete (Blue)"), ("none", "Not rated")]
 
@@ -81,7 +83,7 @@ class ActivityFilter(django_filters.FilterSet):
         return queryset.filter(at_shown_rag__in=wanted)
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(overdue_q(self.as_at)) if value else queryset
+        return queryset.filter(overdue_q(self.as_at, **AT_FIELDS)) if value else queryset
 
 
 class ExtractFilter(django_filters.FilterSet):

@@ -8,7 +8,6 @@ past date is rebuilt from them (see selectors.activities_as_at).
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.conf import settings
@@ -17,46 +16,10 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-_CHUNKS = re.compile(r"(\d+)")
-
-
-def natural_key(ref: str) -> str:
-    """A sort key that puts `3.2` before `3.10` and `A.1` before `B.1`: digits are zero-padded."""
-    parts = _CHUNKS.split((ref or "").strip().lower())
-    return "".join(p.zfill(8) if p.isdigit() else p for p in parts)[:200]
-
-
-class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETE = "complete", "Complete"
-    ON_HOLD = "on_hold", "On hold"
-    CLOSED = "closed", "Closed"
-
-
-FINISHED = (Status.COMPLETE, Status.CLOSED)
-
-
-class Rag(models.TextChoices):
-    RED = "R", "Red"
-    AMBER = "A", "Amber"
-    GREEN = "G", "Green"
-    NOT_RATED = "", "Not rated"
-
-
-# What a RAG is shown as, where status can turn it Blue ("BRAG"): (letter, word, css class).
-RAG_DISPLAY = {
-    "R": ("R", "Red", "red"),
-    "A": ("A", "Amber", "amber"),
-    "G": ("G", "Green", "green"),
-    "B": ("B", "Complete", "blue"),
-    "": ("–", "Not rated", "none"),
-}
-
-
-def shown_rag(rag: str, status: str) -> str:
-    """The BRAG value: complete activities show Blue whatever RAG they last had."""
-    return "B" if status == Status.COMPLETE else (rag or "")
+from core import rag as rag_scale
+from core.rag import Rag
+from core.status import Status
+from core.text import natural_key
 
 
 class Plan(models.Model):
@@ -181,14 +144,6 @@ class OversightBody(models.Model):
         return self.name
 
 
-class ActivityQuerySet(models.QuerySet):
-    def open(self) -> ActivityQuerySet:
-        return self.exclude(status__in=FINISHED)
-
-    def overdue(self, as_at: date) -> ActivityQuerySet:
-        return self.open().filter(due_date__lt=as_at)
-
-
 class Activity(models.Model):
     """A supporting activity of a commitment. Its RAG/status/dates are the latest update's."""
 
@@ -217,8 +172,6 @@ class Activity(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     created_on = models.DateField(default=date.today)
 
-    objects = ActivityQuerySet.as_manager()
-
     class Meta:
         ordering = ["commitment__plan", "commitment__ref_key", "position", "sub_ref_key"]
         verbose_name_plural = "activities"
@@ -240,7 +193,7 @@ class Activity(models.Model):
 
     @property
     def shown_rag(self) -> str:
-        return shown_rag(self.rag, self.status)
+        return rag_scale.shown(self.rag, complete=self.status == Status.COMPLETE)
 
 
 class ProgressUpdate(models.Model):
@@ -282,7 +235,7 @@ class ProgressUpdate(models.Model):
 
     @property
     def shown_rag(self) -> str:
-        return shown_rag(self.rag, self.status)
+        return rag_scale.shown(self.rag, complete=self.status == Status.COMPLETE)
 
 
 class Extract(models.Model):

@@ -27,9 +27,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from .models import FINISHED, Activity, Commitment, Objective, Plan, ProgressUpdate, Section, Status
+from core import rag as rag_scale
+from core.dates import is_past, today
+from core.status import Status, is_open, open_q, overdue_q
+
+from .models import Activity, Commitment, Objective, Plan, ProgressUpdate, Section
 
 # Appendix 1 / plan-workbook order: objective, section, commitment ref (natural), position, sub-ref.
 PLAN_ORDER = (
@@ -40,15 +43,6 @@ PLAN_ORDER = (
     "sub_ref_key",
     "pk",
 )
-RAG_ORDER = ("R", "A", "G", "B", "")
-
-
-def today() -> date:
-    return timezone.localdate()
-
-
-def is_past(as_at: date | None) -> bool:
-    return as_at is not None and as_at < today()
 
 
 def activities_as_at(*, as_at: date | None = None) -> QuerySet[Activity]:
@@ -86,8 +80,7 @@ def activities_as_at(*, as_at: date | None = None) -> QuerySet[Activity]:
     )
 
 
-def overdue_q(as_at: date) -> Q:
-    return Q(at_due__lt=as_at) & ~Q(at_status__in=FINISHED)
+AT_FIELDS = {"due": "at_due", "status": "at_status"}  # the as-at annotations that "overdue" reads
 
 
 def activity_rows(*, as_at: date | None = None, plan: Plan | None = None) -> QuerySet[Activity]:
@@ -182,7 +175,7 @@ class ObjectiveSummary:
     def bars(self) -> list[tuple[str, int, float]]:
         """(rag, count, percentage width) in display order, for the stacked bar."""
         total = self.total or 1
-        return [(r, self.counts[r], 100 * self.counts[r] / total) for r in RAG_ORDER if self.counts[r]]
+        return [(r, self.counts[r], 100 * self.counts[r] / total) for r in rag_scale.ORDER if self.counts[r]]
 
 
 @dataclass
@@ -202,7 +195,7 @@ def home_summary(*, as_at: date | None = None, due_soon_days: int = 30) -> list[
     per_objective: dict[int, ObjectiveSummary] = {}
     for o in objectives:
         ps = summaries.setdefault(o.plan_id, PlanSummary(plan=o.plan, objectives=[]))
-        os_ = ObjectiveSummary(objective=o, counts={r: 0 for r in RAG_ORDER})
+        os_ = ObjectiveSummary(objective=o, counts={r: 0 for r in rag_scale.ORDER})
         ps.objectives.append(os_)
         per_objective[o.pk] = os_
     rows = activities_as_at(as_at=as_at).values_list(
@@ -213,7 +206,7 @@ def home_summary(*, as_at: date | None = None, due_soon_days: int = 30) -> list[
         per_objective[objective_id].counts[shown or ""] += 1
         ps = summaries[plan_id]
         ps.total += 1
-        if due and status not in FINISHED:
+        if due and is_open(status):
             if due < day:
                 ps.overdue += 1
             elif due <= soon:
@@ -254,14 +247,18 @@ def activity_for_update(*, pk: int) -> Activity:
 
 
 def overdue_activities(*, as_at: date, plan: Plan | None = None) -> QuerySet[Activity]:
-    return activity_rows(as_at=as_at, plan=plan).filter(overdue_q(as_at)).order_by("at_due", "commitment__ref_key")
+    return (
+        activity_rows(as_at=as_at, plan=plan)
+        .filter(overdue_q(as_at, **AT_FIELDS))
+        .order_by("at_due", "commitment__ref_key")
+    )
 
 
 def due_soon_activities(*, as_at: date, days: int, plan: Plan | None = None) -> QuerySet[Activity]:
     return (
         activity_rows(as_at=as_at, plan=plan)
         .filter(at_due__gte=as_at, at_due__lte=as_at + timedelta(days=days))
-        .exclude(at_status__in=FINISHED)
+        .filter(open_q(status="at_status"))
         .order_by("at_due", "commitment__ref_key")
     )
 
@@ -271,7 +268,7 @@ def stale_activities(*, as_at: date, days: int, plan: Plan | None = None) -> Que
     return (
         activity_rows(as_at=as_at, plan=plan)
         .filter(at_last_update_on__lte=as_at - timedelta(days=days))
-        .exclude(at_status__in=FINISHED)
+        .filter(open_q(status="at_status"))
         .order_by("at_last_update_on", "commitment__ref_key")
     )
 

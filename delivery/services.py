@@ -16,6 +16,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.dates import today
+from core.roles import Role, ensure_can_administer, ensure_can_edit_plans, ensure_can_read, ensure_can_update_owned
+
 from .models import (
     Activity,
     Commitment,
@@ -30,8 +33,6 @@ from .models import (
     Section,
     Status,
 )
-from .roles import Role, ensure_can_administer, ensure_can_edit_plan, ensure_can_read_plan, ensure_can_update
-from .selectors import today
 
 User = get_user_model()
 
@@ -59,7 +60,7 @@ def author_name(user) -> str:
 
 @transaction.atomic
 def plan_create(*, by, name: str, description: str = "") -> Plan:
-    ensure_can_edit_plan(by)
+    ensure_can_edit_plans(by)
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the plan a name."})
@@ -72,7 +73,7 @@ def plan_create(*, by, name: str, description: str = "") -> Plan:
 
 @transaction.atomic
 def objective_create(*, by, plan: Plan, title: str, order: int | None = None) -> Objective:
-    ensure_can_edit_plan(by, plan)
+    ensure_can_edit_plans(by)
     if not title.strip():
         raise ValidationError({"title": "Give the objective a title."})
     if order is None:
@@ -82,7 +83,7 @@ def objective_create(*, by, plan: Plan, title: str, order: int | None = None) ->
 
 @transaction.atomic
 def section_create(*, by, objective: Objective, title: str, order: int | None = None) -> Section:
-    ensure_can_edit_plan(by, objective.plan)
+    ensure_can_edit_plans(by)
     if not title.strip():
         raise ValidationError({"title": "Give the section a title."})
     if order is None:
@@ -95,7 +96,7 @@ def commitment_create(
     *, by, objective: Objective, ref: str, text: str, section: Section | None = None, publish: bool = True
 ) -> Commitment:
     plan = objective.plan
-    ensure_can_edit_plan(by, plan)
+    ensure_can_edit_plans(by)
     ref = ref.strip()
     errors: dict[str, str] = {}
     if not ref:
@@ -115,7 +116,7 @@ def commitment_create(
 
 @transaction.atomic
 def owner_get_or_create(*, by, name: str) -> Owner:
-    ensure_can_edit_plan(by)
+    ensure_can_edit_plans(by)
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "An owner needs a name."})
@@ -133,7 +134,7 @@ def oversight_body_create(
     notes_published: bool = False,
     meets_in_public: bool = False,
 ) -> OversightBody:
-    ensure_can_edit_plan(by)
+    ensure_can_edit_plans(by)
     name = name.strip()
     if not name:
         raise ValidationError({"name": "An oversight body needs a name."})
@@ -180,7 +181,7 @@ def activity_create(
     publish: bool = True,
 ) -> Activity:
     """Add a supporting activity; its first progress update records the state it starts in."""
-    ensure_can_edit_plan(by, commitment.plan)
+    ensure_can_edit_plans(by)
     on = on or today()
     errors = _check_dates(start_date=start_date, due_date=due_date, on=on)
     if not text.strip():
@@ -254,7 +255,7 @@ def activity_record_update(
     needs a reason in `text`. The update is dated `on` (today by default), which may not be in the
     future nor before the activity's latest update.
     """
-    ensure_can_update(by, activity)
+    ensure_can_update_owned(by, activity)
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     if locked.version != seen_version:
         raise StaleEdit(activity=locked)
@@ -362,7 +363,7 @@ def extract_request(
     subtitle: str = "",
 ) -> list[Extract]:
     """Record one extract per format and queue their generation (after this transaction commits)."""
-    ensure_can_read_plan(by, plan)
+    ensure_can_read(by)
     columns = list(columns or Extract.COLUMNS)
     errors: dict[str, str] = {}
     if as_at > today():
@@ -537,7 +538,7 @@ def import_upload(*, by, upload, plan_name: str = "", layout: str = "auto", shee
 
     from .importers.workbook import WorkbookError, check_file
 
-    ensure_can_edit_plan(by)
+    ensure_can_edit_plans(by)
     limit = getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
     if upload.size > limit:
         raise ValidationError(
@@ -608,7 +609,7 @@ def import_validate(*, run_id: int) -> ImportRun:
 
 def import_start_apply(*, run: ImportRun, by) -> ImportRun:
     """Queue the apply of a previewed import; a second request for the same preview is refused."""
-    ensure_can_edit_plan(by)
+    ensure_can_edit_plans(by)
     with transaction.atomic():
         moved = ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.PREVIEWED).update(
             state=ImportRun.State.APPLYING, applied_by=by, progress=0
@@ -665,7 +666,7 @@ def _import_apply(*, run_id: int) -> ImportRun:
             run.save(update_fields=["state", "error"])
             return run
         by = run.applied_by or run.uploaded_by
-        ensure_can_edit_plan(by)
+        ensure_can_edit_plans(by)
         outcome = apply_plan(
             planned, by=by, source=f"Imported from {run.filename}", seen_versions=run.preview.get("versions", {})
         )

@@ -5,19 +5,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import RAG_DISPLAY, Status
-from .roles import can_update_activity
-
-
-def rag_badge(value: str) -> str:
-    letter, word, css = RAG_DISPLAY.get(value or "", RAG_DISPLAY[""])
-    return format_html(
-        '<span class="rag rag--{}" title="{}">{} <span class="rag__word">{}</span></span>', css, word, letter, word
-    )
-
-
-def status_label(value: str) -> str:
-    return Status(value).label if value in Status.values else value
+from core import rag as rag_scale
+from core.dates import is_past
+from core.roles import can_update_owned
+from core.status import is_overdue
+from core.status import label as status_label
 
 
 class ActivityTable(tables.Table):
@@ -61,7 +53,7 @@ class ActivityTable(tables.Table):
         if record.date_text and record.date_text != text:
             extra = format_html('<br><span class="muted">"{}"</span>', record.date_text)
         overdue = ""
-        if value and self.as_at and value < self.as_at and record.at_status not in ("complete", "closed"):
+        if self.as_at and is_overdue(due=value, status=record.at_status, on=self.as_at):
             overdue = format_html(
                 '<br><strong class="tag tag--red">Overdue {} days</strong>', (self.as_at - value).days
             )
@@ -71,10 +63,10 @@ class ActivityTable(tables.Table):
         return value.isoformat() if value else ""
 
     def render_rag(self, value):
-        return rag_badge(value)
+        return rag_scale.badge(value)
 
     def value_rag(self, value):
-        return RAG_DISPLAY.get(value or "", RAG_DISPLAY[""])[1]
+        return rag_scale.word(value)
 
     def render_status(self, value):
         return status_label(value)
@@ -93,7 +85,7 @@ class ActivityTable(tables.Table):
         return value if len(value) <= 160 else value[:157].rstrip() + "…"
 
     def render_actions(self, record):
-        if self.user is None or self.as_at_is_past() or not can_update_activity(self.user, record):
+        if self.user is None or self.as_at_is_past() or not can_update_owned(self.user, record):
             return ""
         return render_to_string(
             "delivery/_inline_rag.html",
@@ -102,8 +94,6 @@ class ActivityTable(tables.Table):
         )
 
     def as_at_is_past(self) -> bool:
-        from .selectors import is_past
-
         return is_past(self.as_at)
 
 
@@ -136,10 +126,10 @@ class OverdueTable(tables.Table):
         return "; ".join(value)
 
     def render_rag(self, value):
-        return rag_badge(value)
+        return rag_scale.badge(value)
 
     def value_rag(self, value):
-        return RAG_DISPLAY.get(value or "", RAG_DISPLAY[""])[1]
+        return rag_scale.word(value)
 
 
 class ExtractTable(tables.Table):

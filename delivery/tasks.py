@@ -1,3 +1,4 @@
+
 """Celery tasks: thin wrappers that call a service."""
 
 from __future__ import annotations
@@ -6,12 +7,14 @@ from datetime import date
 
 from celery import shared_task
 
-from . import digests, selectors, services
+from core.dates import today
+
+from . import digests, services
 
 
 @shared_task(acks_late=True)
 def send_overdue_digests(as_at: str | None = None) -> dict:
-    day = date.fromisoformat(as_at) if as_at else selectors.today()
+    day = date.fromisoformat(as_at) if as_at else today()
     return digests.send_overdue_digests(as_at=day).as_dict()
 
 

@@ -1,3 +1,4 @@
+
 """Views parse the request, call a selector or service, and render. Login is required everywhere by
 LoginRequiredMiddleware; writes are checked again in the services."""
 
@@ -19,13 +20,15 @@ from django_tables2 import RequestConfig
 from django_tables2.export import ExportMixin
 from django_tables2.views import SingleTableMixin
 
+from core.dates import is_past, today
+from core.exports import SafeTableExport
+from core.roles import can_edit_plans, can_update_owned, ensure_can_edit_plans, ensure_can_read
+
 from . import overdue, selectors, services
-from .exports import SafeTableExport
 from .extracts.renderers import CONTENT_TYPES
 from .filters import ActivityFilter, ExtractFilter
 from .forms import ActivityUpdateForm, AsAtForm, ExtractForm, ImportUploadForm, InlineRagForm, OverdueReviewForm
 from .models import Extract, ImportRun
-from .roles import can_edit_plans, can_update_activity, ensure_can_edit_plan, ensure_can_read_plan
 from .tables import ActivityTable, ExtractTable, ImportTable, OverdueTable
 
 STALE_MESSAGE = (
@@ -38,14 +41,14 @@ def parse_as_at(request: HttpRequest) -> tuple[AsAtForm, date | None]:
     form = AsAtForm(request.GET or None)
     if form.is_bound and form.is_valid():
         value = form.cleaned_data["as_at"]
-        return form, (value if selectors.is_past(value) else None)
+        return form, (value if is_past(value) else None)
     return form, None
 
 
 class AsAtMixin:
     def dispatch(self, request, *args, **kwargs):
         self.as_at_form, self.as_at = parse_as_at(request)
-        self.day = self.as_at or selectors.today()
+        self.day = self.as_at or today()
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -77,7 +80,7 @@ class PlanView(AsAtMixin, TemplateView):
             for sn in node.sections:
                 for cn in sn.commitments:
                     for a in cn.activities:
-                        a.can_update = not self.as_at and can_update_activity(user, a)
+                        a.can_update = not self.as_at and can_update_owned(user, a)
         ctx.update(plan=plan, tree=tree)
         return ctx
 
@@ -127,8 +130,8 @@ class ActivityView(TemplateView):
         ctx.update(
             activity=activity,
             updates=list(activity.updates.all()),
-            can_update=can_update_activity(self.request.user, activity),
-            today=selectors.today(),
+            can_update=can_update_owned(self.request.user, activity),
+            today=today(),
         )
         return ctx
 
@@ -136,7 +139,7 @@ class ActivityView(TemplateView):
 @require_http_methods(["GET", "POST"])
 def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_for_update(pk=pk)
-    if not can_update_activity(request.user, activity):
+    if not can_update_owned(request.user, activity):
         raise PermissionDenied("You cannot update this activity.")
     if request.method == "POST":
         form = ActivityUpdateForm(request.POST)
@@ -164,7 +167,7 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Update saved.")
                 return redirect(activity)
     else:
-        form = ActivityUpdateForm(initial=ActivityUpdateForm.initial_for(activity, selectors.today()))
+        form = ActivityUpdateForm(initial=ActivityUpdateForm.initial_for(activity, today()))
     return render(request, "delivery/activity_update.html", {"activity": activity, "form": form})
 
 
@@ -218,7 +221,7 @@ class OverdueView(ExportMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         form = OverdueReviewForm(self.request.GET or None)
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        as_at = data.get("as_at") or selectors.today()
+        as_at = data.get("as_at") or today()
         plan = data.get("plan")
         due_within = data.get("due_within") or settings.TRACKER_DUE_SOON_DAYS
         stale_after = data.get("stale_after") or settings.TRACKER_STALE_DAYS
@@ -281,13 +284,13 @@ class ExtractLibraryView(ExportMixin, SingleTableMixin, FilterView):
 
 @require_http_methods(["GET", "POST"])
 def extract_new(request: HttpRequest) -> HttpResponse:
-    ensure_can_read_plan(request.user)
+    ensure_can_read(request.user)
     plan_id = request.POST.get("plan") or request.GET.get("plan")
     plans = list(selectors.plans())
     plan = next((p for p in plans if str(p.pk) == str(plan_id)), None) or (plans[0] if len(plans) == 1 else None)
     if plan is None:
         return render(request, "delivery/extract_choose_plan.html", {"plans": plans})
-    initial = {"as_at": selectors.today(), "columns": list(Extract.COLUMNS), "formats": ["docx", "xlsx"]}
+    initial = {"as_at": today(), "columns": list(Extract.COLUMNS), "formats": ["docx", "xlsx"]}
     form = ExtractForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -344,7 +347,7 @@ class ExtractView(PollingMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ensure_can_read_plan(self.request.user)
+        ensure_can_read(self.request.user)
         extract = selectors.extract_detail(pk=self.kwargs["pk"])
         ctx.update(extract=extract, summary_rows=_summary_rows(extract))
         return ctx
@@ -360,7 +363,7 @@ def _summary_rows(extract: Extract) -> list[tuple[str, list[int], int]]:
 
 
 def extract_download(request: HttpRequest, pk: int) -> HttpResponse:
-    ensure_can_read_plan(request.user)
+    ensure_can_read(request.user)
     extract = selectors.extract_detail(pk=pk)
     if extract.state != Extract.State.DONE or not extract.file:
         raise Http404("This extract has no file yet.")
@@ -386,7 +389,7 @@ class ImportHistoryView(ExportMixin, SingleTableMixin, TemplateView):
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    ensure_can_edit_plan(request.user)
+    ensure_can_edit_plans(request.user)
     form = ImportUploadForm(
         request.POST or None, request.FILES or None, initial={"plan_name": request.GET.get("plan", "")}
     )
@@ -418,7 +421,7 @@ class ImportView(PollingMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ensure_can_read_plan(self.request.user)
+        ensure_can_read(self.request.user)
         run = selectors.import_detail(pk=self.kwargs["pk"])
         ctx.update(run=run, preview=selectors.import_preview(run=run), can_apply=can_edit_plans(self.request.user))
         return ctx
@@ -438,7 +441,7 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def import_file(request: HttpRequest, pk: int) -> HttpResponse:
-    ensure_can_edit_plan(request.user)
+    ensure_can_edit_plans(request.user)
     run = selectors.import_detail(pk=pk)
     response = FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
     response["Content-Type"] = "application/octet-stream"
@@ -449,10 +452,10 @@ def plan_workbook(request: HttpRequest, slug: str) -> HttpResponse:
     """The plan as the tracker's own workbook (import it back to apply edits made in Excel)."""
     from .importers.native import native_workbook
 
-    ensure_can_read_plan(request.user)
+    ensure_can_read(request.user)
     plan = selectors.plan_by_slug(slug)
     _, as_at = parse_as_at(request)
-    day = as_at or selectors.today()
+    day = as_at or today()
     response = HttpResponse(native_workbook(plan=plan, as_at=as_at), content_type=CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-workbook-{day.isoformat()}.xlsx"'
     return response

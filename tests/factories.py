@@ -9,6 +9,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from core.text import natural_key
 from delivery import services
 from delivery.models import (
     Activity,
@@ -21,7 +22,6 @@ from delivery.models import (
     Rag,
     Section,
     Status,
-    natural_key,
 )
 
 PASSWORD = "correct-horse-battery"

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from datetime import datetime, time
 from xml.sax.saxutils import escape
 
-from ..exports import neutralise
+from core.exports import neutralise
+
 from .rows import ExtractData, ExtractRow
 
 Progress = Callable[[int], None]

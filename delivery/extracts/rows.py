@@ -14,8 +14,10 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from ..models import RAG_DISPLAY, Activity, Objective, OversightBody, Plan, ProgressUpdate, Status
-from ..selectors import PLAN_ORDER, RAG_ORDER, activities_as_at
+from core import rag as rag_scale
+
+from ..models import Activity, Objective, OversightBody, Plan, ProgressUpdate, Status
+from ..selectors import PLAN_ORDER, activities_as_at
 
 
 @dataclass
@@ -37,7 +39,7 @@ class ExtractRow:
 
     @property
     def rag_word(self) -> str:
-        return RAG_DISPLAY.get(self.rag, RAG_DISPLAY[""])[1]
+        return rag_scale.word(self.rag)
 
     @property
     def rag_letter(self) -> str:
@@ -77,7 +79,7 @@ class ObjectiveBlock:
     order: int
     title: str
     sections: list[SectionBlock] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=lambda: {r: 0 for r in RAG_ORDER})
+    counts: dict[str, int] = field(default_factory=lambda: {r: 0 for r in rag_scale.ORDER})
 
     @property
     def rows(self) -> list[ExtractRow]:

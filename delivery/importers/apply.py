@@ -8,6 +8,8 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Max
 
+from core.text import natural_key
+
 from ..models import (
     Activity,
     Commitment,
@@ -17,7 +19,6 @@ from ..models import (
     Plan,
     ProgressUpdate,
     Section,
-    natural_key,
 )
 from ..services import author_name
 from .planner import ImportPlan, _key

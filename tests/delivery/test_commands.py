@@ -4,8 +4,9 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
+from core.dates import today
+from core.status import overdue_q
 from delivery.models import Activity, Commitment, Objective, OversightBody, Owner, Plan, ProgressUpdate, Rag, Status
-from delivery.selectors import today
 from tests.factories import OwnerFactory, make_activity
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_seed_demo_builds_a_realistic_plan_once():
     assert 350 <= counts[6] - counts[3] <= 500  # updates besides each activity's "created" entry
     assert set(Activity.objects.values_list("status", flat=True)) == set(Status.values)
     assert set(Activity.objects.values_list("rag", flat=True)) == set(Rag.values)
-    overdue = Activity.objects.overdue(today()).count()
+    overdue = Activity.objects.filter(overdue_q(today())).count()
     assert 5 <= overdue <= 45
     span = ProgressUpdate.objects.order_by("on").values_list("on", flat=True)
     assert span.first() <= today() - timedelta(days=600)
@@ -83,7 +84,7 @@ def test_seed_demo_builds_a_realistic_plan_once():
 def test_seed_demo_gives_one_login_per_role():
     from django.contrib.auth import authenticate
 
-    from delivery.roles import role_of
+    from core.roles import role_of
 
     run("seed_demo")
     roles = {

@@ -1,4 +1,6 @@
-from delivery.models import Rag, Status, natural_key, shown_rag
+from core.rag import Rag, shown
+from core.status import Status
+from core.text import natural_key
 
 
 def test_references_sort_naturally():
@@ -24,6 +26,6 @@ def test_natural_key_ignores_case_and_outer_spaces():
 
 
 def test_complete_shows_blue_whatever_the_last_rag():
-    assert shown_rag(Rag.RED, Status.COMPLETE) == "B"
-    assert shown_rag(Rag.AMBER, Status.IN_PROGRESS) == "A"
-    assert shown_rag(Rag.NOT_RATED, Status.NOT_STARTED) == ""
+    assert shown(Rag.RED, complete=Status.COMPLETE == Status.COMPLETE) == "B"
+    assert shown(Rag.AMBER, complete=Status.IN_PROGRESS == Status.COMPLETE) == "A"
+    assert shown(Rag.NOT_RATED, complete=Status.NOT_STARTED == Status.COMPLETE) == ""

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core.roles import Role, role_of
 from delivery import services
 from delivery.models import Rag
-from delivery.roles import Role, role_of
 from tests.factories import CommitmentFactory, ObjectiveFactory, OwnerFactory, PlanFactory, make_activity, make_user
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.dates import today
 from delivery import services
 from delivery.models import Activity, ProgressUpdate, Rag, Status
-from delivery.selectors import today
 from tests.factories import CommitmentFactory, ObjectiveFactory, OwnerFactory, SectionFactory, make_activity
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.dates import today
 from delivery import services
 from delivery.models import Activity, Rag, Status
-from delivery.selectors import today
 from tests.factories import PASSWORD, OwnerFactory, make_activity, make_many_activities
 
 pytestmark = pytest.mark.django_db

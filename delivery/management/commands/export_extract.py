@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from delivery import selectors
+from core.dates import today
 from delivery.extracts.renderers import RENDERERS
 from delivery.extracts.rows import extract_rows
 from delivery.models import Extract
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="File to write.")
 
     def handle(self, *args, plan, format, as_at=None, include_complete=False, output, **options):
-        day = as_at_option(as_at) or selectors.today()
+        day = as_at_option(as_at) or today()
         plan_obj = plan_option(plan)
         data = extract_rows(
             plan=plan_obj,

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from delivery import selectors
+from core.dates import is_past
 from delivery.importers.native import native_workbook
 
 from ._options import as_at_option, plan_option
@@ -22,5 +22,5 @@ class Command(BaseCommand):
         path = Path(output)
         if not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")
-        path.write_bytes(native_workbook(plan=plan_obj, as_at=day if day and selectors.is_past(day) else None))
+        path.write_bytes(native_workbook(plan=plan_obj, as_at=day if day and is_past(day) else None))
         self.stdout.write(f"Wrote {path}.")

@@ -5,9 +5,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from delivery import selectors, services
+from core.dates import today
+from core.roles import ensure_can_edit_plans
+from delivery import services
 from delivery.importers.apply import apply_plan
-from delivery.roles import ensure_can_edit_plan
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             plan_name=plan or "",
             layout=layout,
             sheet=sheet or "",
-            as_of=selectors.today(),
+            as_of=today(),
         )
         outcome = None
         if not planned.errors and not dry_run:
@@ -68,7 +69,7 @@ class Command(BaseCommand):
                 raise CommandError("Name the user the changes are recorded under with --as-user USERNAME.")
         if user is not None and not dry_run:
             try:
-                ensure_can_edit_plan(user)
+                ensure_can_edit_plans(user)
             except PermissionDenied as e:
                 raise CommandError(f"{user.get_username()}: {e}") from None
         return user

@@ -2,7 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from delivery import overdue, selectors
+from core.dates import today
+from delivery import overdue
 
 from ._options import as_at_option, plan_option
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print a JSON list of objects.")
 
     def handle(self, *args, as_at=None, plan=None, json=False, **options):
-        day = as_at_option(as_at) or selectors.today()
+        day = as_at_option(as_at) or today()
         plan_obj = None
         if plan:
             plan_obj = plan_option(plan)

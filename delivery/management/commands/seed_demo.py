@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from core.dates import today
 from delivery import demo
 from delivery.models import Activity, ProgressUpdate
-from delivery.selectors import today
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from core.dates import today
 from delivery.models import Extract
-from delivery.selectors import today
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

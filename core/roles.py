@@ -19,8 +19,6 @@ from django.core.exceptions import PermissionDenied
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-    from .models import Activity, Plan
-
 
 class Role(StrEnum):
     ADMINISTRATOR = "Administrator"
@@ -54,26 +52,28 @@ def can_edit_plans(user) -> bool:
     return role_of(user) in (Role.ADMINISTRATOR, Role.EDITOR)
 
 
-def owns(user, activity: Activity) -> bool:
-    """Whether one of the activity's owners is linked to this user (uses prefetched owners if any)."""
-    return any(o.user_id == user.pk for o in activity.owners.all())
+def owns(user, item) -> bool:
+    """Whether one of the item's owners (an activity's, an action's) is linked to this user.
+    Uses prefetched owners if any."""
+    return any(o.user_id == user.pk for o in item.owners.all())
 
 
-def can_update_activity(user, activity: Activity) -> bool:
+def can_update_owned(user, item) -> bool:
+    """Editors update anything; an owner updates only what one of their owner names owns."""
     role = role_of(user)
     if role in (Role.ADMINISTRATOR, Role.EDITOR):
         return True
-    return role == Role.OWNER and owns(user, activity)
+    return role == Role.OWNER and owns(user, item)
 
 
-def ensure_can_update(user, activity: Activity) -> None:
-    if not can_update_activity(user, activity):
+def ensure_can_update_owned(user, item, *, noun: str = "activities") -> None:
+    if not can_update_owned(user, item):
         if role_of(user) == Role.OWNER:
-            raise PermissionDenied("You can update only the activities you own.")
-        raise PermissionDenied("Your role does not allow updating activities.")
+            raise PermissionDenied(f"You can update only the {noun} you own.")
+        raise PermissionDenied(f"Your role does not allow updating {noun}.")
 
 
-def ensure_can_edit_plan(user, plan: Plan | None = None) -> None:
+def ensure_can_edit_plans(user) -> None:
     if not can_edit_plans(user):
         raise PermissionDenied("Only editors and administrators can change a plan.")
 
@@ -88,6 +88,6 @@ def can_read(user) -> bool:
     return role_of(user) is not None
 
 
-def ensure_can_read_plan(user, plan: Plan | None = None) -> None:
+def ensure_can_read(user) -> None:
     if not can_read(user):
         raise PermissionDenied("Your account has no role yet; ask an administrator to give you one.")

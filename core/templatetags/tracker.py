@@ -4,8 +4,8 @@ from datetime import date
 
 from django import template
 
-from ..models import RAG_DISPLAY, Status
-from ..tables import rag_badge
+from core import rag as rag_scale
+from core import status as status_scale
 
 register = template.Library()
 
@@ -13,22 +13,22 @@ register = template.Library()
 @register.simple_tag
 def rag(value: str):
     """A RAG shown as colour and letter and word, never colour alone."""
-    return rag_badge(value)
+    return rag_scale.badge(value)
 
 
 @register.filter
 def rag_word(value: str) -> str:
-    return RAG_DISPLAY.get(value or "", RAG_DISPLAY[""])[1]
+    return rag_scale.word(value)
 
 
 @register.filter
 def rag_css(value: str) -> str:
-    return RAG_DISPLAY.get(value or "", RAG_DISPLAY[""])[2]
+    return rag_scale.css(value)
 
 
 @register.filter
 def status_label(value: str) -> str:
-    return Status(value).label if value in Status.values else (value or "")
+    return status_scale.label(value)
 
 
 @register.filter
@@ -55,7 +55,7 @@ def change_value(value, field: str) -> str:
     if value in (None, "", []):
         return "—" if field != "rag" else "Not rated"
     if field == "rag":
-        return RAG_DISPLAY.get(value, RAG_DISPLAY[""])[1]
+        return rag_scale.word(value)
     if field == "status":
         return status_label(value)
     if field in ("start_date", "due_date"):

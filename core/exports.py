@@ -1,4 +1,4 @@
-"""Table exports (CSV, XLSX) with spreadsheet formula injection blocked."""
+"""Spreadsheet formula injection blocked in every CSV and XLSX the apps write, and a safe table export."""
 
 from __future__ import annotations
 
