@@ -9,6 +9,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from core.dates import today as core_today
 from core.text import natural_key
 from delivery import services
 from delivery.models import (
@@ -140,7 +141,7 @@ def make_many_activities(
         for i in range(n_commitments)
     )
     start = date(2025, 1, 1)
-    today = services.today()
+    today = core_today()
     rags = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.NOT_RATED]
     statuses = [Status.IN_PROGRESS, Status.NOT_STARTED, Status.COMPLETE, Status.ON_HOLD, Status.CLOSED]
     activities = Activity.objects.bulk_create(

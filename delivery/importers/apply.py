@@ -8,7 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Max
 
-from core.text import natural_key
+from core.text import author_name, natural_key
 
 from ..models import (
     Activity,
@@ -20,7 +20,6 @@ from ..models import (
     ProgressUpdate,
     Section,
 )
-from ..services import author_name
 from .planner import ImportPlan, _key
 
 
