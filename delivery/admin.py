@@ -1,9 +1,13 @@
-"""Admin for the reference data. Activity state (RAG, status, dates) is read-only here: it changes
-only through progress updates, so that the history stays complete."""
+"""Admin for the reference data. Commitments and activities are saved through the services, so the
+admin cannot skip the update trail, the version check or the section/objective rule. Activity state
+(RAG, status, dates, owners) is read-only here: it changes only through progress updates."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import Activity, Commitment, Objective, OversightBody, Owner, Plan, ProgressUpdate, Section
 
 
@@ -41,13 +45,43 @@ class SectionAdmin(SimpleHistoryAdmin):
     search_fields = ("title", "objective__title")
 
 
+class CommitmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ("objective", "section", "ref", "text", "publish")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("objective") is not None:
+            errors = services.commitment_errors(
+                objective=data["objective"],
+                ref=data.get("ref") or "",
+                text=data.get("text") or "",
+                section=data.get("section"),
+                commitment=self.instance if self.instance.pk else None,
+            )
+            if errors:
+                raise ValidationError(errors)
+        return data
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(SimpleHistoryAdmin):
+    form = CommitmentAdminForm
     list_display = ("ref", "text", "plan", "objective", "section", "publish")
     list_filter = ("plan", "publish")
     search_fields = ("ref", "text")
     list_select_related = ("plan", "objective", "section")
     autocomplete_fields = ("objective", "section")
+
+    def save_model(self, request, obj, form, change):
+        fields = {k: form.cleaned_data[k] for k in ("objective", "section", "ref", "text", "publish")}
+        if change:
+            saved = services.commitment_update(by=request.user, commitment=obj, **fields)
+        else:
+            saved = services.commitment_create(by=request.user, **fields)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
 
 
 @admin.register(Owner)
@@ -78,14 +112,38 @@ class ProgressUpdateInline(admin.TabularInline):
         return False
 
 
+class ActivityAdminForm(forms.ModelForm):
+    seen_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Activity
+        fields = ("sub_ref", "text", "publish", "oversight_bodies")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def clean_seen_version(self):
+        seen = self.cleaned_data["seen_version"]
+        if self.instance.pk and seen != self.instance.version:
+            raise ValidationError(
+                "Someone else updated this activity while you were editing; nothing was saved. Reload to see it."
+            )
+        return seen
+
+
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
+    form = ActivityAdminForm
     list_display = ("__str__", "commitment", "rag", "status", "due_date", "last_update_on")
     list_filter = ("commitment__plan", "rag", "status")
     search_fields = ("text", "sub_ref", "commitment__ref", "owner_text")
     list_select_related = ("commitment",)
-    autocomplete_fields = ("owners", "oversight_bodies")
+    autocomplete_fields = ("oversight_bodies",)
+    fields = ("commitment", "sub_ref", "text", "publish", "oversight_bodies", "seen_version", "owner_text")
     readonly_fields = (
+        "commitment",
+        "owner_text",
         "rag",
         "status",
         "start_date",
@@ -101,6 +159,31 @@ class ActivityAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            saved = services.activity_edit_details(
+                by=request.user,
+                activity=obj,
+                seen_version=data["seen_version"],
+                text=data["text"],
+                sub_ref=data["sub_ref"],
+                publish=data["publish"],
+                oversight_bodies=list(data["oversight_bodies"]),
+            )
+        except services.StaleEdit:
+            self.message_user(
+                request,
+                "Someone else updated this activity while you were editing; nothing was saved. Check their update.",
+                level="ERROR",
+            )
+            return
+        obj.refresh_from_db()
+        obj.version = saved.version
+
+    def save_related(self, request, form, formsets, change):
+        """Oversight bodies were set by the service; nothing else to save here."""
 
 
 @admin.register(ProgressUpdate)

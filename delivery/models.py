@@ -13,10 +13,12 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from core import rag as rag_scale
+from core.jobs import Job
 from core.rag import Rag
 from core.status import Status
 from core.text import natural_key
@@ -238,7 +240,12 @@ class ProgressUpdate(models.Model):
         return rag_scale.shown(self.rag, complete=self.status == Status.COMPLETE)
 
 
-class Extract(models.Model):
+def job_file_path(instance: Job, filename: str) -> str:
+    """Kept files go under the job's kind and month: extracts/2026/11/…, imports/2026/11/…"""
+    return f"{instance.kind}s/{timezone.now():%Y/%m}/{filename}"
+
+
+class Extract(Job):
     """A generated delivery-plan extract (Appendix 1): its definition, who made it, and the file.
 
     The same definition gives the same content: `content_hash` is computed from the rows, and the
@@ -256,6 +263,11 @@ class Extract(models.Model):
         RUNNING = "running", "Generating"
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
+
+    QUEUED = (State.PENDING,)
+    RUNNING = (State.RUNNING,)
+    FINISHED = (State.DONE, State.FAILED)
+    kind = "extract"
 
     COLUMNS = {
         "ref": "Ref",
@@ -277,14 +289,8 @@ class Extract(models.Model):
     title = models.CharField(max_length=300, default="Appendix 1 – Delivery Plan Extract")
     subtitle = models.CharField(max_length=300, blank=True)
     format = models.CharField(max_length=4, choices=Format.choices)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="extracts"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    progress = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    file = models.FileField(upload_to="extracts/%Y/%m/", blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    file = models.FileField(upload_to=job_file_path, blank=True)
     checksum = models.CharField("SHA-256 of the file", max_length=64, blank=True)
     content_hash = models.CharField("SHA-256 of the rows", max_length=64, blank=True)
     row_count = models.PositiveIntegerField(default=0)
@@ -300,6 +306,9 @@ class Extract(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("extract", kwargs={"pk": self.pk})
 
+    def failure_message(self, exc: BaseException) -> str:
+        return f"The extract could not be generated ({exc.__class__.__name__})."
+
     @property
     def column_labels(self) -> list[str]:
         return [self.COLUMNS[c] for c in self.columns]
@@ -309,34 +318,44 @@ class Extract(models.Model):
         return f"appendix-1-{self.plan.slug}-as-at-{self.as_at.isoformat()}.{self.format}"
 
 
-class ImportRun(models.Model):
-    """One uploaded workbook: its file (kept), the preview of its changes, and the outcome."""
+class ImportRun(Job):
+    """One uploaded workbook: its file (kept), the preview of its changes, and the outcome.
+
+    Two jobs in one row: reading and checking (queued -> validating -> previewed or invalid), then,
+    when someone applies the preview, applying (apply_queued -> applying -> applied or failed).
+    """
 
     class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to be read"
         VALIDATING = "validating", "Reading and checking"
         INVALID = "invalid", "Has errors"
         PREVIEWED = "previewed", "Ready to apply"
+        APPLY_QUEUED = "apply_queued", "Waiting to apply"
         APPLYING = "applying", "Applying"
         APPLIED = "applied", "Applied"
         FAILED = "failed", "Failed"
 
-    file = models.FileField(upload_to="imports/%Y/%m/")
+    QUEUED = (State.QUEUED, State.APPLY_QUEUED)
+    RUNNING = (State.VALIDATING, State.APPLYING)
+    FINISHED = (State.INVALID, State.PREVIEWED, State.APPLIED, State.FAILED)
+    kind = "import"
+
+    import_kind = models.CharField(
+        "kind", max_length=30, default="plan", help_text="Which importer reads the file (the registry's key)."
+    )
+    file = models.FileField(upload_to=job_file_path)
     filename = models.CharField(max_length=255)
     size = models.PositiveIntegerField(default=0)
     plan_name = models.CharField(max_length=200, blank=True, help_text="Blank: taken from the workbook's title.")
     layout = models.CharField(max_length=10, default="auto")
     sheet = models.CharField(max_length=100, blank=True)
     plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    as_at = models.DateField(
+        "as at", default=date.today, help_text="The date given to updates without a date of their own."
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    as_of = models.DateField(default=date.today, help_text="The date given to updates without a date of their own.")
-    state = models.CharField(max_length=12, choices=State.choices, default=State.VALIDATING)
-    progress = models.PositiveSmallIntegerField(default=0)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     preview = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -350,3 +369,10 @@ class ImportRun(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("import", kwargs={"pk": self.pk})
+
+    def failure_message(self, exc: BaseException) -> str:
+        if self.state == self.State.APPLYING:
+            return f"The import could not be applied ({exc.__class__.__name__}); nothing was changed."
+        if isinstance(exc, FileNotFoundError | OSError):
+            return "The uploaded file could not be read back from storage; upload it again."
+        return f"The workbook could not be read and checked ({exc.__class__.__name__}); nothing was changed."

@@ -52,6 +52,10 @@ def register(kind: str, source: Source) -> None:
     _sources[kind] = source
 
 
+def unregister(kind: str) -> None:
+    _sources.pop(kind, None)
+
+
 def overdue_items(*, as_at: date, plan: Plan | None = None) -> list[OverdueItem]:
     """Every overdue item from every registered source, most overdue first."""
     items = [item for source in _sources.values() for item in source(as_at, plan)]

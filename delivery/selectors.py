@@ -298,13 +298,13 @@ def plan_objectives(*, plan: Plan) -> QuerySet[Objective]:
 def import_history() -> QuerySet:
     from .models import ImportRun
 
-    return ImportRun.objects.select_related("uploaded_by", "plan").order_by("-created_at", "-id")
+    return ImportRun.objects.select_related("created_by", "plan").order_by("-created_at", "-id")
 
 
 def import_detail(*, pk: int):
     from .models import ImportRun
 
-    return get_object_or_404(ImportRun.objects.select_related("uploaded_by", "applied_by", "plan"), pk=pk)
+    return get_object_or_404(ImportRun.objects.select_related("created_by", "applied_by", "plan"), pk=pk)
 
 
 @dataclass

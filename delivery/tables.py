@@ -180,7 +180,7 @@ class ImportTable(tables.Table):
     created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="j M Y H:i", linkify=True)
     filename = tables.Column(verbose_name="File")
     plan_name = tables.Column(verbose_name="Plan")
-    uploaded_by = tables.Column(verbose_name="By", default="—")
+    created_by = tables.Column(verbose_name="By", default="—")
     state = tables.Column(verbose_name="Outcome")
     counts = tables.Column(verbose_name="Changes", empty_values=(), orderable=False)
 
@@ -190,10 +190,10 @@ class ImportTable(tables.Table):
         empty_text = "No imports yet."
         per_page = 50
 
-    def render_uploaded_by(self, value):
+    def render_created_by(self, value):
         return value.get_full_name() or value.get_username()
 
-    def value_uploaded_by(self, value):
+    def value_created_by(self, value):
         return value.get_username() if value else ""
 
     def render_state(self, record):

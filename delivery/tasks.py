@@ -1,5 +1,5 @@
-
-"""Celery tasks: thin wrappers that call a service."""
+"""Celery tasks: thin wrappers that call a service. Job tasks hand their work to core.jobs.run_job
+(through the service), which ends the job done or failed and is safe to run twice."""
 
 from __future__ import annotations
 
@@ -18,16 +18,20 @@ def send_overdue_digests(as_at: str | None = None) -> dict:
     return digests.send_overdue_digests(as_at=day).as_dict()
 
 
-@shared_task(acks_late=True)
+def _state(job) -> str:
+    return job.state if job is not None else "missing"
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def generate_extract(extract_id: int) -> str:
-    return services.extract_generate(extract_id=extract_id).state
+    return _state(services.extract_generate(extract_id=extract_id))
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def validate_import(import_id: int) -> str:
-    return services.import_validate(run_id=import_id).state
+    return _state(services.import_validate(run_id=import_id))
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def apply_import(import_id: int) -> str:
-    return services.import_apply(run_id=import_id).state
+    return _state(services.import_apply(run_id=import_id))

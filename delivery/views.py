@@ -23,12 +23,13 @@ from django_tables2.views import SingleTableMixin
 from core.dates import is_past, today
 from core.exports import SafeTableExport
 from core.roles import can_edit_plans, can_update_owned, ensure_can_edit_plans, ensure_can_read
+from core.views import JobPollingMixin
 
 from . import overdue, selectors, services
 from .extracts.renderers import CONTENT_TYPES
 from .filters import ActivityFilter, ExtractFilter
 from .forms import ActivityUpdateForm, AsAtForm, ExtractForm, ImportUploadForm, InlineRagForm, OverdueReviewForm
-from .models import Extract, ImportRun
+from .models import Extract
 from .tables import ActivityTable, ExtractTable, ImportTable, OverdueTable
 
 STALE_MESSAGE = (
@@ -317,32 +318,9 @@ def extract_new(request: HttpRequest) -> HttpResponse:
     return render(request, "delivery/extract_new.html", {"form": form, "plan": plan, "plans": plans})
 
 
-class PollingMixin:
-    """A page whose status block polls itself (htmx, ?part=status) while a job runs, then asks the
-    browser to reload the whole page once the job has finished."""
-
-    status_template: str
-    object_name: str
-
-    def polling(self) -> bool:
-        return bool(self.request.htmx) and self.request.GET.get("part") == "status"
-
-    def get_template_names(self):
-        return [self.status_template] if self.polling() else [self.template_name]
-
-    def finished(self, obj) -> bool:
-        raise NotImplementedError
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        if self.polling() and self.finished(context[self.object_name]):
-            response["HX-Refresh"] = "true"  # finished: show the whole page, with its results
-        return response
-
-
-class ExtractView(PollingMixin, TemplateView):
+class ExtractView(JobPollingMixin, TemplateView):
     template_name = "delivery/extract.html"
-    status_template = "delivery/_extract_status.html"
+    done_template = "delivery/_extract_done.html"
     object_name = "extract"
 
     def get_context_data(self, **kwargs):
@@ -351,9 +329,6 @@ class ExtractView(PollingMixin, TemplateView):
         extract = selectors.extract_detail(pk=self.kwargs["pk"])
         ctx.update(extract=extract, summary_rows=_summary_rows(extract))
         return ctx
-
-    def finished(self, obj) -> bool:
-        return obj.state in (Extract.State.DONE, Extract.State.FAILED)
 
 
 def _summary_rows(extract: Extract) -> list[tuple[str, list[int], int]]:
@@ -414,9 +389,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ImportView(PollingMixin, TemplateView):
+class ImportView(JobPollingMixin, TemplateView):
     template_name = "delivery/import.html"
-    status_template = "delivery/_import_status.html"
+    done_template = "delivery/_import_done.html"
     object_name = "run"
 
     def get_context_data(self, **kwargs):
@@ -425,9 +400,6 @@ class ImportView(PollingMixin, TemplateView):
         run = selectors.import_detail(pk=self.kwargs["pk"])
         ctx.update(run=run, preview=selectors.import_preview(run=run), can_apply=can_edit_plans(self.request.user))
         return ctx
-
-    def finished(self, obj) -> bool:
-        return obj.state not in (ImportRun.State.VALIDATING, ImportRun.State.APPLYING)
 
 
 @require_http_methods(["POST"])

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -57,8 +58,7 @@ def test_with_no_broker_tasks_run_in_process():
     assert result.stdout.strip() == "True", result.stderr
 
 
+@pytest.mark.skipif(not IN_CI, reason="only CI must run on PostgreSQL and Redis")
 def test_ci_runs_against_postgresql_and_redis(db):
-    if not IN_CI:
-        return
     require_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database")
     require_service("Redis", settings.CELERY_BROKER_URL.startswith("redis"), "set REDIS_URL")

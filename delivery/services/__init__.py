@@ -2,11 +2,20 @@
 permission checked inside (not only in the view), and every change to an activity appended to its
 progress updates. Callers use `services.<name>`; the modules are the places they live."""
 
-from .activities import StaleEdit, activity_create, activity_record_update
+from .activities import StaleEdit, activity_create, activity_edit_details, activity_record_update
 from .extracts import extract_generate, extract_request
-from .imports import import_apply, import_read_and_plan, import_start_apply, import_upload, import_validate
+from .imports import (
+    import_apply,
+    import_from_file,
+    import_read_and_plan,
+    import_start_apply,
+    import_upload,
+    import_validate,
+)
 from .structure import (
     commitment_create,
+    commitment_errors,
+    commitment_update,
     objective_create,
     oversight_body_create,
     owner_get_or_create,
@@ -18,11 +27,15 @@ from .users import user_set_role
 __all__ = [
     "StaleEdit",
     "activity_create",
+    "activity_edit_details",
     "activity_record_update",
     "commitment_create",
+    "commitment_errors",
+    "commitment_update",
     "extract_generate",
     "extract_request",
     "import_apply",
+    "import_from_file",
     "import_read_and_plan",
     "import_start_apply",
     "import_upload",

@@ -213,3 +213,63 @@ def activity_record_update(
         {k: getattr(locked, k) for k in (*new, "progress", "progress_on", "last_update_on", "version")}
     )
     return update
+
+
+@transaction.atomic
+def activity_edit_details(
+    *,
+    by,
+    activity: Activity,
+    seen_version: int,
+    text: str,
+    sub_ref: str,
+    publish: bool,
+    oversight_bodies: Sequence[OversightBody],
+) -> Activity:
+    """Change what an activity says (text, sub-reference, publication, oversight bodies), editors only.
+    Refused if someone saved it after `seen_version`; the change is written to the trail like any other."""
+    ensure_can_edit_plans(by)
+    locked = Activity.objects.select_for_update().select_related("commitment").get(pk=activity.pk)
+    if locked.version != seen_version:
+        raise StaleEdit(activity=locked)
+    text, sub_ref = text.strip(), sub_ref.strip()
+    errors: dict[str, str] = {}
+    if not text:
+        errors["text"] = "Describe the supporting activity."
+    if (
+        sub_ref
+        and Activity.objects.filter(commitment__plan=locked.commitment.plan_id, sub_ref=sub_ref)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        errors["sub_ref"] = f'Sub-reference "{sub_ref}" is already used in this plan.'
+    if errors:
+        raise ValidationError(errors)
+    old_bodies = sorted(b.name for b in locked.oversight_bodies.all())
+    new_bodies = sorted(b.name for b in oversight_bodies)
+    changes: dict[str, list] = {}
+    for field, value in (("text", text), ("sub_ref", sub_ref), ("publish", publish)):
+        if getattr(locked, field) != value:
+            changes[field] = [getattr(locked, field), value]
+    if old_bodies != new_bodies:
+        changes["oversight_bodies"] = [old_bodies, new_bodies]
+    if not changes:
+        return locked
+    locked.text, locked.sub_ref, locked.publish = text, sub_ref, publish
+    locked.version += 1
+    locked.save()
+    locked.oversight_bodies.set(oversight_bodies)
+    on = max(today(), locked.last_update_on or today())
+    ProgressUpdate.objects.create(
+        activity=locked,
+        on=on,
+        kind=ProgressUpdate.Kind.UPDATE,
+        author=by,
+        author_name=author_name(by),
+        rag=locked.rag,
+        status=locked.status,
+        start_date=locked.start_date,
+        due_date=locked.due_date,
+        changes=changes,
+    )
+    return locked

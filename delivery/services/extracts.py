@@ -8,16 +8,16 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from core.dates import today
+from core.jobs import enqueue_on_commit, run_job
 from core.roles import ensure_can_read
 
-from ..models import (
-    Extract,
-    Objective,
-    Plan,
-)
+from ..extracts import render_extract
+from ..extracts.rows import extract_rows
+from ..models import Extract, Objective, Plan, job_file_path
 
 
 @transaction.atomic
@@ -73,69 +73,42 @@ def extract_request(
         extract.objectives.set(objectives)
         extracts.append(extract)
 
-    def enqueue() -> None:
-        from ..tasks import generate_extract
-
-        for e in extracts:
-            generate_extract.delay(e.pk)
-
-    transaction.on_commit(enqueue)
+    for e in extracts:
+        enqueue_on_commit("delivery.tasks.generate_extract", e.pk)
     return extracts
 
 
-def extract_generate(*, extract_id: int, progress=None) -> Extract:
-    """Build the rows, render the file and keep it with its checksum and summary.
+def extract_generate(*, extract_id: int) -> Extract | None:
+    """Build the rows as at the date, render the file and keep it with its checksum and summary (task).
 
-    Safe to run twice (a task redelivered after a worker crash): a finished extract is left alone.
+    Safe to run twice (a task delivered again after a worker crash): only a waiting extract is run.
     """
-    from ..extracts.renderers import RENDERERS
-    from ..extracts.rows import extract_rows
+    return run_job(Extract, extract_id, _generate, start=Extract.QUEUED, running=Extract.State.RUNNING)
 
-    extract = Extract.objects.select_related("plan").get(pk=extract_id)
-    if extract.state == Extract.State.DONE:
-        return extract
 
-    def report(percent: int) -> None:
-        Extract.objects.filter(pk=extract_id).update(progress=min(99, max(0, percent)))
-        if progress:
-            progress(percent)
-
-    Extract.objects.filter(pk=extract_id).update(state=Extract.State.RUNNING, progress=1, error="")
-    try:
-        data = extract_rows(
-            plan=extract.plan,
-            as_at=extract.as_at,
-            columns=extract.columns,
-            title=extract.title,
-            subtitle=extract.subtitle,
-            objectives=list(extract.objectives.all()),
-            include_complete=extract.include_complete,
-            changed_since=extract.changed_since,
-        )
-        report(10)
-        blob = RENDERERS[extract.format](data, lambda p: report(10 + int(p * 0.85)))
-    except Exception as exc:  # the officer sees a message; the log keeps the detail
-        import logging
-
-        logging.getLogger(__name__).exception("Extract %s failed", extract_id)
-        Extract.objects.filter(pk=extract_id).update(
-            state=Extract.State.FAILED, error=f"The extract could not be generated ({exc.__class__.__name__})."
-        )
-        raise
-    with transaction.atomic():
-        extract = Extract.objects.select_for_update().get(pk=extract_id)
-        if extract.state == Extract.State.DONE:
-            return extract
-        extract.file.save(extract.filename, ContentFile(blob), save=False)
-        extract.checksum = hashlib.sha256(blob).hexdigest()
-        extract.content_hash = data.content_hash()
-        extract.row_count = data.row_count
-        extract.withheld = data.withheld
-        extract.summary = _extract_summary(extract, data)
-        extract.state = Extract.State.DONE
-        extract.progress = 100
-        extract.save()
-    return extract
+def _generate(extract: Extract, report) -> dict:
+    data = extract_rows(
+        plan=extract.plan,
+        as_at=extract.as_at,
+        columns=extract.columns,
+        title=extract.title,
+        subtitle=extract.subtitle,
+        objectives=list(extract.objectives.all()),
+        include_complete=extract.include_complete,
+        changed_since=extract.changed_since,
+    )
+    report(10, "Laying out the document")
+    blob = render_extract(data, extract.format, lambda p: report(10 + int(p * 0.85)))
+    name = default_storage.save(job_file_path(extract, extract.filename), ContentFile(blob))
+    return {
+        "state": Extract.State.DONE,
+        "file": name,
+        "checksum": hashlib.sha256(blob).hexdigest(),
+        "content_hash": data.content_hash(),
+        "row_count": data.row_count,
+        "withheld": data.withheld,
+        "summary": _extract_summary(extract, data),
+    }
 
 
 def _extract_summary(extract: Extract, data) -> dict:

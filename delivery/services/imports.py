@@ -1,103 +1,130 @@
-"""Writes for workbook imports: upload, read and check, and apply."""
+"""Writes for workbook imports: upload (or a file from the command line), read and check, and apply.
+
+Each import is an ImportRun job whose kept file is read by the importer registered for its kind
+(`core.tabular.importer`); delivery registers its plan importer in DeliveryConfig.ready().
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+from core.tabular.workbook import WorkbookError, check_file
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from core.dates import today
+from core.jobs import enqueue_on_commit, run_job
 from core.roles import ensure_can_edit_plans
+from core.tabular import importer
+from core.tabular.importer import ChangeSet, ImportOptions, Progress
 
-from ..models import (
-    ImportRun,
-)
+from ..models import ImportRun, Plan
+
+LAYOUT_CHOICES = ("auto", "extract", "tracker", "native")
 
 
 def import_read_and_plan(
     *,
     data: bytes,
     filename: str,
+    as_at: date,
     plan_name: str = "",
     layout: str = "auto",
     sheet: str = "",
-    as_of: date,
-    progress=None,
-):
-    """Read, recognise, normalise, validate and plan: everything short of writing. Returns an ImportPlan.
-    A workbook that cannot be read gives a plan with one error and nothing else."""
-    from pathlib import Path
+    kind: str = "plan",
+    progress: Progress | None = None,
+) -> ChangeSet:
+    """Read, recognise, normalise, validate and plan: everything short of writing. A workbook that
+    cannot be read gives a change set with one error and nothing else."""
+    options = ImportOptions(filename=filename, as_at=as_at, target=plan_name.strip(), layout=layout, sheet=sheet)
+    return importer.get(kind).plan_file(data, options, progress or (lambda _p: None))
 
-    from ..importers.layouts import ParsedWorkbook, Problem, parse_workbook
-    from ..importers.planner import ImportPlan, plan_changes
-    from ..importers.workbook import WorkbookError, read_workbook
 
-    report = progress or (lambda _p: None)
-    try:
-        book = read_workbook(data, filename, need_styles=True)
-    except WorkbookError as e:
-        return ImportPlan(
-            plan_name=plan_name or Path(filename).stem,
-            plan_id=None,
-            layout=layout,
-            as_of=as_of,
-            errors=[Problem(filename, None, None, str(e))],
+def _check_upload(*, data: bytes, filename: str, layout: str) -> None:
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ValidationError(
+            {"file": f"The file is {len(data) / 1048576:.1f} MB; the limit is {limit / 1048576:.0f} MB."}
         )
-    report(40)
-    parsed: ParsedWorkbook = parse_workbook(book, layout=layout, sheet=sheet or None)
-    report(70)
-    name = plan_name.strip() or parsed.plan_name() or Path(filename).stem.replace("_", " ").strip()
-    planned = plan_changes(parsed, plan_name=name, as_of=as_of)
-    report(95)
-    return planned
+    try:
+        check_file(data, filename)
+    except WorkbookError as e:
+        raise ValidationError({"file": str(e)}) from None
+    if layout not in LAYOUT_CHOICES:
+        raise ValidationError({"layout": "Choose a layout from the list."})
+
+
+def _keep(*, by, data: bytes, filename: str, plan_name: str, layout: str, sheet: str, as_at: date) -> ImportRun:
+    run = ImportRun(
+        filename=filename[:255],
+        size=len(data),
+        plan_name=plan_name.strip(),
+        layout=layout,
+        sheet=sheet.strip(),
+        created_by=by,
+        as_at=as_at,
+    )
+    run.file.save(filename, ContentFile(data), save=False)
+    run.save()
+    return run
 
 
 @transaction.atomic
 def import_upload(*, by, upload, plan_name: str = "", layout: str = "auto", sheet: str = "") -> ImportRun:
     """Keep the uploaded workbook and queue its reading. The file is checked (size, type, zip bomb,
     encryption) before anything parses it; a bad file is refused here with a plain message."""
-    from django.conf import settings
-
-    from ..importers.workbook import WorkbookError, check_file
-
     ensure_can_edit_plans(by)
-    limit = getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
-    if upload.size > limit:
+    if upload.size > settings.IMPORT_MAX_BYTES:  # refused before the file is read into memory
         raise ValidationError(
-            {"file": f"The file is {upload.size / 1048576:.1f} MB; the limit is {limit / 1048576:.0f} MB."}
+            {
+                "file": f"The file is {upload.size / 1048576:.1f} MB; "
+                f"the limit is {settings.IMPORT_MAX_BYTES / 1048576:.0f} MB."
+            }
         )
     data = upload.read()
-    try:
-        check_file(data, upload.name)
-    except WorkbookError as e:
-        raise ValidationError({"file": str(e)}) from None
-    if layout not in ("auto", "extract", "tracker", "native"):
-        raise ValidationError({"layout": "Choose a layout from the list."})
-    run = ImportRun(
-        filename=upload.name[:255],
-        size=len(data),
-        plan_name=plan_name.strip(),
-        layout=layout,
-        sheet=sheet.strip(),
-        uploaded_by=by,
-        as_of=today(),
-    )
-    run.file.save(upload.name, ContentFile(data), save=False)
-    run.save()
-
-    def enqueue() -> None:
-        from ..tasks import validate_import
-
-        validate_import.delay(run.pk)
-
-    transaction.on_commit(enqueue)
+    _check_upload(data=data, filename=upload.name, layout=layout)
+    run = _keep(by=by, data=data, filename=upload.name, plan_name=plan_name, layout=layout, sheet=sheet, as_at=today())
+    enqueue_on_commit("delivery.tasks.validate_import", run.pk)
     return run
 
 
-def _plan_kept_file(run: ImportRun, progress=None):
+def import_from_file(
+    *,
+    by,
+    data: bytes,
+    filename: str,
+    plan_name: str = "",
+    layout: str = "auto",
+    sheet: str = "",
+    dry_run: bool = False,
+) -> tuple[ImportRun, ChangeSet]:
+    """The command line's import: the same checks, kept file, history entry and apply as an upload, run
+    here rather than by a worker. Returns the run and its change set; with `dry_run` nothing is applied."""
+    if by is not None or not dry_run:
+        ensure_can_edit_plans(by)
+    _check_upload(data=data, filename=filename, layout=layout)
+    with transaction.atomic():
+        run = _keep(by=by, data=data, filename=filename, plan_name=plan_name, layout=layout, sheet=sheet, as_at=today())
+    change_set: ChangeSet | None = None
+
+    def validate(job: ImportRun, report) -> dict:
+        nonlocal change_set
+        change_set = _plan_kept_file(job, report)
+        return _validated(change_set)
+
+    run = run_job(ImportRun, run.pk, validate, start=(ImportRun.State.QUEUED,), running=ImportRun.State.VALIDATING)
+    if run.state == ImportRun.State.PREVIEWED and not dry_run:
+        ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.State.APPLY_QUEUED, applied_by=by)
+        run = import_apply(run_id=run.pk)
+    if change_set is None:  # reading failed: the run says why
+        raise ValidationError({"file": run.error or "The file could not be read."})
+    return run, change_set
+
+
+def _plan_kept_file(run: ImportRun, progress: Progress | None = None) -> ChangeSet:
     """Read the import's kept file and plan its changes against the database as it is now."""
     with run.file.open("rb") as fh:
         data = fh.read()
@@ -107,29 +134,32 @@ def _plan_kept_file(run: ImportRun, progress=None):
         plan_name=run.plan_name,
         layout=run.layout,
         sheet=run.sheet,
-        as_of=run.as_of,
+        as_at=run.as_at,
+        kind=run.import_kind,
         progress=progress,
     )
 
 
-def import_validate(*, run_id: int) -> ImportRun:
-    """Read and check the kept file and store the preview (task)."""
-    run = ImportRun.objects.get(pk=run_id)
-    if run.state != ImportRun.State.VALIDATING:
-        return run
+def _validated(change_set: ChangeSet) -> dict:
+    preview = change_set.as_json()
+    preview["versions"] = change_set.versions_seen()
+    return {
+        "preview": preview,
+        "state": ImportRun.State.INVALID if change_set.errors else ImportRun.State.PREVIEWED,
+        "plan_id": preview.get("plan_id"),
+        "plan_name": preview.get("plan", ""),
+    }
 
-    def report(p: int) -> None:
-        ImportRun.objects.filter(pk=run_id).update(progress=min(99, p))
 
-    planned = _plan_kept_file(run, progress=report)
-    preview = planned.as_json()
-    preview["versions"] = {str(a.activity_id): a.version for a in planned.activities if a.activity_id}
-    state = ImportRun.State.INVALID if planned.errors else ImportRun.State.PREVIEWED
-    ImportRun.objects.filter(pk=run_id).update(
-        preview=preview, state=state, progress=100, plan_id=planned.plan_id, plan_name=planned.plan_name
+def import_validate(*, run_id: int) -> ImportRun | None:
+    """Read and check the kept file and store the preview (task). Safe to run twice."""
+    return run_job(
+        ImportRun,
+        run_id,
+        lambda run, report: _validated(_plan_kept_file(run, report)),
+        start=(ImportRun.State.QUEUED,),
+        running=ImportRun.State.VALIDATING,
     )
-    run.refresh_from_db()
-    return run
 
 
 def import_start_apply(*, run: ImportRun, by) -> ImportRun:
@@ -137,7 +167,7 @@ def import_start_apply(*, run: ImportRun, by) -> ImportRun:
     ensure_can_edit_plans(by)
     with transaction.atomic():
         moved = ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.PREVIEWED).update(
-            state=ImportRun.State.APPLYING, applied_by=by, progress=0
+            state=ImportRun.State.APPLY_QUEUED, applied_by=by, progress=0
         )
         if not moved:
             current = ImportRun.objects.get(pk=run.pk)
@@ -145,67 +175,47 @@ def import_start_apply(*, run: ImportRun, by) -> ImportRun:
                 f"This import cannot be applied: it is {current.get_state_display().lower()}."
                 + (
                     " Each preview is applied once; upload the file again to import it again."
-                    if current.state in (ImportRun.State.APPLIED, ImportRun.State.APPLYING)
+                    if current.state in (ImportRun.State.APPLIED, *ImportRun.QUEUED, *ImportRun.RUNNING)
                     else ""
                 )
             )
-
-        def enqueue() -> None:
-            from ..tasks import apply_import
-
-            apply_import.delay(run.pk)
-
-        transaction.on_commit(enqueue)
+        enqueue_on_commit("delivery.tasks.apply_import", run.pk)
     run.refresh_from_db()
     return run
 
 
-def import_apply(*, run_id: int) -> ImportRun:
+def import_apply(*, run_id: int) -> ImportRun | None:
     """Apply a previewed import in one transaction (task). Re-reads the kept file and plans again against
     the database as it is now; activities edited since the preview are conflicts and are not
-    overwritten. Safe to run twice: an applied import is left alone."""
-    try:
-        return _import_apply(run_id=run_id)
-    except Exception as exc:
-        import logging
-
-        logging.getLogger(__name__).exception("Import %s failed to apply", run_id)
-        ImportRun.objects.filter(pk=run_id, state=ImportRun.State.APPLYING).update(
-            state=ImportRun.State.FAILED,
-            error=f"The import could not be applied ({exc.__class__.__name__}); nothing was changed.",
-        )
-        raise
+    overwritten. Safe to run twice: only a run waiting to apply is applied."""
+    return run_job(
+        ImportRun, run_id, _apply, start=(ImportRun.State.APPLY_QUEUED,), running=ImportRun.State.APPLYING, atomic=True
+    )
 
 
-def _import_apply(*, run_id: int) -> ImportRun:
-    from ..importers.apply import apply_plan
-
-    with transaction.atomic():
-        run = ImportRun.objects.select_for_update().get(pk=run_id)
-        if run.state != ImportRun.State.APPLYING:
-            return run
-        planned = _plan_kept_file(run)
-        if planned.errors:
-            run.state = ImportRun.State.FAILED
-            run.error = "The file no longer passes its checks: " + "; ".join(e.message for e in planned.errors[:5])
-            run.save(update_fields=["state", "error"])
-            return run
-        by = run.applied_by or run.uploaded_by
-        ensure_can_edit_plans(by)
-        outcome = apply_plan(
-            planned, by=by, source=f"Imported from {run.filename}", seen_versions=run.preview.get("versions", {})
-        )
-        run.plan = outcome.plan
-        run.state = ImportRun.State.APPLIED
-        run.applied_at = timezone.now()
-        run.progress = 100
-        run.result = {
+def _apply(run: ImportRun, report) -> dict:
+    change_set = _plan_kept_file(run)
+    if change_set.errors:
+        return {
+            "state": ImportRun.State.FAILED,
+            "error": "The file no longer passes its checks: " + "; ".join(e.message for e in change_set.errors[:5]),
+        }
+    by = run.applied_by or run.created_by
+    ensure_can_edit_plans(by)
+    outcome = importer.get(run.import_kind).apply(
+        change_set, by=by, source=f"Imported from {run.filename}", seen_versions=run.preview.get("versions", {})
+    )
+    plan = Plan.objects.get(pk=outcome.target_id)
+    return {
+        "state": ImportRun.State.APPLIED,
+        "plan_id": plan.pk,
+        "applied_at": timezone.now(),
+        "result": {
             "created": outcome.created,
             "updated": outcome.updated,
             "conflicts": outcome.conflicts,
-            "missing": planned.missing,
-            "plan": outcome.plan.name,
-            "plan_slug": outcome.plan.slug,
-        }
-        run.save()
-    return run
+            "missing": change_set.as_json().get("missing", []),
+            "plan": plan.name,
+            "plan_slug": plan.slug,
+        },
+    }

@@ -52,26 +52,63 @@ def section_create(*, by, objective: Objective, title: str, order: int | None = 
 
 
 @transaction.atomic
-def commitment_create(
-    *, by, objective: Objective, ref: str, text: str, section: Section | None = None, publish: bool = True
-) -> Commitment:
+def commitment_errors(
+    *, objective: Objective, ref: str, text: str, section: Section | None, commitment: Commitment | None = None
+) -> dict[str, str]:
+    """What is wrong with a commitment's fields, if anything (used by the service and the admin's form)."""
     plan = objective.plan
-    ensure_can_edit_plans(by)
     ref = ref.strip()
     errors: dict[str, str] = {}
+    same_ref = Commitment.objects.filter(plan=plan, ref=ref)
+    if commitment is not None:
+        same_ref = same_ref.exclude(pk=commitment.pk)
     if not ref:
         errors["ref"] = "Give the commitment a reference, such as 1.1 or A.1."
-    elif Commitment.objects.filter(plan=plan, ref=ref).exists():
+    elif same_ref.exists():
         errors["ref"] = f'Reference "{ref}" is already used in {plan.name}; references must be unique in a plan.'
     if not text.strip():
         errors["text"] = "Give the commitment's text."
     if section is not None and section.objective_id != objective.pk:
         errors["section"] = f'Section "{section.title}" belongs to another objective.'
+    if commitment is not None and commitment.plan_id != plan.pk:
+        errors["objective"] = "A commitment cannot move to another plan's objective."
+    return errors
+
+
+@transaction.atomic
+def commitment_create(
+    *, by, objective: Objective, ref: str, text: str, section: Section | None = None, publish: bool = True
+) -> Commitment:
+    ensure_can_edit_plans(by)
+    errors = commitment_errors(objective=objective, ref=ref, text=text, section=section)
     if errors:
         raise ValidationError(errors)
     return Commitment.objects.create(
-        plan=plan, objective=objective, section=section, ref=ref, text=text.strip(), publish=publish
+        plan=objective.plan, objective=objective, section=section, ref=ref.strip(), text=text.strip(), publish=publish
     )
+
+
+@transaction.atomic
+def commitment_update(
+    *,
+    by,
+    commitment: Commitment,
+    objective: Objective,
+    ref: str,
+    text: str,
+    section: Section | None = None,
+    publish: bool = True,
+) -> Commitment:
+    """Change a commitment's reference, text, place in the plan or publication (editors)."""
+    ensure_can_edit_plans(by)
+    locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    errors = commitment_errors(objective=objective, ref=ref, text=text, section=section, commitment=locked)
+    if errors:
+        raise ValidationError(errors)
+    locked.objective, locked.section, locked.ref = objective, section, ref.strip()
+    locked.text, locked.publish = text.strip(), publish
+    locked.save()
+    return locked
 
 
 @transaction.atomic

@@ -2,13 +2,11 @@ import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from core.dates import today
 from core.roles import ensure_can_edit_plans
 from delivery import services
-from delivery.importers.apply import apply_plan
 
 
 class Command(BaseCommand):
@@ -33,28 +31,36 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"No file at {file}.")
         user = self.user(as_user, dry_run)
-        planned = services.import_read_and_plan(
-            data=file.read_bytes(),
-            filename=file.name,
-            plan_name=plan or "",
-            layout=layout,
-            sheet=sheet or "",
-            as_of=today(),
-        )
-        outcome = None
-        if not planned.errors and not dry_run:
-            outcome = apply_plan(planned, by=user, source=f"Imported from {file.name}")
-        report = planned.as_json()
+        try:
+            run, change_set = services.import_from_file(
+                by=user,
+                data=file.read_bytes(),
+                filename=file.name,
+                plan_name=plan or "",
+                layout=layout,
+                sheet=sheet or "",
+                dry_run=dry_run,
+            )
+        except ValidationError as e:
+            raise CommandError(" ".join(e.messages)) from None
+        except PermissionDenied as e:
+            raise CommandError(str(e)) from None
+        report = change_set.as_json()
         summary = {
             k: report[k] for k in ("plan", "layout", "created", "updated", "unchanged", "missing", "warnings", "errors")
         }
         summary["skipped"] = report["skipped"]
         summary["dry_run"] = dry_run
+        summary["import_id"] = run.pk
+        if run.state == run.State.FAILED:
+            summary["errors"] = [*summary["errors"], {"sheet": "", "row": None, "column": None, "message": run.error}]
+        if run.state == run.State.APPLIED:
+            summary["conflicts"] = run.result.get("conflicts", [])
         if json:
             self.stdout.write(_dumps(summary))
         else:
-            self.print_report(summary, applied=outcome is not None)
-        if planned.errors:
+            self.print_report(summary, applied=run.state == run.State.APPLIED)
+        if summary["errors"]:
             raise SystemExit(1)
 
     def user(self, username, dry_run):

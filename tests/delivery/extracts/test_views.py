@@ -162,7 +162,7 @@ def test_export_extract_command_writes_the_file(appendix_plan, tmp_path):
         stdout=out,
     )
     assert "Finished work" in (tmp_path / "a.csv").read_text(encoding="utf-8-sig")
-    assert date.today()  # the default as-at date is today
+    assert out.getvalue().splitlines()[-1].endswith(f"as at {today():%d %b %Y}, 1 withheld (not for publication).")
 
 
 def test_export_extract_command_explains_a_bad_plan_or_date(appendix_plan, tmp_path):

@@ -1,0 +1,32 @@
+"""View pieces every app shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class JobPollingMixin:
+    """A job's page whose status block polls itself (htmx, `?part=status`) while the job is waiting or
+    running, then asks the browser to reload the whole page once it has finished. The status block
+    is `core/_job_status.html`; the page names the job in its context as `object_name`."""
+
+    status_template = "core/_job_status.html"
+    object_name = "job"
+
+    def polling(self) -> bool:
+        return bool(self.request.htmx) and self.request.GET.get("part") == "status"
+
+    def get_template_names(self) -> list[str]:
+        return [self.status_template] if self.polling() else [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["job"] = ctx.get(self.object_name)
+        ctx["job_done_template"] = getattr(self, "done_template", "")
+        return ctx
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any):
+        response = super().render_to_response(context, **kwargs)
+        if self.polling() and not context["job"].is_active:
+            response["HX-Refresh"] = "true"  # finished: show the whole page, with its results
+        return response
