@@ -13,8 +13,8 @@ from datetime import date, datetime
 
 from openpyxl.utils import get_column_letter
 
-from . import cells
-from .workbook import Cell, Sheet, Workbook
+from core.tabular import cells
+from core.tabular.workbook import Cell, Sheet, Workbook
 
 EXTRACT, TRACKER, NATIVE = "extract", "tracker", "native"
 LAYOUTS = (EXTRACT, TRACKER, NATIVE)

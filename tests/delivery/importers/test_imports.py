@@ -248,14 +248,14 @@ TRACKER_ROWS = [
 
 
 def test_an_ods_tracker_imports(editor):
-    from tests.delivery.importers.test_workbook import ods
+    from tests.core.tabular.test_workbook import ods
 
     apply(ods(TRACKER_ROWS, name="Tracker"), editor, name="ODS plan")
     assert dict(Activity.objects.values_list("commitment__ref", "rag")) == {"1": "G", "2": "A"}
 
 
 def test_an_xlsm_tracker_imports_with_its_macros_ignored(editor):
-    from tests.delivery.importers.test_workbook import rewrite_zip
+    from tests.core.tabular.test_workbook import rewrite_zip
 
     data = tracker_workbook()
     import re
@@ -272,7 +272,7 @@ def test_an_xlsm_tracker_imports_with_its_macros_ignored(editor):
 
 
 def test_a_legacy_xls_tracker_imports(editor):
-    from tests.delivery.importers.test_workbook import legacy_xls
+    from tests.core.tabular.test_workbook import legacy_xls
 
     cells = [(r, c, v) for r, row in enumerate(TRACKER_ROWS) for c, v in enumerate(row)]
     apply(legacy_xls("Tracker", cells, merges=[(2, 2, 0, 5)]), editor, name="XLS plan")
