@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from delivery import services
-from delivery.importers.apply import apply_plan
+from delivery.importers.apply import apply_change_set
 from delivery.importers.native import native_workbook
 from delivery.models import Activity, Commitment, Objective, OversightBody, Owner, Plan, ProgressUpdate, Rag, Section
 from tests.delivery.importers.builders import extract_workbook, tracker_rows, tracker_workbook
@@ -22,7 +22,7 @@ def plan_for(data, name="Test plan", **kwargs):
 def apply(data, user, name="Test plan", **kwargs):
     planned = plan_for(data, name, **kwargs)
     assert not planned.errors, planned.errors
-    return apply_plan(planned, by=user, source="Imported from book.xlsx")
+    return apply_change_set(planned, by=user, source="Imported from book.xlsx")
 
 
 def test_an_extract_recreates_objectives_sections_commitments_and_activities(editor):
@@ -188,7 +188,7 @@ def test_edits_made_after_the_preview_are_conflicts_and_are_not_overwritten(edit
     services.activity_record_update(
         activity=target, by=admin_user, seen_version=target.version, rag=Rag.AMBER, text="Escalated at the board."
     )
-    outcome = apply_plan(plan_for(changed), by=editor, source="x", seen_versions=seen)
+    outcome = apply_change_set(plan_for(changed), by=editor, source="x", seen_versions=seen)
     assert [c["activity_id"] for c in outcome.conflicts] == [target.pk]
     target.refresh_from_db()
     assert (target.rag, target.progress) == (Rag.AMBER, "Escalated at the board.")
