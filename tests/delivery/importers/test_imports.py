@@ -314,6 +314,7 @@ def test_thousands_of_empty_formatted_rows_are_ignored(editor):
     assert not planned.errors and planned.counts()["created"]["activities"] == 2
 
 
+@pytest.mark.slow
 def test_a_sheet_of_5000_activities_imports(editor):
     data = tracker_workbook(strands=[("Prevention", tracker_rows(5000))], extra_sheet=False)
     outcome = apply(data, editor)
