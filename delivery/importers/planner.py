@@ -78,8 +78,10 @@ class ChangeSet:
         return out
 
     def versions_seen(self) -> dict[str, int]:
-        """{activity id: version} of every existing activity this change set would change."""
-        return {str(a.activity_id): a.version for a in self.activities if a.action == "update" and a.activity_id}
+        """{activity id: version} of every existing activity the file's rows match, changed or not: apply
+        plans again against the database, and an activity left unchanged here but edited by someone
+        before apply must show up there as a conflict, not be overwritten."""
+        return {str(a.activity_id): a.version for a in self.activities if a.activity_id}
 
     def as_json(self) -> dict:
         return {

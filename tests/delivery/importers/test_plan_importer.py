@@ -51,14 +51,20 @@ def test_apply_returns_an_outcome_with_the_plan_and_a_second_apply_changes_nothi
     assert plans.apply(again, by=editor, source="x", seen_versions={}).updated["activities"] == 0
 
 
-def test_versions_seen_lists_only_the_activities_the_change_set_would_change(editor):
+def test_an_activity_edited_after_the_preview_is_a_conflict_even_if_the_preview_left_it_unchanged(editor):
     plans = importer.get("plan")
     plans.apply(plans.plan_file(tracker_workbook(), options(target="P")), by=editor, source="x", seen_versions={})
-    activity = Activity.objects.get(commitment__ref="2")
-    activity.rag = Rag.RED
-    activity.save()
-    change_set = plans.plan_file(tracker_workbook(), options(target="P"))
-    assert change_set.versions_seen() == {str(activity.pk): activity.version}
+    preview = plans.plan_file(tracker_workbook(), options(target="P"))
+    assert {a.action for a in preview.activities} == {"unchanged"}
+    assert preview.versions_seen() == {str(a.pk): a.version for a in Activity.objects.all()}
+    edited = Activity.objects.get(commitment__ref="2")
+    edited.rag, edited.version = Rag.RED, edited.version + 1
+    edited.save()
+    again = plans.plan_file(tracker_workbook(), options(target="P"))  # apply plans against the database as it is now
+    outcome = plans.apply(again, by=editor, source="x", seen_versions=preview.versions_seen())
+    assert [c["activity_id"] for c in outcome.conflicts] == [edited.pk]
+    edited.refresh_from_db()
+    assert edited.rag == Rag.RED
 
 
 def test_the_own_workbooks_header_row_reads_back_as_its_fields(editor):
