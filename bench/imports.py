@@ -60,8 +60,8 @@ def measure() -> dict:
     import pandas as pd
     from django.db import connection
 
-    from delivery import services
-    from delivery.importers.apply import apply_plan
+    from core.tabular import importer
+    from core.tabular.importer import ImportOptions
     from delivery.models import Activity, ProgressUpdate
     from tests.factories import make_user
 
@@ -74,22 +74,20 @@ def measure() -> dict:
     out["pandas_calamine_s"] = time.perf_counter() - t
     out["pandas_rows"] = sum(len(f) for f in frames.values())
 
+    plans = importer.get("plan")
+    options = ImportOptions(filename="bench.xlsx", as_at=date(2026, 11, 21), target="Bench plan")
     t = time.perf_counter()
-    planned = services.import_read_and_plan(
-        data=data, filename="bench.xlsx", plan_name="Bench plan", as_of=date(2026, 11, 21)
-    )
+    change_set = plans.plan_file(data, options)
     out["read_validate_s"] = time.perf_counter() - t
-    assert not planned.errors, planned.errors[:3]
+    assert not change_set.errors, change_set.errors[:3]
     t = time.perf_counter()
-    apply_plan(planned, by=user, source="bench")
+    plans.apply(change_set, by=user, source="bench", seen_versions=change_set.versions_seen())
     out["apply_s"] = time.perf_counter() - t
     out["activities"] = Activity.objects.count()
     out["updates"] = ProgressUpdate.objects.filter(kind="import").count()
 
     t = time.perf_counter()
-    again = services.import_read_and_plan(
-        data=data, filename="bench.xlsx", plan_name="Bench plan", as_of=date(2026, 11, 21)
-    )
+    again = plans.plan_file(data, options)
     out["revalidate_unchanged_s"] = time.perf_counter() - t
     out["unchanged_after"] = again.counts()["unchanged"]["activities"]
     out.update(import_export(frames))

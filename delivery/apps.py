@@ -6,6 +6,10 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Delivery plans"
 
     def ready(self) -> None:
+        from core.tabular import importer
+
         from . import overdue
+        from .importers.plan_importer import PlanImporter
 
         overdue.register("activity", overdue.activity_items)
+        importer.register(PlanImporter())

@@ -1,13 +1,14 @@
-"""Apply an ImportPlan in one transaction with bulk writes. Called by services only."""
+"""Apply a delivery plan's change set in one transaction with bulk writes. Called by the plan importer only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 from django.db.models import Max
 
+from core.tabular.importer import Outcome
 from core.text import author_name, natural_key
 
 from ..models import (
@@ -20,34 +21,39 @@ from ..models import (
     ProgressUpdate,
     Section,
 )
-from .planner import ImportPlan, _key
+from .planner import KINDS, ChangeSet, name_key
 
 
 @dataclass
-class ApplyResult:
-    plan: Plan
-    created: dict = field(default_factory=dict)
-    updated: dict = field(default_factory=dict)
-    conflicts: list[dict] = field(default_factory=list)
+class PlanOutcome(Outcome):
+    """What apply did, and the delivery plan it went into."""
+
+    plan: Plan | None = None
 
 
 @transaction.atomic
-def apply_plan(ip: ImportPlan, *, by, source: str, seen_versions: dict[int, int] | None = None) -> ApplyResult:
-    """Write the plan. Activities whose version moved since the preview (`seen_versions`) are conflicts:
-    listed and left alone."""
+def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str, int] | None = None) -> PlanOutcome:
+    """Write the change set. Activities whose version moved since the preview (`seen_versions`,
+    {activity id: version}) are conflicts: listed and left alone."""
     seen_versions = seen_versions or {}
-    plan = Plan.objects.filter(pk=ip.plan_id).first() if ip.plan_id else None
+    plan = Plan.objects.filter(pk=cs.plan_id).first() if cs.plan_id else None
     if plan is None:
-        plan = Plan.objects.filter(name__iexact=ip.plan_name).first() or Plan.objects.create(name=ip.plan_name)
-    kinds = ("objectives", "sections", "commitments", "activities", "updates")
-    result = ApplyResult(plan=plan, created={k: 0 for k in kinds}, updated={k: 0 for k in kinds})
+        plan = Plan.objects.filter(name__iexact=cs.plan_name).first() or Plan.objects.create(name=cs.plan_name)
+    result = PlanOutcome(
+        created=dict.fromkeys(KINDS, 0),
+        updated=dict.fromkeys(KINDS, 0),
+        target_id=plan.pk,
+        target_name=plan.name,
+        extra={"plan_slug": plan.slug},
+        plan=plan,
+    )
 
     # Objectives and sections.
-    objectives = {_key(o.title): o for o in plan.objectives.all()}
+    objectives = {name_key(o.title): o for o in plan.objectives.all()}
     new = [
         Objective(plan=plan, title=o["title"], order=o["order"])
-        for o in ip.objectives
-        if o["action"] == "create" and _key(o["title"]) not in objectives
+        for o in cs.objectives
+        if o["action"] == "create" and name_key(o["title"]) not in objectives
     ]
     taken = {o.order for o in objectives.values()}
     for o in new:
@@ -55,15 +61,15 @@ def apply_plan(ip: ImportPlan, *, by, source: str, seen_versions: dict[int, int]
             o.order += 1
         taken.add(o.order)
     for o in Objective.objects.bulk_create(new):
-        objectives[_key(o.title)] = o
+        objectives[name_key(o.title)] = o
     result.created["objectives"] = len(new)
-    sections = {(s.objective_id, _key(s.title)): s for s in Section.objects.filter(objective__plan=plan)}
+    sections = {(s.objective_id, name_key(s.title)): s for s in Section.objects.filter(objective__plan=plan)}
     new_sections = []
-    for s in ip.sections:
+    for s in cs.sections:
         if s["action"] != "create":
             continue
-        objective = objectives[_key(s["objective"])]
-        if (objective.pk, _key(s["title"])) in sections:
+        objective = objectives[name_key(s["objective"])]
+        if (objective.pk, name_key(s["title"])) in sections:
             continue
         used = {sec.order for (oid, _), sec in sections.items() if oid == objective.pk}
         used |= {n.order for n in new_sections if n.objective_id == objective.pk}
@@ -72,23 +78,23 @@ def apply_plan(ip: ImportPlan, *, by, source: str, seen_versions: dict[int, int]
             order += 1
         new_sections.append(Section(objective=objective, title=s["title"], order=order))
     for s in Section.objects.bulk_create(new_sections):
-        sections[(s.objective_id, _key(s.title))] = s
+        sections[(s.objective_id, name_key(s.title))] = s
     result.created["sections"] = len(new_sections)
 
     # Owners and oversight bodies seen for the first time.
-    owners = {_key(o.name): o for o in Owner.objects.all()}
-    Owner.objects.bulk_create([Owner(name=n) for n in ip.new_owners if _key(n) not in owners])
-    owners = {_key(o.name): o for o in Owner.objects.all()}
-    bodies = {_key(b.name): b for b in OversightBody.objects.all()}
-    OversightBody.objects.bulk_create([OversightBody(name=n) for n in ip.new_bodies if _key(n) not in bodies])
-    bodies = {_key(b.name): b for b in OversightBody.objects.all()}
+    owners = {name_key(o.name): o for o in Owner.objects.all()}
+    Owner.objects.bulk_create([Owner(name=n) for n in cs.new_owners if name_key(n) not in owners])
+    owners = {name_key(o.name): o for o in Owner.objects.all()}
+    bodies = {name_key(b.name): b for b in OversightBody.objects.all()}
+    OversightBody.objects.bulk_create([OversightBody(name=n) for n in cs.new_bodies if name_key(n) not in bodies])
+    bodies = {name_key(b.name): b for b in OversightBody.objects.all()}
 
     # Commitments.
     commitments = {c.ref: c for c in Commitment.objects.filter(plan=plan)}
     to_create, to_update = [], []
-    for c in ip.commitments:
-        objective = objectives[_key(c["objective"])]
-        section = sections.get((objective.pk, _key(c["section"]))) if c["section"] else None
+    for c in cs.commitments:
+        objective = objectives[name_key(c["objective"])]
+        section = sections.get((objective.pk, name_key(c["section"]))) if c["section"] else None
         if c["action"] == "create" and c["ref"] not in commitments:
             obj = Commitment(
                 plan=plan,
@@ -113,8 +119,8 @@ def apply_plan(ip: ImportPlan, *, by, source: str, seen_versions: dict[int, int]
     result.created["commitments"], result.updated["commitments"] = len(to_create), len(to_update)
 
     # Activities.
-    creates = [a for a in ip.activities if a.action == "create"]
-    changes = [a for a in ip.activities if a.action == "update"]
+    creates = [a for a in cs.activities if a.action == "create"]
+    changes = [a for a in cs.activities if a.action == "update"]
     current = Activity.objects.in_bulk([a.activity_id for a in changes])
     for a in changes:
         live = current.get(a.activity_id)
@@ -163,7 +169,7 @@ def apply_plan(ip: ImportPlan, *, by, source: str, seen_versions: dict[int, int]
         f = a.fields
         commitment = commitments[a.commitment_key]
         dates = [date.fromisoformat(u["on"]) for u in a.updates]
-        created_on = min([*dates, ip.as_of])
+        created_on = min([*dates, cs.as_at])
         last = a.updates[-1] if a.updates else None
         pos = positions.get(commitment.pk, 0) + 1
         positions[commitment.pk] = pos
@@ -191,8 +197,8 @@ def apply_plan(ip: ImportPlan, *, by, source: str, seen_versions: dict[int, int]
     Activity.objects.bulk_create(new_activities, batch_size=1000)
     for a, act in zip(creates, new_activities, strict=True):
         f = a.fields
-        owner_rows += [(act.pk, owners[_key(n)].pk) for n in f.get("owners", [])]
-        body_rows += [(act.pk, bodies[_key(n)].pk) for n in f.get("oversight", [])]
+        owner_rows += [(act.pk, owners[name_key(n)].pk) for n in f.get("owners", [])]
+        body_rows += [(act.pk, bodies[name_key(n)].pk) for n in f.get("oversight", [])]
         new_updates.append(
             ProgressUpdate(
                 activity=act,
@@ -223,16 +229,16 @@ def apply_plan(ip: ImportPlan, *, by, source: str, seen_versions: dict[int, int]
         act.sub_ref_key = natural_key(act.sub_ref)
         if "owners" in f:
             replace_owners.append(act.pk)
-            owner_rows += [(act.pk, owners[_key(n)].pk) for n in f["owners"]]
+            owner_rows += [(act.pk, owners[name_key(n)].pk) for n in f["owners"]]
         if "oversight" in f:
             replace_bodies.append(act.pk)
-            body_rows += [(act.pk, bodies[_key(n)].pk) for n in f["oversight"]]
+            body_rows += [(act.pk, bodies[name_key(n)].pk) for n in f["oversight"]]
         field_changes = {
             k: v
             for k, v in a.changes.items()
             if k not in ("progress", "text", "sub_ref", "oversight", "publish", "owner_text")
         }
-        entries = a.updates or [{"on": max(ip.as_of, act.last_update_on or ip.as_of).isoformat(), "text": ""}]
+        entries = a.updates or [{"on": max(cs.as_at, act.last_update_on or cs.as_at).isoformat(), "text": ""}]
         for i, u in enumerate(entries):
             on = date.fromisoformat(u["on"])
             new_updates.append(imported(act, on, u["text"], field_changes if i == len(entries) - 1 else None))

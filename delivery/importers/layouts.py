@@ -1,23 +1,41 @@
-"""Recognise each sheet's layout and parse it into plain records (no database).
+"""Recognise each sheet of a delivery-plan workbook and parse it into plain records (no database).
 
-Three layouts: the panel's delivery-plan extract, a RAG tracker, and the app's own workbook. Every
-problem is collected with its sheet, row and column and a plain message; nothing is raised for bad
-cells, so one pass lists them all.
+Three layouts: the panel's delivery-plan extract, a RAG tracker, and the tracker's own workbook. The
+generic rules (header and banner rows, values, problems) are in `core.tabular.layouts`; this module
+holds what is particular to plans: which headers name which fields, which layout a header row means,
+and how commitments, activities, objectives and sections are read.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from openpyxl.utils import get_column_letter
+from core.tabular import cells
+from core.tabular.layouts import (
+    ParsedUpdate,
+    Problems,
+    as_date,
+    as_int,
+    banner_text,
+    cell_fill,
+    cell_value,
+    field_column,
+    find_header_row,
+    header_fields,
+    header_texts,
+    is_blank,
+    normalise_header,
+    parse_bool,
+    split_update_entries,
+)
+from core.tabular.problems import Problem
+from core.tabular.workbook import Cell, Sheet, Workbook
 
-from . import cells
-from .workbook import Cell, Sheet, Workbook
+from .columns import NATIVE_COLUMNS
 
 EXTRACT, TRACKER, NATIVE = "extract", "tracker", "native"
-LAYOUTS = (EXTRACT, TRACKER, NATIVE)
 LAYOUT_NAMES = {EXTRACT: "delivery-plan extract", TRACKER: "RAG tracker", NATIVE: "the tracker's own workbook"}
 
 # Header text (normalised) -> field. Normalising lower-cases, drops "(s)", "/s", punctuation at the ends.
@@ -64,43 +82,9 @@ HEADERS = {
     "rag": "rag",
     "rag status": "rag",
     "rag rating": "rag",
-    # The tracker's own workbook (layout 3): stable names.
-    "objective no": "objective_order",
-    "objective": "objective",
-    "section no": "section_order",
-    "section": "section",
-    "sub-ref": "sub_ref",
     "sub ref": "sub_ref",
-    "position": "position",
-    "status": "status",
-    "start date": "start",
-    "date as written": "date_text",
-    "latest update date": "progress_on",
-    "publish": "publish",
-    "commitment publish": "commitment_publish",
-}
-HEADER_LABELS = {
-    "ref": "Ref",
-    "commitment": "Plan commitment",
-    "activity": "Supporting activity",
-    "progress": "Progress update",
-    "oversight": "Oversight mechanism(s)",
-    "owners": "Owner/s",
-    "date": "Date",
-    "due": "Due date",
-    "rag": "RAG",
-    "objective_order": "Objective no.",
-    "objective": "Objective",
-    "section_order": "Section no.",
-    "section": "Section",
-    "sub_ref": "Sub-ref",
-    "position": "Position",
-    "status": "Status",
-    "start": "Start date",
-    "date_text": "Date as written",
-    "progress_on": "Latest update date",
-    "publish": "Publish",
-    "commitment_publish": "Commitment publish",
+    # The tracker's own workbook (layout 3): its stable column names.
+    **{normalise_header(label): name for name, label, _width in NATIVE_COLUMNS},
 }
 STATUS_WORDS = {
     "not started": "not_started",
@@ -112,33 +96,6 @@ STATUS_WORDS = {
 }
 GENERIC_TITLES = re.compile(r"^(appendix\s*\w*|delivery plan extract|annex\s*\w*)$", re.IGNORECASE)
 SECTION_BANNER = re.compile(r"(:\s*$)|(^part\s+[a-z0-9]+\b)", re.IGNORECASE)
-REF_LIKE = re.compile(r"^[A-Za-z]{0,3}\.?\d+(\.\d+)*\.?$")
-_PUNCT_ENDS = re.compile(r"^[\s:.*]+|[\s:.*]+$")
-
-
-def normalise_header(value: object) -> str:
-    text = cells.clean_text(value).lower().replace("\n", " ")
-    text = text.replace("(s)", "").replace("/s", "").replace("’", "'")
-    text = re.sub(r"\s+", " ", text)
-    return _PUNCT_ENDS.sub("", text)
-
-
-@dataclass
-class Problem:
-    sheet: str
-    row: int | None
-    column: str | None
-    message: str
-    level: str = "error"  # or "warning"
-
-    def as_json(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
-
-
-@dataclass
-class ParsedUpdate:
-    on: date | None
-    text: str
 
 
 @dataclass
@@ -193,16 +150,16 @@ class ParsedWorkbook:
     filename: str
     sheets: list[ParsedSheet] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
     notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "error"]
+        return self.problems.errors
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "warning"]
+        return self.problems.warnings
 
     @property
     def layout(self) -> str:
@@ -210,7 +167,7 @@ class ParsedWorkbook:
         return kinds[0] if len(kinds) == 1 else ",".join(kinds)
 
     def plan_name(self) -> str | None:
-        """From the title rows: the most specific title, else None."""
+        """The plan's name from the title rows: the most specific title, else None."""
         titles = [t for s in self.sheets for t in s.titles]
         specific = [t for t in titles if not GENERIC_TITLES.match(t.strip())]
         if specific:
@@ -218,30 +175,7 @@ class ParsedWorkbook:
         return None
 
 
-def _value(row: list[Cell], col: int | None) -> object:
-    if col is None or col >= len(row):
-        return None
-    return row[col].value
-
-
-def _fill(row: list[Cell], col: int | None) -> str | None:
-    if col is None or col >= len(row):
-        return None
-    return row[col].fill
-
-
-def _header_fields(row: list[Cell]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for i, cell in enumerate(row):
-        if cell.value is None or isinstance(cell.value, (date, datetime, int, float)):
-            continue
-        key = HEADERS.get(normalise_header(cell.value))
-        if key and key not in found:
-            found[key] = i
-    return found
-
-
-def _is_header(fields: dict[str, int]) -> bool:
+def is_header(fields: dict[str, int]) -> bool:
     return len(fields) >= 3 and ("activity" in fields or "commitment" in fields)
 
 
@@ -255,88 +189,27 @@ def _layout_of(fields: dict[str, int]) -> str | None:
     return None
 
 
-def _banner_text(row: list[Cell], first_col: int) -> str | None:
-    """A banner: one non-empty cell, at the left of the table (often merged across the row)."""
-    filled = [(i, c) for i, c in enumerate(row) if c.value not in (None, "") and cells.clean_text(c.value)]
-    if len(filled) != 1:
-        return None
-    i, cell = filled[0]
-    text = cells.clean_text(cell.value)
-    merged_across = sum(1 for c in row[i + 1 :] if c.merged) >= 2
-    if (i <= first_col or merged_across) and not REF_LIKE.match(text):
-        return text
-    return None
-
-
-def _col_label(sheet_fields: dict[str, int], key: str) -> str:
-    col = sheet_fields.get(key)
-    if col is None:
-        return ""
-    return get_column_letter(col + 1)
-
-
-def _parse_bool(value: object) -> bool | None:
-    text = cells.clean_text(value).lower()
-    if text in ("", "none"):
-        return None
-    return text in ("yes", "y", "true", "1")
-
-
-def split_update_entries(value: object) -> tuple[list[ParsedUpdate], list[str]]:
-    """An update cell may hold several dated entries, one per line ("290622 – text"); a line without a
-    date continues the entry above. Returns the entries oldest first, and warnings."""
-    text = cells.clean_text(value)
-    entries: list[ParsedUpdate] = []
-    warnings: list[str] = []
-    for line in text.split("\n"):
-        if not line.strip():
-            if entries:
-                entries[-1].text += "\n"
-            continue
-        parsed = cells.split_update_prefix(line)
-        if parsed.warning:
-            warnings.append(parsed.warning)
-        if parsed.on is not None or parsed.warning or not entries:
-            entries.append(ParsedUpdate(on=parsed.on, text=parsed.text))
-        else:
-            entries[-1].text = f"{entries[-1].text}\n{line.strip()}"
-    for e in entries:
-        e.text = e.text.strip()
-    entries = [e for e in entries if e.text]
-    if all(e.on for e in entries):
-        entries.sort(key=lambda e: e.on)
-    return entries, warnings
-
-
 class _SheetParser:
-    def __init__(self, sheet: Sheet, layout: str | None, problems: list[Problem]) -> None:
+    def __init__(self, sheet: Sheet, layout: str | None, problems: Problems) -> None:
         self.sheet = sheet
         self.forced = layout
         self.problems = problems
         self.fields: dict[str, int] = {}
         self.parsed: ParsedSheet | None = None
         self.objective = ""
-        self.objective_order: int | None = None
         self.section = ""
-        self.section_order: int | None = None
         self.pending: list[str] = []  # banner rows waiting for what follows them
         self.commitment: ParsedCommitment | None = None
         self.activity: ParsedActivity | None = None
         self.seen_refs: dict[str, ParsedCommitment] = {}
 
     def problem(self, row: int | None, key: str | None, message: str, level: str = "error") -> None:
-        column = _col_label(self.fields, key) if key else None
-        self.problems.append(Problem(self.sheet.name, row, column or None, message, level))
+        self.problems.add(self.sheet.name, row, field_column(self.fields, key), message, level)
 
     def run(self) -> ParsedSheet | str:
         """The parsed sheet, or why it was skipped."""
-        header_at = None
-        for i, row in enumerate(self.sheet.rows[:60]):
-            fields = _header_fields(row)
-            if _is_header(fields):
-                header_at, self.fields = i, fields
-                break
-        if header_at is None:
+        found = find_header_row(self.sheet.rows, HEADERS, is_header=is_header)
+        if found is None:
             if self.forced:
                 self.problem(
                     None,
@@ -348,6 +221,7 @@ class _SheetParser:
                     ),
                 )
             return "no header row (Ref, Supporting activity, ...) found"
+        header_at, self.fields = found
         layout = _layout_of(self.fields)
         if self.forced and layout != self.forced:
             self.problem(
@@ -355,7 +229,7 @@ class _SheetParser:
                 None,
                 (
                     f'Sheet "{self.sheet.name}" does not look like a {LAYOUT_NAMES[self.forced]}: its header row has '
-                    f"{', '.join(HEADER_LABELS[k] for k in self.fields)}."
+                    f"{', '.join(header_texts(self.sheet.rows[header_at], self.fields))}."
                 ),
             )
             return "does not match the chosen layout"
@@ -366,7 +240,7 @@ class _SheetParser:
         for i, row in enumerate(self.sheet.rows):
             number = self.sheet.row_number(i)
             if i < header_at:
-                banner = _banner_text(row, first_col)
+                banner = banner_text(row, first_col)
                 if banner:
                     self.pending.append(banner)
                 continue
@@ -375,18 +249,18 @@ class _SheetParser:
                 self.add_titles(self.pending)
                 self.pending = []
                 continue
-            if i == header_at or _is_header(_header_fields(row)):
-                self.settle_banners(before_header=True)
+            if i == header_at or is_header(header_fields(row, HEADERS)):
+                self.settle_banners()
                 continue
-            banner = _banner_text(row, first_col)
+            banner = banner_text(row, first_col)
             if banner and not (layout == NATIVE):
                 self.pending.append(banner)
                 continue
-            if all(c.value in (None, "") for c in row):
+            if is_blank(row):
                 continue
-            self.settle_banners(before_header=False)
+            self.settle_banners()
             self.data_row(row, number)
-        self.settle_banners(before_header=False)
+        self.settle_banners()
         if not self.parsed.commitments:
             self.problem(
                 None, None, f'Sheet "{self.sheet.name}" has a header row but no activities under it.', "warning"
@@ -395,7 +269,7 @@ class _SheetParser:
 
     # --- Banners: titles, objectives, sections ----------------------------------------------------
 
-    def settle_banners(self, *, before_header: bool) -> None:
+    def settle_banners(self) -> None:
         if not self.pending:
             return
         run, self.pending = self.pending, []
@@ -430,9 +304,9 @@ class _SheetParser:
             self.native_row(row, number)
             return
         f = self.fields
-        ref = cells.clean_ref(_value(row, f.get("ref")))
-        commitment_text = cells.clean_text(_value(row, f.get("commitment")))
-        sub_ref, activity_text = cells.split_sub_ref(_value(row, f.get("activity")))
+        ref = cells.clean_ref(cell_value(row, f.get("ref")))
+        commitment_text = cells.clean_text(cell_value(row, f.get("commitment")))
+        sub_ref, activity_text = cells.split_sub_ref(cell_value(row, f.get("activity")))
         if ref:
             existing = self.seen_refs.get(ref)
             if (
@@ -489,14 +363,14 @@ class _SheetParser:
     def continue_activity(self, row: list[Cell], number: int) -> None:
         if self.activity is None:
             return
-        entries, warnings = split_update_entries(_value(row, self.fields.get("progress")))
+        entries, warnings = split_update_entries(cell_value(row, self.fields.get("progress")))
         for w in warnings:
             self.problem(number, "progress", w, "warning")
         if entries:
             if self.activity.updates and entries[0].on is None:
                 self.activity.updates[-1].text += "\n" + entries.pop(0).text
             self.activity.updates.extend(entries)
-        extra = cells.clean_text(_value(row, self.fields.get("oversight")))
+        extra = cells.clean_text(cell_value(row, self.fields.get("oversight")))
         if extra:
             self.activity.oversight.extend(_split_bodies(extra))
 
@@ -504,69 +378,69 @@ class _SheetParser:
         f = self.fields
         if "owners" in f:
             a.has_owners = True
-            a.owner_text = " ".join(cells.clean_text(_value(row, f["owners"])).split())
+            a.owner_text = " ".join(cells.clean_text(cell_value(row, f["owners"])).split())
             a.owners = cells.split_owners(a.owner_text)
         if "oversight" in f:
             a.has_oversight = True
-            a.oversight = _split_bodies(cells.clean_text(_value(row, f["oversight"])))
+            a.oversight = _split_bodies(cells.clean_text(cell_value(row, f["oversight"])))
         date_col = f.get("date", f.get("due"))
         if date_col is not None:
             a.has_dates = True
-            dt = cells.parse_date_text(_value(row, date_col))
+            dt = cells.parse_date_text(cell_value(row, date_col))
             a.start, a.due, a.date_text = dt.start, dt.due, dt.text
         if "rag" in f:
             try:
-                rag = cells.parse_rag(_value(row, f["rag"]), _fill(row, f["rag"]))
+                rag = cells.parse_rag(cell_value(row, f["rag"]), cell_fill(row, f["rag"]))
             except cells.CellError as e:
                 self.problem(number, "rag", str(e))
             else:
                 a.rag = rag.rag
                 if rag.complete:
                     a.status = "complete"
-        entries, warnings = split_update_entries(_value(row, f.get("progress")))
+        entries, warnings = split_update_entries(cell_value(row, f.get("progress")))
         for w in warnings:
             self.problem(number, "progress", w, "warning")
         a.updates = entries
 
     def native_row(self, row: list[Cell], number: int) -> None:
         f = self.fields
-        ref = cells.clean_ref(_value(row, f.get("ref")))
+        ref = cells.clean_ref(cell_value(row, f.get("ref")))
         if not ref:
             self.problem(number, "ref", "Every row of this workbook needs its commitment's Ref.")
             return
-        objective = cells.clean_text(_value(row, f.get("objective")))
-        section = cells.clean_text(_value(row, f.get("section")))
+        objective = cells.clean_text(cell_value(row, f.get("objective")))
+        section = cells.clean_text(cell_value(row, f.get("section")))
         c = self.seen_refs.get(ref)
         if c is None:
             c = ParsedCommitment(
                 sheet=self.sheet.name,
                 row=number,
                 ref=ref,
-                text=cells.clean_text(_value(row, f.get("commitment"))),
+                text=cells.clean_text(cell_value(row, f.get("commitment"))),
                 objective=objective,
-                objective_order=_int(_value(row, f.get("objective_order"))),
+                objective_order=as_int(cell_value(row, f.get("objective_order"))),
                 section=section,
-                section_order=_int(_value(row, f.get("section_order"))),
-                publish=_parse_bool(_value(row, f.get("commitment_publish"))),
+                section_order=as_int(cell_value(row, f.get("section_order"))),
+                publish=parse_bool(cell_value(row, f.get("commitment_publish"))),
             )
             self.seen_refs[ref] = c
             self.parsed.commitments.append(c)
         a = ParsedActivity(
             sheet=self.sheet.name,
             row=number,
-            sub_ref=cells.clean_ref(_value(row, f.get("sub_ref"))),
-            text=cells.clean_text(_value(row, f.get("activity"))),
+            sub_ref=cells.clean_ref(cell_value(row, f.get("sub_ref"))),
+            text=cells.clean_text(cell_value(row, f.get("activity"))),
             has_owners=True,
             has_oversight=True,
             has_dates=True,
         )
-        a.owner_text = " ".join(cells.clean_text(_value(row, f.get("owners"))).split())
+        a.owner_text = " ".join(cells.clean_text(cell_value(row, f.get("owners"))).split())
         a.owners = cells.split_owners(a.owner_text)
-        a.oversight = _split_bodies(cells.clean_text(_value(row, f.get("oversight"))))
-        a.start = _as_date(_value(row, f.get("start")))
-        a.due = _as_date(_value(row, f.get("due")))
-        a.date_text = cells.clean_text(_value(row, f.get("date_text")))
-        status_text = cells.clean_text(_value(row, f.get("status"))).lower()
+        a.oversight = _split_bodies(cells.clean_text(cell_value(row, f.get("oversight"))))
+        a.start = as_date(cell_value(row, f.get("start")))
+        a.due = as_date(cell_value(row, f.get("due")))
+        a.date_text = cells.clean_text(cell_value(row, f.get("date_text")))
+        status_text = cells.clean_text(cell_value(row, f.get("status"))).lower()
         a.status = STATUS_WORDS.get(status_text)
         if a.status is None:
             self.problem(
@@ -575,13 +449,13 @@ class _SheetParser:
                 (f'"{status_text}" is not a status; expected Not started, In progress, Complete, On hold or Closed.'),
             )
         try:
-            a.rag = cells.parse_rag(_value(row, f.get("rag")), None).rag
+            a.rag = cells.parse_rag(cell_value(row, f.get("rag")), None).rag
         except cells.CellError as e:
             self.problem(number, "rag", str(e))
-        text = cells.clean_text(_value(row, f.get("progress")))
+        text = cells.clean_text(cell_value(row, f.get("progress")))
         if text:
-            a.updates = [ParsedUpdate(on=_as_date(_value(row, f.get("progress_on"))), text=text)]
-        a.publish = _parse_bool(_value(row, f.get("publish")))
+            a.updates = [ParsedUpdate(on=as_date(cell_value(row, f.get("progress_on"))), text=text)]
+        a.publish = parse_bool(cell_value(row, f.get("publish")))
         if not a.text:
             self.problem(number, "activity", "The supporting activity is empty.")
         c.activities.append(a)
@@ -596,27 +470,6 @@ def _split_bodies(text: str) -> list[str]:
     return names
 
 
-def _int(value: object) -> int | None:
-    try:
-        return int(float(value)) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _as_date(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = cells.clean_text(value)
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return cells.parse_date_text(text).due
-
-
 def parse_workbook(book: Workbook, *, layout: str = "auto", sheet: str | None = None) -> ParsedWorkbook:
     """Parse every sheet that matches a layout (or only `sheet`); list the rest as skipped."""
     result = ParsedWorkbook(filename=book.filename, notes=list(book.notes))
@@ -626,7 +479,7 @@ def parse_workbook(book: Workbook, *, layout: str = "auto", sheet: str | None = 
         sheets = [s for s in book.sheets if s.name == sheet]
         if not sheets:
             names = ", ".join(f'"{s.name}"' for s in book.sheets)
-            result.problems.append(Problem(sheet, None, None, f'There is no sheet called "{sheet}". Sheets: {names}.'))
+            result.problems.add(sheet, None, None, f'There is no sheet called "{sheet}". Sheets: {names}.')
             return result
     for s in sheets:
         outcome = _SheetParser(s, forced, result.problems).run()
@@ -636,15 +489,13 @@ def parse_workbook(book: Workbook, *, layout: str = "auto", sheet: str | None = 
             result.sheets.append(outcome)
     if not result.sheets and not result.errors:
         reasons = "; ".join(f'"{s["sheet"]}": {s["reason"]}' for s in result.skipped)
-        result.problems.append(
-            Problem(
-                book.sheets[0].name if book.sheets else "",
-                None,
-                None,
-                "No sheet in this workbook looks like a delivery plan or RAG tracker "
-                f"({reasons}). The header row needs columns such as Ref, Plan commitment, Supporting activity and "
-                "Progress update, or #, Action, Owner/s, Date, RAG and Update.",
-            )
+        result.problems.add(
+            book.sheets[0].name if book.sheets else "",
+            None,
+            None,
+            "No sheet in this workbook looks like a delivery plan or RAG tracker "
+            f"({reasons}). The header row needs columns such as Ref, Plan commitment, Supporting activity and "
+            "Progress update, or #, Action, Owner/s, Date, RAG and Update.",
         )
     _check_duplicates_across_sheets(result)
     return result
@@ -657,16 +508,12 @@ def _check_duplicates_across_sheets(result: ParsedWorkbook) -> None:
         for c in s.commitments:
             other = seen.get(c.ref)
             if other is not None and other.sheet != c.sheet:
-                result.problems.append(
-                    Problem(
-                        c.sheet,
-                        c.row,
-                        None,
-                        (
-                            f'Reference "{c.ref}" is also on sheet "{other.sheet}" row {other.row}; references must be '
-                            "unique in a plan."
-                        ),
-                    )
+                result.problems.add(
+                    c.sheet,
+                    c.row,
+                    None,
+                    f'Reference "{c.ref}" is also on sheet "{other.sheet}" row {other.row}; references must be '
+                    "unique in a plan.",
                 )
             seen.setdefault(c.ref, c)
             for a in c.activities:
@@ -674,12 +521,10 @@ def _check_duplicates_across_sheets(result: ParsedWorkbook) -> None:
                     continue
                 twin = sub_refs.get(a.sub_ref)
                 if twin is not None:
-                    result.problems.append(
-                        Problem(
-                            a.sheet,
-                            a.row,
-                            None,
-                            (f'Sub-reference "{a.sub_ref}" is used twice (also sheet "{twin.sheet}" row {twin.row}).'),
-                        )
+                    result.problems.add(
+                        a.sheet,
+                        a.row,
+                        None,
+                        f'Sub-reference "{a.sub_ref}" is used twice (also sheet "{twin.sheet}" row {twin.row}).',
                     )
                 sub_refs.setdefault(a.sub_ref, a)

@@ -1,7 +1,7 @@
-"""Plan the changes a parsed workbook makes to a plan: create / update (field by field) / unchanged.
+"""The change set a parsed workbook makes to a delivery plan: create / update (field by field) / unchanged.
 
-Reads the plan in a fixed number of queries. The plan is plain data (JSON-ready) so the preview can
-be stored, shown, and checked again at apply time.
+Reads the delivery plan in a fixed number of queries. The change set is plain data (JSON-ready) so the
+preview can be stored, shown, and checked again at apply time. It satisfies core's `ChangeSet` protocol.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from core.tabular.problems import Problem
+
 from ..models import Activity, Commitment, OversightBody, Owner, Plan, ProgressUpdate, Section, Status
-from .layouts import ParsedActivity, ParsedWorkbook, Problem
+from .layouts import ParsedActivity, ParsedWorkbook
 
 KINDS = ("objectives", "sections", "commitments", "activities", "updates")
 
@@ -39,11 +41,13 @@ class ActivityChange:
 
 
 @dataclass
-class ImportPlan:
+class ChangeSet:
+    """What a workbook would change in a delivery plan (`plan_id` None: a plan to be created)."""
+
     plan_name: str
     plan_id: int | None
     layout: str
-    as_of: date
+    as_at: date
     objectives: list[dict] = field(default_factory=list)  # {"action", "title", "order", "id"}
     sections: list[dict] = field(default_factory=list)  # {"action", "objective", "title", "order", "id"}
     commitments: list[dict] = field(default_factory=list)  # {"action", "ref", "text", "objective", "section", ...}
@@ -73,12 +77,18 @@ class ImportPlan:
             )
         return out
 
+    def versions_seen(self) -> dict[str, int]:
+        """{activity id: version} of every existing activity the file's rows match, changed or not: apply
+        plans again against the database, and an activity left unchanged here but edited by someone
+        before apply must show up there as a conflict, not be overwritten."""
+        return {str(a.activity_id): a.version for a in self.activities if a.activity_id}
+
     def as_json(self) -> dict:
         return {
             "plan": self.plan_name,
             "plan_id": self.plan_id,
             "layout": self.layout,
-            "as_of": self.as_of.isoformat(),
+            "as_at": self.as_at.isoformat(),
             **self.counts(),
             "missing": self.missing,
             "warnings": [w.as_json() for w in self.warnings],
@@ -94,17 +104,18 @@ class ImportPlan:
         }
 
 
-def _key(text: str) -> str:
+def name_key(text: str) -> str:
+    """A name as names are matched: case and spacing do not count."""
     return " ".join(text.lower().split())
 
 
-def plan_changes(parsed: ParsedWorkbook, *, plan_name: str, as_of: date) -> ImportPlan:
+def build_change_set(parsed: ParsedWorkbook, *, plan_name: str, as_at: date) -> ChangeSet:
     plan = Plan.objects.filter(name__iexact=plan_name).first()
-    result = ImportPlan(
+    result = ChangeSet(
         plan_name=plan.name if plan else plan_name,
         plan_id=plan.pk if plan else None,
         layout=parsed.layout,
-        as_of=as_of,
+        as_at=as_at,
         skipped=parsed.skipped,
         warnings=list(parsed.warnings),
         errors=list(parsed.errors),
@@ -114,9 +125,9 @@ def plan_changes(parsed: ParsedWorkbook, *, plan_name: str, as_of: date) -> Impo
         for s in parsed.sheets
     ]
 
-    objectives = {_key(o.title): o for o in (plan.objectives.all() if plan else [])}
+    objectives = {name_key(o.title): o for o in (plan.objectives.all() if plan else [])}
     sections = (
-        {(s.objective_id, _key(s.title)): s for s in Section.objects.filter(objective__plan=plan)} if plan else {}
+        {(s.objective_id, name_key(s.title)): s for s in Section.objects.filter(objective__plan=plan)} if plan else {}
     )
     commitments = (
         {c.ref: c for c in Commitment.objects.filter(plan=plan).select_related("objective", "section")} if plan else {}
@@ -145,8 +156,8 @@ def plan_changes(parsed: ParsedWorkbook, *, plan_name: str, as_of: date) -> Impo
             a.body_names = sorted(body_names.get(a.pk, []), key=str.lower)
             a.trail = trail.get(a.pk, set())
             activities_by_commitment.setdefault(a.commitment_id, []).append(a)
-    known_owners = {_key(n) for n in Owner.objects.values_list("name", flat=True)}
-    known_bodies = {_key(n) for n in OversightBody.objects.values_list("name", flat=True)}
+    known_owners = {name_key(n) for n in Owner.objects.values_list("name", flat=True)}
+    known_bodies = {name_key(n) for n in OversightBody.objects.values_list("name", flat=True)}
 
     next_objective = max((o.order for o in objectives.values()), default=0)
     planned_objectives: dict[str, dict] = {}
@@ -155,7 +166,7 @@ def plan_changes(parsed: ParsedWorkbook, *, plan_name: str, as_of: date) -> Impo
 
     for sheet in parsed.sheets:
         for c in sheet.commitments:
-            okey = _key(c.objective)
+            okey = name_key(c.objective)
             if okey not in planned_objectives:
                 existing = objectives.get(okey)
                 if existing:
@@ -175,9 +186,9 @@ def plan_changes(parsed: ParsedWorkbook, *, plan_name: str, as_of: date) -> Impo
                     }
                 result.objectives.append(planned_objectives[okey])
             obj = planned_objectives[okey]
-            skey = (okey, _key(c.section))
+            skey = (okey, name_key(c.section))
             if c.section and skey not in planned_sections:
-                existing_s = sections.get((obj["id"], _key(c.section))) if obj["id"] else None
+                existing_s = sections.get((obj["id"], name_key(c.section))) if obj["id"] else None
                 if existing_s:
                     planned_sections[skey] = {
                         "action": "unchanged",
@@ -190,7 +201,7 @@ def plan_changes(parsed: ParsedWorkbook, *, plan_name: str, as_of: date) -> Impo
                     order = c.section_order or 1 + sum(1 for k in planned_sections if k[0] == okey) + sum(
                         1
                         for (oid, _), s in sections.items()
-                        if oid == obj["id"] and (okey, _key(s.title)) not in planned_sections
+                        if oid == obj["id"] and (okey, name_key(s.title)) not in planned_sections
                     )
                     planned_sections[skey] = {
                         "action": "create",
@@ -220,10 +231,10 @@ def plan_changes(parsed: ParsedWorkbook, *, plan_name: str, as_of: date) -> Impo
                 ch = entry["changes"]
                 if c.text and existing_c.text != c.text:
                     ch["text"] = [existing_c.text, c.text]
-                if _key(existing_c.objective.title) != okey:
+                if name_key(existing_c.objective.title) != okey:
                     ch["objective"] = [existing_c.objective.title, obj["title"]]
                 current_section = existing_c.section.title if existing_c.section else ""
-                if _key(current_section) != _key(c.section) and (c.section or sheet.layout == "native"):
+                if name_key(current_section) != name_key(c.section) and (c.section or sheet.layout == "native"):
                     ch["section"] = [current_section, c.section]
                 if c.publish is not None and c.publish != existing_c.publish:
                     ch["publish"] = [existing_c.publish, c.publish]
@@ -240,7 +251,7 @@ def plan_changes(parsed: ParsedWorkbook, *, plan_name: str, as_of: date) -> Impo
                 else:
                     match = plain[plain_index] if plain_index < len(plain) else None
                     plain_index += 1
-                change = _activity_change(pa, match, ref=c.ref, position=position, as_of=as_of, result=result)
+                change = _activity_change(pa, match, ref=c.ref, position=position, as_at=as_at, result=result)
                 if match is not None:
                     matched_ids.add(match.pk)
                 result.activities.append(change)
@@ -259,8 +270,8 @@ def plan_changes(parsed: ParsedWorkbook, *, plan_name: str, as_of: date) -> Impo
                     ),
                 ):
                     for name in names:
-                        if _key(name) not in known:
-                            known.add(_key(name))
+                        if name_key(name) not in known:
+                            known.add(name_key(name))
                             new.append(name)
                             result.warnings.append(Problem(pa.sheet, pa.row, None, what.format(name), "warning"))
     if plan:
@@ -274,7 +285,7 @@ def plan_changes(parsed: ParsedWorkbook, *, plan_name: str, as_of: date) -> Impo
 
 
 def _activity_change(
-    pa: ParsedActivity, match: Activity | None, *, ref: str, position: int, as_of: date, result: ImportPlan
+    pa: ParsedActivity, match: Activity | None, *, ref: str, position: int, as_at: date, result: ChangeSet
 ) -> ActivityChange:
     change = ActivityChange(
         action="create" if match is None else "unchanged",
@@ -312,22 +323,22 @@ def _activity_change(
     known_texts = {t for _, t in known}
     floor = match.last_update_on if match else None
     for entry in pa.updates:
-        on = entry.on or as_of
+        on = entry.on or as_at
         if (on, entry.text) in known or (entry.on is None and entry.text in known_texts):
             continue
         if match and match.progress.strip() == entry.text:
             continue
-        if on > as_of:
+        if on > as_at:
             result.warnings.append(
                 Problem(
                     pa.sheet,
                     pa.row,
                     None,
-                    (f"The update dated {on:%d/%m/%Y} is in the future; it is recorded as at {as_of:%d/%m/%Y}."),
+                    (f"The update dated {on:%d/%m/%Y} is in the future; it is recorded as at {as_at:%d/%m/%Y}."),
                     "warning",
                 )
             )
-            on = as_of
+            on = as_at
         if floor and on < floor:
             result.warnings.append(
                 Problem(
@@ -364,7 +375,7 @@ def _activity_change(
     }
     for name, value in wanted.items():
         if name in ("owners", "oversight"):
-            same = [_key(v) for v in value] == [_key(v) for v in current[name]]
+            same = [name_key(v) for v in value] == [name_key(v) for v in current[name]]
         else:
             same = current[name] == value
         if not same:

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from delivery import services
-from delivery.importers.apply import apply_plan
+from delivery.importers.apply import apply_change_set
 from delivery.importers.native import native_workbook
 from delivery.models import Activity, Commitment, Objective, OversightBody, Owner, Plan, ProgressUpdate, Rag, Section
 from tests.delivery.importers.builders import extract_workbook, tracker_rows, tracker_workbook
@@ -22,7 +22,7 @@ def plan_for(data, name="Test plan", **kwargs):
 def apply(data, user, name="Test plan", **kwargs):
     planned = plan_for(data, name, **kwargs)
     assert not planned.errors, planned.errors
-    return apply_plan(planned, by=user, source="Imported from book.xlsx")
+    return apply_change_set(planned, by=user, source="Imported from book.xlsx")
 
 
 def test_an_extract_recreates_objectives_sections_commitments_and_activities(editor):
@@ -188,7 +188,7 @@ def test_edits_made_after_the_preview_are_conflicts_and_are_not_overwritten(edit
     services.activity_record_update(
         activity=target, by=admin_user, seen_version=target.version, rag=Rag.AMBER, text="Escalated at the board."
     )
-    outcome = apply_plan(plan_for(changed), by=editor, source="x", seen_versions=seen)
+    outcome = apply_change_set(plan_for(changed), by=editor, source="x", seen_versions=seen)
     assert [c["activity_id"] for c in outcome.conflicts] == [target.pk]
     target.refresh_from_db()
     assert (target.rag, target.progress) == (Rag.AMBER, "Escalated at the board.")
@@ -248,14 +248,14 @@ TRACKER_ROWS = [
 
 
 def test_an_ods_tracker_imports(editor):
-    from tests.delivery.importers.test_workbook import ods
+    from tests.core.tabular.test_workbook import ods
 
     apply(ods(TRACKER_ROWS, name="Tracker"), editor, name="ODS plan")
     assert dict(Activity.objects.values_list("commitment__ref", "rag")) == {"1": "G", "2": "A"}
 
 
 def test_an_xlsm_tracker_imports_with_its_macros_ignored(editor):
-    from tests.delivery.importers.test_workbook import rewrite_zip
+    from tests.core.tabular.test_workbook import rewrite_zip
 
     data = tracker_workbook()
     import re
@@ -272,7 +272,7 @@ def test_an_xlsm_tracker_imports_with_its_macros_ignored(editor):
 
 
 def test_a_legacy_xls_tracker_imports(editor):
-    from tests.delivery.importers.test_workbook import legacy_xls
+    from tests.core.tabular.test_workbook import legacy_xls
 
     cells = [(r, c, v) for r, row in enumerate(TRACKER_ROWS) for c, v in enumerate(row)]
     apply(legacy_xls("Tracker", cells, merges=[(2, 2, 0, 5)]), editor, name="XLS plan")
@@ -314,6 +314,7 @@ def test_thousands_of_empty_formatted_rows_are_ignored(editor):
     assert not planned.errors and planned.counts()["created"]["activities"] == 2
 
 
+@pytest.mark.slow
 def test_a_sheet_of_5000_activities_imports(editor):
     data = tracker_workbook(strands=[("Prevention", tracker_rows(5000))], extra_sheet=False)
     outcome = apply(data, editor)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from delivery.importers.cells import (
+from core.tabular.cells import (
     CellError,
     DateText,
     RagValue,

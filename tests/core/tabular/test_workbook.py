@@ -16,7 +16,7 @@ from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl import load_workbook
 from openpyxl.styles import Color, PatternFill
 
-from delivery.importers.workbook import Cell, Sheet, WorkbookError, check_file, read_workbook
+from core.tabular.workbook import Cell, Sheet, WorkbookError, check_file, read_workbook
 
 MB = 1024 * 1024
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
