@@ -15,6 +15,7 @@ and ends it in the state the work returns, or failed with a plain message. It is
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
@@ -126,6 +127,7 @@ def enqueue_on_commit(task_name: str, *args: Any) -> None:
     def send() -> None:
         from celery import current_app
 
+        import_module(task_name.rsplit(".", 1)[0])  # registers the app's tasks if not yet loaded
         current_app.tasks[task_name].delay(*args)
 
     transaction.on_commit(send)

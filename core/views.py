@@ -19,13 +19,9 @@ class JobPollingMixin:
     def get_template_names(self) -> list[str]:
         return [self.status_template] if self.polling() else [self.template_name]
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        ctx["job"] = ctx.get(self.object_name)
-        ctx["job_done_template"] = getattr(self, "done_template", "")
-        return ctx
-
     def render_to_response(self, context: dict[str, Any], **kwargs: Any):
+        context["job"] = context[self.object_name]
+        context["job_done_template"] = getattr(self, "done_template", "")
         response = super().render_to_response(context, **kwargs)
         if self.polling() and not context["job"].is_active:
             response["HX-Refresh"] = "true"  # finished: show the whole page, with its results

@@ -6,6 +6,7 @@ from django import template
 
 from core import rag as rag_scale
 from core import status as status_scale
+from core.text import author_name
 
 register = template.Library()
 
@@ -90,3 +91,9 @@ def add_days(value: date, days: int) -> date:
 @register.filter
 def get(mapping: dict, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def person(user) -> str:
+    """A user as the pages name them (full name, else username); "—" when there is none (deleted)."""
+    return author_name(user) or "—"

@@ -44,7 +44,7 @@ def registered():
 def test_a_registered_source_appears_in_the_review_the_command_and_the_csv(client, chief, registered, capsys):
     make_activity(text="Roll out body-worn video", due_date=today() - timedelta(days=3), status=Status.IN_PROGRESS)
     items = overdue.overdue_items(as_at=today())
-    assert [(i.kind, i.ref) for i in items][0] == ("test action", "HTA-7")  # most overdue first
+    assert (items[0].kind, items[0].ref) == ("test action", "HTA-7")  # most overdue first
     assert {i.kind for i in items} == {"activity", "test action"}
 
     call_command("overdue", "--json")

@@ -3,14 +3,13 @@
 import io
 import json
 import zipfile
-from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from delivery.models import Activity, ImportRun, Plan
+from delivery.models import Activity, ImportRun, Plan, ProgressUpdate
 from tests.delivery.importers.builders import tracker_workbook
 from tests.factories import PASSWORD
 
@@ -189,10 +188,13 @@ def test_export_plan_then_import_changes_nothing(tmp_path, editor, capsys):
     call_command("seed_demo", verbosity=0)
     capsys.readouterr()
     plan = Plan.objects.get()
+    updates_before = ProgressUpdate.objects.count()
     out = tmp_path / "plan.xlsx"
     call_command("export_plan", "--plan", plan.name, "--output", str(out))
     call_command("import_plan", str(out), "--plan", plan.name, "--as-user", "admin", "--json")
     report = json.loads(capsys.readouterr().out.split("\n", 1)[1])
     assert sum(report["created"].values()) == 0 and sum(report["updated"].values()) == 0
     assert report["unchanged"]["activities"] == Activity.objects.count()
-    assert date.today()
+    assert ProgressUpdate.objects.count() == updates_before  # nothing written, not even an update
+    run = ImportRun.objects.get(pk=report["import_id"])  # the command's import is in the history
+    assert (run.state, run.created_by.username, run.filename) == (ImportRun.State.APPLIED, "admin", "plan.xlsx")
