@@ -88,7 +88,7 @@ def extract_generate(*, extract_id: int, progress=None) -> Extract:
 
     Safe to run twice (a task redelivered after a worker crash): a finished extract is left alone.
     """
-    from ..extracts.renderers import RENDERERS
+    from ..extracts import render_extract
     from ..extracts.rows import extract_rows
 
     extract = Extract.objects.select_related("plan").get(pk=extract_id)
@@ -113,7 +113,7 @@ def extract_generate(*, extract_id: int, progress=None) -> Extract:
             changed_since=extract.changed_since,
         )
         report(10)
-        blob = RENDERERS[extract.format](data, lambda p: report(10 + int(p * 0.85)))
+        blob = render_extract(data, extract.format, lambda p: report(10 + int(p * 0.85)))
     except Exception as exc:  # the officer sees a message; the log keeps the detail
         import logging
 
