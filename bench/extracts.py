@@ -5,7 +5,7 @@
 Targets (issue 4): .xlsx <= 3 s, .docx <= 10 s, .pdf <= 30 s, each under 500 MB. Each format runs in
 its own process so its peak memory (max RSS) is its own: "peak MB" is that process's, "child MB" the
 largest of the processes it started (the .pdf renders in WeasyPrint worker subprocesses, see
-delivery/extracts/pdf.py), "cpu s" the CPU time of select + render in the process and its children together (on 2
+core/documents/pdfworkers.py), "cpu s" the CPU time of select + render in the process and its children together (on 2
 cores, wall time is at best half of it), "load" the 1-minute load average as each format finished (the
 figures are only as good as the machine is quiet). Prints figures and the ratio to writing the same cells with bare
 xlsxwriter. Uses a throwaway SQLite file unless DATABASE_URL is set (then a
@@ -52,7 +52,7 @@ def build(db_url: str) -> None:
 def measure(db_url: str, fmt: str) -> None:
     """In a child process: build the rows, render one format, report time and peak memory."""
     setup_django(db_url)
-    from delivery.extracts.renderers import RENDERERS
+    from delivery.extracts import render_extract
     from delivery.extracts.rows import extract_rows
     from delivery.models import Extract, Plan
 
@@ -71,7 +71,7 @@ def measure(db_url: str, fmt: str) -> None:
     if fmt == "bare-xlsxwriter":
         blob = bare_xlsxwriter(data)
     else:
-        blob = RENDERERS[fmt](data)
+        blob = render_extract(data, fmt)
     t2 = time.perf_counter()
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -15,8 +15,8 @@ and ends it in the state the work returns, or failed with a plain message. It is
 from __future__ import annotations
 
 import logging
-from importlib import import_module
 from collections.abc import Callable, Iterable
+from importlib import import_module
 from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings

@@ -21,12 +21,12 @@ from django_tables2.export import ExportMixin
 from django_tables2.views import SingleTableMixin
 
 from core.dates import is_past, today
+from core.documents import CONTENT_TYPES
 from core.exports import SafeTableExport
 from core.roles import can_edit_plans, can_update_owned, ensure_can_edit_plans, ensure_can_read
 from core.views import JobPollingMixin
 
 from . import overdue, selectors, services
-from .extracts.renderers import CONTENT_TYPES
 from .filters import ActivityFilter, ExtractFilter
 from .forms import ActivityUpdateForm, AsAtForm, ExtractForm, ImportUploadForm, InlineRagForm, OverdueReviewForm
 from .models import Extract

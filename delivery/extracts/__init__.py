@@ -1,7 +1,6 @@
-"""Delivery-plan extracts (Appendix 1): rows as at a date (rows.py), laid out by renderers.py."""
+"""Delivery-plan extracts (Appendix 1): rows as at a date (rows.py), made a table document
+(document.py) and laid out by core.documents' renderers."""
 
+from .document import appendix_document, render_extract
 
-def render_extract(data, fmt, progress=None):  # interim: replaced by the core/documents pipeline
-    from .renderers import RENDERERS
-
-    return RENDERERS[fmt](data, progress or (lambda _p: None))
+__all__ = ["appendix_document", "render_extract"]

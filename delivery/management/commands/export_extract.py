@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.dates import today
-from delivery.extracts.renderers import RENDERERS
+from delivery.extracts import render_extract
 from delivery.extracts.rows import extract_rows
 from delivery.models import Extract
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", required=True, help="The plan's name or slug.")
-        parser.add_argument("--format", required=True, choices=sorted(RENDERERS))
+        parser.add_argument("--format", required=True, choices=Extract.Format.values)
         parser.add_argument("--as-at", dest="as_at", help="YYYY-MM-DD (default today).")
         parser.add_argument("--include-complete", action="store_true", help="Include completed activities.")
         parser.add_argument("--output", required=True, help="File to write.")
@@ -34,6 +34,6 @@ class Command(BaseCommand):
         path = Path(output)
         if not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")
-        path.write_bytes(RENDERERS[format](data))
+        path.write_bytes(render_extract(data, format))
         withheld = f", {data.withheld} withheld (not for publication)" if data.withheld else ""
         self.stdout.write(f"Wrote {path} ({format}): {data.row_count} activities as at {day:%d %b %Y}{withheld}.")

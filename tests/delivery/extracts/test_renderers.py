@@ -14,13 +14,31 @@ import openpyxl
 import pypdf
 import pytest
 
-from delivery.extracts import pdf, renderers
-from delivery.extracts.renderers import RAG_FILL, render_csv, render_docx, render_pdf, render_xlsx
+from core.documents import pdf as pdf_renderer
+from core.documents import pdfworkers as pdf
+from core.rag import FILL as RAG_FILL
+from delivery.extracts import appendix_document, render_extract
 from delivery.extracts.rows import extract_rows
 from delivery.models import Extract
 
 pytestmark = pytest.mark.django_db
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def render_xlsx(data, progress=None):
+    return render_extract(data, "xlsx", progress)
+
+
+def render_docx(data, progress=None):
+    return render_extract(data, "docx", progress)
+
+
+def render_pdf(data, progress=None):
+    return render_extract(data, "pdf", progress)
+
+
+def render_csv(data, progress=None):
+    return render_extract(data, "csv", progress)
 
 
 def text_of(element) -> str:
@@ -85,7 +103,8 @@ def test_docx_is_landscape_with_a_repeated_header_shaded_banners_merged_refs_and
     document = docx.Document(io.BytesIO(render_docx(data)))
     section = document.sections[0]
     assert section.page_width > section.page_height
-    (table,) = document.tables
+    table, summary = document.tables  # Appendix 1, then the RAG summary
+    assert [c.text for c in summary.rows[0].cells][:3] == ["Objective", "Red", "Amber"]
     header = table.rows[0]
     assert header._tr.find(f"{W}trPr/{W}tblHeader") is not None
     assert [c.text for c in header.cells] == [
@@ -154,7 +173,7 @@ def test_the_same_definition_gives_the_same_file(data, render):
 @pytest.fixture
 def chunked(monkeypatch, settings):
     """Every commitment its own chunk (the fixture's 5 rows make 4), rendered by 2 worker processes."""
-    monkeypatch.setattr(renderers, "PDF_CHUNK_ROWS", 2)
+    monkeypatch.setattr(pdf_renderer, "CHUNK_ROWS", 2)
     settings.EXTRACT_PDF_WORKERS = 2
 
 
@@ -164,8 +183,8 @@ def workers_seen(monkeypatch):
     seen = []
     original = pdf._Worker.__init__
 
-    def recording(self):
-        original(self)
+    def recording(self, *args, **kwargs):
+        original(self, *args, **kwargs)
         seen.append(self.proc)
 
     monkeypatch.setattr(pdf._Worker, "__init__", recording)
@@ -177,15 +196,24 @@ def page_texts(blob: bytes) -> list[str]:
 
 
 def test_pdf_chunks_keep_a_commitments_rows_together_and_all_rows_in_order(data):
-    rows = [r for o in data.objectives for r in o.rows]
+    doc = appendix_document(data)
+    rows = [r for block in doc.blocks for r in block.all_rows]
+    pairs = [(r, d) for o in data.objectives for r, d in zip(o.rows, rows_of(doc, o), strict=True)]
+    starts = {id(d) for r, d in pairs if r.first_of_commitment}
+    sizes = {id(d): r.commitment_rows for r, d in pairs}
     for chunks in (1, 2, 3, 4, 10):
-        runs = renderers._pdf_chunks(data, chunks)
+        runs = pdf_renderer.chunks(doc, chunks)
         assert len(runs) <= chunks
         assert [r for run in runs for _, _, part in run for r in part] == rows
         for run in runs:
             part = [r for _, _, p in run for r in p]
-            assert part[0].first_of_commitment
-            assert sum(r.commitment_rows for r in part if r.first_of_commitment) == len(part)
+            assert id(part[0]) in starts
+            assert sum(sizes[id(r)] for r in part if id(r) in starts) == len(part)
+
+
+def rows_of(doc, objective):
+    """The document rows of an objective's activities."""
+    return next(b.all_rows for b in doc.blocks if b.title == f"{objective.order}. {objective.title}")
 
 
 def test_pdf_in_chunks_repeats_banners_continued_has_one_title_and_numbers_every_page(data, chunked, workers_seen):
@@ -290,7 +318,7 @@ def test_pdf_small_user_agent_stylesheet_lays_out_the_appendix_exactly_as_weasyp
     import weasyprint
 
     data.objectives[0].sections[0].rows[0].progress = "First line\nSecond line"
-    html = renderers._pdf_html(data, renderers._pdf_chunks(data, 1)[0], True, renderers._pdf_context(data))
+    html = pdf_html(data)
     tags = set()
     parser = HTMLParser()
     parser.handle_starttag = lambda tag, attrs: tags.add(tag)
@@ -308,9 +336,15 @@ def test_pdf_of_an_empty_extract_has_the_header_and_a_page_number(data):
 def test_pdf_lets_only_cells_with_a_word_too_long_for_their_column_break_inside_words(data):
     url = "https://www.testshire-pcc.police.uk/documents/victims-strategy/annual-report-2024-25.pdf"
     data.objectives[0].sections[0].rows[0].progress = f"See {url} for the detail."
-    html = renderers._pdf_html(data, renderers._pdf_chunks(data, 1)[0], True, renderers._pdf_context(data))
+    html = pdf_html(data)
     wrapped = re.findall(r'<td class="wrap">([^<]*)</td>', html)
     assert wrapped == [f"See {url} for the detail.", "By Mar 26 (31/03/2026)"]  # a date with brackets may not fit
     text = "\n".join(page_texts(render_pdf(data)))
     assert "www.testshire-pcc.police.uk/" in text and "report-2024-25.pdf for the detail." in text  # on the page
-    assert renderers._pdf_fits("31/12/2026", 20.0) and not renderers._pdf_fits(url, 80.0)
+    assert pdf_renderer.fits("31/12/2026", 20.0) and not pdf_renderer.fits(url, 80.0)
+
+
+def pdf_html(data) -> str:
+    """Appendix 1 as the one HTML document a small PDF is laid out from."""
+    doc = appendix_document(data)
+    return pdf_renderer.html(doc, pdf_renderer.chunks(doc, 1)[0], True, True, pdf_renderer.context(doc))

@@ -1,8 +1,8 @@
-"""HTML to PDF for big extracts: WeasyPrint in worker subprocesses, then one merged, numbered file.
+"""HTML to PDF for big tables: WeasyPrint in worker subprocesses, then one merged, numbered file.
 
 WeasyPrint is single-threaded and costs several ms of CPU a table row, so a 5,000-row appendix is
 laid out as several HTML documents (chunks) by a few worker processes at once. The workers are plain
-`subprocess` children running this module (`python -m delivery.extracts.pdf`), never
+`subprocess` children running this module (`python -m core.documents.pdfworkers`), never
 `multiprocessing`: extracts are generated inside Celery prefork workers, which are daemonic and
 may not have multiprocessing children. A worker imports only WeasyPrint (no Django) and renders
 the documents it is sent, one after another, so each pays WeasyPrint's import once:
@@ -15,6 +15,13 @@ exits soon after its parent dies, since its stdin then closes.
 
 Chunks know nothing of each other, so "Page X of Y" is stamped onto the merged pages afterwards as a
 few bytes of content stream in a standard PDF font (no overlay PDF per page, no layout).
+
+Reproducible: fontTools, which WeasyPrint uses to subset fonts when HarfBuzz-subset is missing and
+to save variable and emoji fonts, writes the current time into each embedded font's `head` table,
+so two renders a second apart differed in a few bytes of the font stream near the end of the file
+(and so in the offsets after it). fontTools takes SOURCE_DATE_EPOCH instead of the clock when it is
+set, so every render sets it to the document's own date: in the workers' environment, and around
+WeasyPrint's work in this process.
 
 This module imports nothing from Django, so the worker starts quickly and needs no settings.
 """
@@ -30,16 +37,18 @@ import struct
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # the project root (settings.BASE_DIR), for `python -m`
-WORKER_COMMAND = [sys.executable, "-m", "delivery.extracts.pdf"]
+WORKER_COMMAND = [sys.executable, "-m", "core.documents.pdfworkers"]
 _HEADER = struct.Struct(">Q")
 
 # The stamped page number: 8 pt Helvetica, #505a5f, right-aligned at the 12 mm page margin, on the
 # baseline WeasyPrint gives the @bottom-left footer (vertically centred in the 16 mm bottom margin).
-STAMP_FONT = "/ExtractPageNo"
+STAMP_FONT = "/TablePageNo"
 STAMP_SIZE = 8
 STAMP_COLOUR = (0x50 / 255, 0x5A / 255, 0x5F / 255)
 STAMP_RIGHT = 12 * 72 / 25.4  # points from the right edge
@@ -54,16 +63,18 @@ class PdfRenderError(RuntimeError):
 
 
 # The rules of WeasyPrint's HTML5 user-agent stylesheet (weasyprint/css/html5_ua.css) for the elements
-# the appendix template uses (USED_ELEMENTS), and nothing else. Matching every element against the
-# whole of it (some 250 rules, many tried on every element) is over a tenth of WeasyPrint's work on
-# this table; the file is the same byte for byte (a test checks). It is swapped in by overriding
-# HTML._ua_stylesheets, a private method of WeasyPrint 70: were it renamed, the full stylesheet would
-# apply again, slower but with the same result.
+# the table template (templates/core/documents/table.html) uses (USED_ELEMENTS), and nothing else.
+# Matching every element against the whole of it (some 250 rules, many tried on every element) is over
+# a tenth of WeasyPrint's work on this table; the file is the same byte for byte (a test checks). It
+# is swapped in by overriding HTML._ua_stylesheets, a private method of WeasyPrint 70: were it
+# renamed, the full stylesheet would apply again, slower but with the same result.
 USER_AGENT_CSS = """
-html, body, h1, p { display: block }
+html, body, h1, h2, p { display: block }
 head, meta, style, title { display: none }
 body { margin: 8px }
 h1 { margin-top: .67em; margin-bottom: .67em; font-size: 2em; font-weight: bold; bookmark-level: 1;
+     bookmark-label: content(text); hyphens: manual; break-after: avoid; break-inside: avoid }
+h2 { margin-top: .83em; margin-bottom: .83em; font-size: 1.5em; font-weight: bold; bookmark-level: 2;
      bookmark-label: content(text); hyphens: manual; break-after: avoid; break-inside: avoid }
 p { margin-top: 1em; margin-bottom: 1em }
 table { display: table; border-spacing: 2px; border-collapse: separate; box-sizing: border-box;
@@ -84,7 +95,7 @@ br::before { content: "\\A"; white-space: pre-line }
   @bottom-center { text-align: center; vertical-align: middle }
   @bottom-right { text-align: right; vertical-align: middle } }
 """
-USED_ELEMENTS = frozenset("html head title meta style body h1 p table thead tbody tr th td br".split())
+USED_ELEMENTS = frozenset("html head title meta style body h1 h2 p table thead tbody tr th td br".split())
 
 
 @functools.cache
@@ -94,32 +105,57 @@ def _html_class() -> type:
 
     user_agent = CSS(string=USER_AGENT_CSS)
 
-    class AppendixHTML(HTML):
+    class TableHTML(HTML):
         def _ua_stylesheets(self, forms: bool = False) -> list:
             return [user_agent]
 
-    return AppendixHTML
+    return TableHTML
 
 
-def render_html(html: str) -> bytes:
-    """One HTML document (using only USED_ELEMENTS) to PDF bytes, in this process."""
-    return _html_class()(string=html).write_pdf()
+_EPOCH_LOCK = threading.Lock()
+
+
+@contextmanager
+def source_date_epoch(epoch: int | None) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set to `epoch` for what runs inside (one thread at a time), then restored."""
+    if epoch is None:
+        yield
+        return
+    with _EPOCH_LOCK:
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def render_html(html: str, epoch: int | None = None) -> bytes:
+    """One HTML document (using only USED_ELEMENTS) to PDF bytes, in this process; any time written
+    into the file (the fonts' `head.modified`) is `epoch`."""
+    with source_date_epoch(epoch):
+        return _html_class()(string=html).write_pdf()
 
 
 # --- Workers ----------------------------------------------------------------------------------
 
 
 class _Worker:
-    """One `python -m delivery.extracts.pdf` child and the job it is on."""
+    """One `python -m core.documents.pdfworkers` child and the job it is on."""
 
-    def __init__(self) -> None:
+    def __init__(self, epoch: int | None = None) -> None:
         self.stderr = tempfile.TemporaryFile()  # a file, not a pipe: a chatty child can never block on it
+        env = None if epoch is None else {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
             WORKER_COMMAND,
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
+            env=env,
         )
         self.job: int | None = None
         self.buffer = bytearray()
@@ -199,8 +235,10 @@ def render_in_workers(
     workers: int,
     count: int,
     done: Callable[[int], None] = lambda _: None,
+    epoch: int | None = None,
 ) -> list[bytes]:
     """Render `count` HTML documents with at most `workers` children; the PDFs in document order.
+    Any time written into the files is `epoch` (seconds since 1970).
 
     `documents` is consumed lazily, one as each worker becomes free, so producing the next document
     overlaps with rendering the others. `done(n)` is called as the n-th document finishes.
@@ -212,7 +250,7 @@ def render_in_workers(
     with selectors.DefaultSelector() as selector:
         try:
             for _ in range(max(1, min(workers, count))):
-                pool.append(_Worker())
+                pool.append(_Worker(epoch))
             idle = list(pool)
             busy = 0
             while True:

@@ -1,0 +1,194 @@
+"""A TableDocument as .docx: landscape A4, one real Word table whose header row repeats on every
+page, banners shaded across the row, merge-down cells merged (w:vMerge), RAG cells shaded with their
+letter, a table per summary after it, and "Page X of Y" in the footer."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from .document import Column, SummarySheet, TableDocument, merge_spans
+from .files import Progress, cell_text, fixed_zip, noop, rag_key, rag_letter, stamp
+
+LEVEL1_FILL = "1D70B8"
+LEVEL2_FILL = "DBE7F2"
+HEADER_FILL = "0B0C0C"
+# Usable width of landscape A4 with 12.7 mm margins, in twentieths of a point.
+WIDTH = 15_398
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _w_text(text: str) -> str:
+    """Plain text as Word runs: each line its own paragraph, never markup."""
+    lines = text.split("\n") if text else [""]
+    return "".join(
+        f'<w:p><w:pPr><w:spacing w:after="40"/></w:pPr><w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+        for line in lines
+    )
+
+
+def _w_cell(body: str, width: int, *, fill: str | None = None, span: int = 1, vmerge: str | None = None) -> str:
+    props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
+    if span > 1:
+        props.append(f'<w:gridSpan w:val="{span}"/>')
+    if vmerge == "restart":
+        props.append('<w:vMerge w:val="restart"/>')
+    elif vmerge == "continue":
+        props.append("<w:vMerge/>")
+    if fill:
+        props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
+    return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{body}</w:tc>"
+
+
+def _w_bold(text: str, color: str | None = None, size: int | None = None, center: bool = False) -> str:
+    rpr = "<w:b/>" + (f'<w:color w:val="{color}"/>' if color else "") + (f'<w:sz w:val="{size}"/>' if size else "")
+    ppr = '<w:pPr><w:spacing w:after="40"/>' + ('<w:jc w:val="center"/>' if center else "") + "</w:pPr>"
+    return f'<w:p>{ppr}<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+
+
+def _w_table_start(widths: list[int], header: list[str]) -> list[str]:
+    return [
+        f'<w:tbl xmlns:w="{W_NS}">',
+        '<w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/><w:tblLayout w:type="fixed"/>',
+        "<w:tblBorders>",
+        *(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="808080"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        ),
+        "</w:tblBorders></w:tblPr><w:tblGrid>",
+        *(f'<w:gridCol w:w="{w}"/>' for w in widths),
+        "</w:tblGrid>",
+        # The header row repeats at the top of every page.
+        "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>",
+        *(_w_cell(_w_bold(label, "FFFFFF"), widths[i], fill=HEADER_FILL) for i, label in enumerate(header)),
+        "</w:tr>",
+    ]
+
+
+def _widths(weights: list[float], total: int = WIDTH) -> list[int]:
+    return [int(total * w / sum(weights)) for w in weights]
+
+
+def table_xml(doc: TableDocument, progress: Progress = noop) -> str:
+    from core import rag
+
+    cols: list[Column] = doc.shown_columns()
+    widths = _widths([c.width for c in cols])
+    n = len(cols)
+    parts = _w_table_start(widths, [c.label for c in cols])
+    total = max(doc.row_count, 1)
+    done = 0
+
+    def banner(text: str, body: str, fill: str) -> None:
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        parts.append(_w_cell(body, WIDTH, fill=fill, span=n))
+        parts.append("</w:tr>")
+
+    for block in doc.blocks:
+        if block.title:
+            banner(block.title, _w_bold(block.title, "FFFFFF", 24), LEVEL1_FILL)
+        for title, rows in block.leaves():
+            if title:
+                banner(title, _w_bold(title), LEVEL2_FILL)
+            for row, span in zip(rows, merge_spans(rows), strict=True):
+                parts.append("<w:tr>")
+                for i, col in enumerate(cols):
+                    if col.merge_down:
+                        # Merged down over the rest of the group's rows.
+                        vmerge = "restart" if span > 1 else "continue" if span == 0 else None
+                        body = _w_text(cell_text(row, col.key)) if span else "<w:p/>"
+                        parts.append(_w_cell(body, widths[i], vmerge=vmerge))
+                    elif col.is_rag:
+                        key = rag_key(row)
+                        parts.append(
+                            _w_cell(
+                                _w_bold(rag_letter(row), rag.TEXT[key], center=True),
+                                widths[i],
+                                fill=rag.FILL[key] if row.rag else None,
+                            )
+                        )
+                    else:
+                        parts.append(_w_cell(_w_text(cell_text(row, col.key)), widths[i]))
+                parts.append("</w:tr>")
+                done += 1
+                if done % 500 == 0:
+                    progress(int(80 * done / total))
+    parts.append("</w:tbl>")
+    return "".join(parts)
+
+
+def summary_xml(sheet: SummarySheet) -> str:
+    n = max(len(sheet.header), 1)
+    widths = _widths([3.0] + [1.0] * (n - 1), WIDTH * 2 // 3 if n > 2 else WIDTH)
+    parts = _w_table_start(widths, sheet.header)
+    rows = [(row, False) for row in sheet.rows] + ([(sheet.total, True)] if sheet.total is not None else [])
+    for row, bold in rows:
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        for i, value in enumerate(row[:n]):
+            text = str(value)
+            parts.append(_w_cell(_w_bold(text) if bold else _w_text(text), widths[i]))
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    return "".join(parts)
+
+
+def _field(instr: str) -> str:
+    return f'<w:fldSimple xmlns:w="{W_NS}" w:instr="{instr}"><w:r><w:t>1</w:t></w:r></w:fldSimple>'
+
+
+def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    progress = progress or noop
+    word = Document()
+    section = word.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(12.7))
+    style = word.styles["Normal"]
+    style.font.name = "Arial"
+    style.font.size = Pt(9)
+    props = word.core_properties
+    props.title, props.subject, props.author, props.last_modified_by = doc.title, doc.subject, "", ""
+    props.language = doc.language
+    props.created = props.modified = stamp(doc)
+    props.revision = 1
+    # The language of the text, for spelling and screen readers.
+    rpr = style.element.get_or_add_rPr()
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+    lang.set(qn("w:val"), doc.language)
+
+    body = word.element.body
+
+    def add(element) -> None:
+        body.insert(len(body) - 1, element)  # before the final sectPr
+
+    word.add_heading(doc.title, level=1)
+    if doc.subtitle:
+        word.add_paragraph(doc.subtitle)
+    for line in doc.intro:
+        word.add_paragraph(line)
+    add(parse_xml(table_xml(doc, progress)))
+    for sheet in doc.summaries:
+        word.add_heading(sheet.title, level=2)
+        add(parse_xml(summary_xml(sheet)))
+        if sheet.note:
+            word.add_paragraph(sheet.note)
+
+    footer = section.footer.paragraphs[0]
+    footer.text = (f"{doc.footer} · " if doc.footer else "") + "Page "
+    footer._p.append(parse_xml(_field("PAGE")))
+    footer.add_run(" of ")
+    footer._p.append(parse_xml(_field("NUMPAGES")))
+    out = io.BytesIO()
+    word.save(out)
+    progress(100)
+    return fixed_zip(out.getvalue(), stamp(doc))
