@@ -72,7 +72,7 @@ def test_an_extract_that_cannot_be_rendered_ends_failed_and_stops_polling(client
     extract = Extract.objects.create(plan=plan, as_at=date(2025, 6, 30), columns=["ref"], format="odt")
     done = services.extract_generate(extract_id=extract.pk)
     assert done.state == Extract.State.FAILED
-    assert done.error == "The extract could not be generated (KeyError)."
+    assert done.error == "The extract could not be generated (ValueError)."
     assert not done.file
     assert_stopped_polling(login(client, editor), done)
     page = client.get(done.get_absolute_url()).content.decode()
