@@ -1,3 +1,4 @@
+from core import nav
 from core.roles import Role, role_of
 
 
@@ -9,4 +10,5 @@ def role(request) -> dict:
         "user_role": user_role,
         "can_edit_plans": user_role in (Role.ADMINISTRATOR, Role.EDITOR),
         "is_owner_role": user_role == Role.OWNER,
+        "app_nav": nav.links_for(request.user) if user_role is not None else [],
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,6 +20,25 @@ from . import services
 from .models import Activity, OversightBody, Owner, Plan, Rag, Status
 
 DEMO_PASSWORD = "tracker-demo"  # noqa: S105 - the documented demo login, not a secret
+
+# Other apps add their demo data after the plan's (registered from their AppConfig.ready(); delivery
+# never imports them). A step gets the demo plan and today's date, and must be safe to run twice.
+_demo_steps: list[Callable[..., None]] = []
+
+
+def register_demo_step(step: Callable[..., None]) -> None:
+    if step not in _demo_steps:
+        _demo_steps.append(step)
+
+
+def unregister_demo_step(step: Callable[..., None]) -> None:
+    if step in _demo_steps:
+        _demo_steps.remove(step)
+
+
+def run_demo_steps(*, plan: Plan, today: date) -> None:
+    for step in _demo_steps:
+        step(plan=plan, today=today)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from core.exports import SafeTableExport
 from core.roles import can_edit_plans, can_update_owned, ensure_can_edit_plans, ensure_can_read
 from core.views import JobPollingMixin
 
-from . import overdue, selectors, services
+from . import overdue, panels, selectors, services
 from .filters import ActivityFilter, ExtractFilter
 from .forms import ActivityUpdateForm, AsAtForm, ExtractForm, ImportUploadForm, InlineRagForm, OverdueReviewForm
 from .models import Extract
@@ -66,6 +66,7 @@ class HomeView(AsAtMixin, TemplateView):
         ctx["summaries"] = selectors.home_summary(as_at=self.as_at, due_soon_days=settings.TRACKER_DUE_SOON_DAYS)
         ctx["recent"] = selectors.recent_updates(as_at=self.as_at)
         ctx["due_soon_days"] = settings.TRACKER_DUE_SOON_DAYS
+        ctx["panels"] = panels.panels_for("home", self.request)
         return ctx
 
 
@@ -133,6 +134,7 @@ class ActivityView(TemplateView):
             updates=list(activity.updates.all()),
             can_update=can_update_owned(self.request.user, activity),
             today=today(),
+            panels=panels.panels_for("activity", self.request, activity),
         )
         return ctx
 

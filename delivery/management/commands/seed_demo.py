@@ -21,6 +21,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"{plan.name} already exists; nothing changed.")
+        demo.run_demo_steps(plan=plan, today=today())
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for du in demo.DEMO_USERS:
             self.stdout.write(f"  {du.username:<8} {du.role.value}")
