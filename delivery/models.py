@@ -249,7 +249,7 @@ class Extract(Job):
     """A generated delivery-plan extract (Appendix 1): its definition, who made it, and the file.
 
     The same definition gives the same content: `content_hash` is computed from the rows, and the
-    renderers write no clock time into the files.
+    document renderers write no clock time into the files.
     """
 
     class Format(models.TextChoices):

@@ -101,3 +101,10 @@ def eager_tasks():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser and real-worker tests are slow too: `pytest -m "not slow"` is the quick loop."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("celery"):
+            item.add_marker(pytest.mark.slow)

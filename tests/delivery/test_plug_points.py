@@ -17,23 +17,21 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def panel_on_activity_pages():
     def context(request, activity):
-        return {"text": f"Two meetings discussed {activity.full_ref}"} if activity.sub_ref != "hidden" else None
+        if activity.sub_ref == "hidden":
+            return None
+        return {"title": "Meetings", "items": [{"label": f"Two meetings discussed {activity.full_ref}", "url": "/m/"}]}
 
-    panels.register("activity", "core/_test_panel.html", context)
+    panels.register("activity", "delivery/_panel_list.html", context)
     yield
-    panels.unregister("activity", "core/_test_panel.html")
+    panels.unregister("activity", "delivery/_panel_list.html")
 
 
-def test_a_registered_panel_shows_on_the_activity_page_when_it_has_something(
-    client, viewer, panel_on_activity_pages, settings, tmp_path
-):
-    (tmp_path / "core").mkdir()
-    (tmp_path / "core" / "_test_panel.html").write_text('<section class="panel">{{ panel.text }}</section>')
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+def test_a_registered_panel_shows_on_the_activity_page_when_it_has_something(client, viewer, panel_on_activity_pages):
     shown = make_activity(sub_ref="1.1.1")
     hidden = make_activity(sub_ref="hidden")
     assert client.login(username=viewer.username, password=PASSWORD)
-    assert "Two meetings discussed 1.1.1" in client.get(reverse("activity", args=[shown.pk])).content.decode()
+    page = client.get(reverse("activity", args=[shown.pk])).content.decode()
+    assert '<a href="/m/">Two meetings discussed 1.1.1</a>' in page
     assert 'class="panel"' not in client.get(reverse("activity", args=[hidden.pk])).content.decode()
 
 

@@ -239,6 +239,7 @@ LIST_PAGES = [
 ]
 
 
+@pytest.mark.slow
 def test_list_page_queries_do_not_grow_with_rows(client, editor):
     small = make_many_activities(10)
     login(client, editor)
