@@ -94,6 +94,17 @@ def activity_rows(*, as_at: date | None = None, plan: Plan | None = None) -> Que
     return qs.filter(commitment__plan=plan) if plan else qs
 
 
+def plan_workbook_rows(*, plan: Plan, as_at: date | None = None) -> QuerySet[Activity]:
+    """Every activity of the plan as at a date, in plan order, for the plan's own workbook."""
+    return (
+        activities_as_at(as_at=as_at)
+        .filter(commitment__plan=plan)
+        .select_related("commitment__objective", "commitment__section")
+        .prefetch_related("oversight_bodies")
+        .order_by(*PLAN_ORDER)
+    )
+
+
 def plans() -> QuerySet[Plan]:
     return Plan.objects.order_by("name")
 

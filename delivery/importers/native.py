@@ -7,20 +7,14 @@ import io
 from datetime import date
 
 from ..models import Plan, Status
-from ..selectors import PLAN_ORDER, activities_as_at
+from ..selectors import plan_workbook_rows
 from .columns import NATIVE_COLUMNS
 
 
 def native_workbook(*, plan: Plan, as_at: date | None = None) -> bytes:
     import xlsxwriter
 
-    rows = (
-        activities_as_at(as_at=as_at)
-        .filter(commitment__plan=plan)
-        .select_related("commitment__objective", "commitment__section")
-        .prefetch_related("oversight_bodies")
-        .order_by(*PLAN_ORDER)
-    )
+    rows = plan_workbook_rows(plan=plan, as_at=as_at)
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     ws = wb.add_worksheet("Activities")
