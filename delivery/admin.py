@@ -183,7 +183,10 @@ class ActivityAdmin(admin.ModelAdmin):
         obj.version = saved.version
 
     def save_related(self, request, form, formsets, change):
-        """Oversight bodies were set by the service; nothing else to save here."""
+        """Oversight bodies were set by the service (not by the form's save_m2m); the trail inline is
+        read-only, so saving its formset writes nothing."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(ProgressUpdate)
