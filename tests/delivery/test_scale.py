@@ -17,7 +17,8 @@ def test_seed_scale_writes_activities_whose_state_is_their_latest_update(editor,
     assert Activity.objects.count() == 300 and ProgressUpdate.objects.count() == 1500
     for a in Activity.objects.all():
         latest = ProgressUpdate.objects.filter(activity=a).order_by("-on", "-id").first()
-        assert (latest.rag, latest.status, latest.due_date, latest.on) == (a.rag, a.status, a.due_date, a.last_update_on)
+        state = (a.rag, a.status, a.due_date, a.last_update_on)
+        assert (latest.rag, latest.status, latest.due_date, latest.on) == state
         assert a.version == a.updates.count()
     rebuilt = {a.pk: (a.at_rag, a.at_status, a.at_due) for a in selectors.activities_as_at(as_at=None)}
     assert rebuilt == {a.pk: (a.rag, a.status, a.due_date) for a in Activity.objects.all()}
