@@ -3,6 +3,8 @@ other apps register without delivery importing them."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -29,7 +31,10 @@ def test_a_registered_panel_shows_on_the_activity_page_when_it_has_something(
 ):
     (tmp_path / "core").mkdir()
     (tmp_path / "core" / "_test_panel.html").write_text('<section class="panel">{{ panel.text }}</section>')
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    # Assigned, not changed in place, so Django drops its cached template engine and sees the folder.
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [tmp_path, *templates[0]["DIRS"]]
+    settings.TEMPLATES = templates
     shown = make_activity(sub_ref="1.1.1")
     hidden = make_activity(sub_ref="hidden")
     assert client.login(username=viewer.username, password=PASSWORD)
