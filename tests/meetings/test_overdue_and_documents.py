@@ -29,14 +29,22 @@ def _overdue_json(**options) -> list[dict]:
 
 def test_open_actions_past_due_and_unanswered_requests_past_due_are_in_the_review(editor):
     day = today()
-    late = make_action(text="Late action", due_date=day - timedelta(days=5), owners=[OwnerFactory(name="DCI Hart")],
-                       on=day - timedelta(days=30))
+    late = make_action(
+        text="Late action",
+        due_date=day - timedelta(days=5),
+        owners=[OwnerFactory(name="DCI Hart")],
+        on=day - timedelta(days=30),
+    )
     make_action(text="Done action", due_date=day - timedelta(days=5), on=day - timedelta(days=30))
     done = Action.objects.get(text="Done action")
     services.action_record_update(action=done, by=editor, seen_version=1, status=Action.Status.DONE)
     make_action(text="Not yet due", due_date=day + timedelta(days=5), on=day - timedelta(days=30))
-    make_action(meeting=make_meeting(state=Meeting.State.DRAFT), text="Draft action", due_date=day - timedelta(days=5),
-                on=day - timedelta(days=30))
+    make_action(
+        meeting=make_meeting(state=Meeting.State.DRAFT),
+        text="Draft action",
+        due_date=day - timedelta(days=5),
+        on=day - timedelta(days=30),
+    )
     wr = services.request_create(by=editor, subject="Custody times", question="Q", sent_on=day - timedelta(days=60))
     answered = services.request_create(by=editor, subject="Answered", question="Q", sent_on=day - timedelta(days=60))
     services.request_record_response(by=editor, request=answered, received_on=day, response="A")
@@ -54,7 +62,9 @@ def test_open_actions_past_due_and_unanswered_requests_past_due_are_in_the_revie
 
 def test_the_review_as_at_a_past_date_uses_the_action_trail(editor):
     action = make_action(due_date=date(2025, 4, 30), on=date(2025, 3, 11))
-    services.action_record_update(action=action, by=editor, seen_version=1, status=Action.Status.DONE, on=date(2025, 6, 1))
+    services.action_record_update(
+        action=action, by=editor, seen_version=1, status=Action.Status.DONE, on=date(2025, 6, 1)
+    )
     assert any(i["ref"] == action.ref for i in _overdue_json(as_at="2025-05-15"))
     assert not any(i["ref"] == action.ref for i in _overdue_json(as_at="2025-06-02"))
 
@@ -82,13 +92,26 @@ def test_the_chief_executive_sees_meeting_actions_in_the_overdue_page(client, ch
 
 @pytest.fixture
 def quarter(editor):
-    make_meeting(kind="formal", held_on=date(2025, 1, 14), subject_area="Force performance",
-                 findings=[("Call handling improved", True), ("Internal only", False)])
-    make_meeting(kind="thematic", held_on=date(2025, 2, 11), subject_area="Connecting with Communities",
-                 findings=[("Engagement plan agreed", True), ("Survey results due", True)])
+    make_meeting(
+        kind="formal",
+        held_on=date(2025, 1, 14),
+        subject_area="Force performance",
+        findings=[("Call handling improved", True), ("Internal only", False)],
+    )
+    make_meeting(
+        kind="thematic",
+        held_on=date(2025, 2, 11),
+        subject_area="Connecting with Communities",
+        findings=[("Engagement plan agreed", True), ("Survey results due", True)],
+    )
     make_meeting(kind="public", held_on=date(2025, 3, 18), subject_area="Safer roads")
-    make_meeting(kind="formal", held_on=date(2025, 3, 25), subject_area="Draft one", state=Meeting.State.DRAFT,
-                 findings=[("Draft finding", True)])
+    make_meeting(
+        kind="formal",
+        held_on=date(2025, 3, 25),
+        subject_area="Draft one",
+        state=Meeting.State.DRAFT,
+        findings=[("Draft finding", True)],
+    )
     make_meeting(kind="formal", held_on=date(2025, 4, 8), subject_area="Next quarter")
     wr = services.request_create(by=editor, subject="Custody times", question="Q", sent_on=date(2025, 2, 3))
     services.request_create(by=editor, subject="Fleet", question="Q", sent_on=date(2025, 3, 3))
@@ -120,7 +143,12 @@ def test_the_panel_docx_opens_with_the_table_merged_meetings_and_the_requests(qu
     assert table.rows[2]._tr.tc_lst[0].vMerge == "restart" and table.rows[3]._tr.tc_lst[0].vMerge == "continue"
     text = "\n".join(c.text for t in word.tables for row in t.rows for c in row.cells)
     assert "Draft" not in text and "Internal only" not in text and "Next quarter" not in text
-    assert [c.text for c in word.tables[1].rows[1].cells][:4] == ["Custody times", "03/02/2025", "03/03/2025", "Answered"]
+    assert [c.text for c in word.tables[1].rows[1].cells][:4] == [
+        "Custody times",
+        "03/02/2025",
+        "03/03/2025",
+        "Answered",
+    ]
 
 
 def test_the_panel_pdf_and_xlsx_carry_the_same_rows(quarter):
@@ -158,8 +186,9 @@ def published(editor):
         findings=[("Outcome 16 is falling", True)],
         state=Meeting.State.PUBLISHED,
     )
-    make_action(meeting=meeting, text="Share the audit", owners=[OwnerFactory(name="DCI Hart")],
-                due_date=date(2025, 4, 30))
+    make_action(
+        meeting=meeting, text="Share the audit", owners=[OwnerFactory(name="DCI Hart")], due_date=date(2025, 4, 30)
+    )
     return selectors.meeting_detail(user=editor, pk=meeting.pk)
 
 

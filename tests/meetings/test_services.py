@@ -63,14 +63,22 @@ def test_findings_are_saved_in_order_with_their_panel_mark_and_blank_ones_droppe
         meeting=meeting,
         findings=[{"text": "First", "for_panel": True}, {"text": "  "}, {"text": "Second", "for_panel": False}],
     )
-    assert [(f.position, f.text, f.for_panel) for f in meeting.findings.all()] == [(1, "First", True), (2, "Second", False)]
+    assert [(f.position, f.text, f.for_panel) for f in meeting.findings.all()] == [
+        (1, "First", True),
+        (2, "Second", False),
+    ]
 
 
 def test_an_action_starts_its_trail_and_each_update_appends_to_it(editor):
     owner = OwnerFactory(name="Supt Paley")
     action = make_action(by=editor, owners=[owner], due_date=date(2025, 4, 30))
     services.action_record_update(
-        action=action, by=editor, seen_version=action.version, status=Action.Status.DONE, text="Shared", on=date(2025, 4, 20)
+        action=action,
+        by=editor,
+        seen_version=action.version,
+        status=Action.Status.DONE,
+        text="Shared",
+        on=date(2025, 4, 20),
     )
     trail = list(ActionUpdate.objects.filter(action=action).order_by("on", "id"))
     assert [u.kind for u in trail] == ["created", "update"]
@@ -158,8 +166,16 @@ def _writes(users):
 
 
 WRITES = [
-    "meeting_create", "meeting_update", "meeting_set_state", "findings_save", "agenda_save", "action_create",
-    "request_create", "request_update", "request_record_response", "action_record_update (not owned)",
+    "meeting_create",
+    "meeting_update",
+    "meeting_set_state",
+    "findings_save",
+    "agenda_save",
+    "action_create",
+    "request_create",
+    "request_update",
+    "request_record_response",
+    "action_record_update (not owned)",
 ]
 
 

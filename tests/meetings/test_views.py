@@ -109,13 +109,23 @@ def test_an_editor_records_a_meeting_its_findings_and_an_action_through_the_page
     login(client, editor)
     response = client.post(
         reverse("meetings:new"),
-        {"kind": "thematic", "held_on": "2025-03-11", "subject_area": "Investigations and Outcome 16", "notes": "<p>N</p>"},
+        {
+            "kind": "thematic",
+            "held_on": "2025-03-11",
+            "subject_area": "Investigations and Outcome 16",
+            "notes": "<p>N</p>",
+        },
     )
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and meeting.state == "draft"
-    data = {"findings-TOTAL_FORMS": 3, "findings-INITIAL_FORMS": 0,
-            "findings-0-text": "First", "findings-0-for_panel": "on", "findings-1-text": "Second",
-            "findings-2-text": ""}
+    data = {
+        "findings-TOTAL_FORMS": 3,
+        "findings-INITIAL_FORMS": 0,
+        "findings-0-text": "First",
+        "findings-0-for_panel": "on",
+        "findings-1-text": "Second",
+        "findings-2-text": "",
+    }
     assert client.post(reverse("meetings:findings", args=[meeting.pk]), data).status_code == 302
     assert [(f.text, f.for_panel) for f in meeting.findings.all()] == [("First", True), ("Second", False)]
     owner = OwnerFactory(name="DCI Hart")
@@ -147,8 +157,14 @@ def test_an_owner_sees_the_inline_change_only_on_their_own_actions(client, owner
     theirs = make_action(text="Theirs", owners=[OwnerFactory(name="CI Preece")])
     page = login(client, owner_user).get(reverse("meetings:actions")).content.decode()
     assert f'id="status-{mine.pk}"' in page and f'id="status-{theirs.pk}"' not in page
-    assert client.post(reverse("meetings:action-status", args=[theirs.pk]), {"status": "complete", "seen_version": 1},
-                       HTTP_HX_REQUEST="true").status_code == 403
+    assert (
+        client.post(
+            reverse("meetings:action-status", args=[theirs.pk]),
+            {"status": "complete", "seen_version": 1},
+            HTTP_HX_REQUEST="true",
+        ).status_code
+        == 403
+    )
     assert Action.objects.get(pk=theirs.pk).status == "open"
     assert client.get(reverse("meetings:action-update", args=[theirs.pk])).status_code == 403
 
@@ -159,7 +175,7 @@ def _xlsx_text(blob: bytes) -> str:
 
 
 def test_exports_neutralise_formulas(client, editor):
-    make_meeting(subject_area="=HYPERLINK(\"http://evil\")")
+    make_meeting(subject_area='=HYPERLINK("http://evil")')
     body = login(client, editor).get(reverse("meetings:list") + "?_export=csv").content.decode()
     assert "'=HYPERLINK" in body
 
@@ -171,7 +187,11 @@ def test_the_written_requests_tracker_counts_awaiting_overdue_and_answered_with_
     answered = services.request_create(by=editor, subject="Done", question="Q", sent_on=date(2025, 4, 17))
     services.request_record_response(by=editor, request=answered, received_on=date(2025, 5, 20), response="A")
     page = login(client, viewer).get(reverse("meetings:requests")).content.decode()
-    assert 'data-testid="awaiting">1<' in page and 'data-testid="overdue">1<' in page and 'data-testid="answered">1<' in page
+    assert (
+        'data-testid="awaiting">1<' in page
+        and 'data-testid="overdue">1<' in page
+        and 'data-testid="answered">1<' in page
+    )
     assert "<td >20</td>" in page or ">20<" in page  # working days taken across Easter
     assert "Record a written request" not in page
     late = login(client, viewer).get(reverse("meetings:requests") + "?state=overdue").content.decode()
@@ -185,8 +205,12 @@ def test_list_pages_make_the_same_number_of_queries_for_3_or_30_rows(client, edi
     def add(n):
         for i in range(n):
             meeting = make_meeting(held_on=date(2025, 1, 1) + timedelta(days=i))
-            make_action(meeting=meeting, owners=[OwnerFactory(name=f"Owner {i}"), OwnerFactory(name="Shared")],
-                        due_date=date(2025, 2, 1), activity=make_activity())
+            make_action(
+                meeting=meeting,
+                owners=[OwnerFactory(name=f"Owner {i}"), OwnerFactory(name="Shared")],
+                due_date=date(2025, 2, 1),
+                activity=make_activity(),
+            )
             services.request_create(by=editor, subject=f"R{i}", question="Q", sent_on=date(2025, 1, 6))
 
     def count():
