@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = "Holding-to-account meetings"
+
+    def ready(self) -> None:
+        from core import nav
+        from delivery import demo as delivery_demo
+        from delivery import overdue, panels
+
+        from . import demo, selectors
+
+        overdue.register("meeting action", selectors.overdue_action_items)
+        overdue.register("written request", selectors.overdue_request_items)
+        panels.register("activity", "meetings/_activity_panel.html", selectors.activity_panel)
+        nav.register("Meetings", "meetings:list", order=40)
+        nav.register("Meeting actions", "meetings:actions", order=41)
+        nav.register("Written requests", "meetings:requests", order=42)
+        delivery_demo.register_demo_step(demo.seed_meetings)

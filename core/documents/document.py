@@ -88,6 +88,9 @@ class TableDocument:
     sheet_name: str = "Table"
     banner_labels: tuple[str, ...] = ()  # csv headings for the level-1 and level-2 banners, e.g. ("Objective",)
     identifier: str = ""  # the PDF's /ID (32 characters); by default a hash of the document
+    # A tagged PDF (structure tree, for screen readers; published documents such as meeting notes):
+    # laid out in one piece in this process, numbered by CSS. Meant for short documents.
+    tagged: bool = False
 
     @property
     def row_count(self) -> int:

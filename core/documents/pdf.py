@@ -163,6 +163,8 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
 
     progress = progress or noop
     ctx = context(doc)
+    if doc.tagged:
+        return _render_tagged(doc, ctx, progress)
     # An even number of chunks, so that two (or four) workers finish together.
     n = -(-doc.row_count // CHUNK_ROWS)
     runs = chunks(doc, n + n % 2 if n > 1 else 1)
@@ -184,5 +186,19 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
     blob = pdfworkers.merge_and_number(
         pdfs, identifier=doc.pdf_identifier(), title=doc.title, subject=doc.subject, lang=doc.language
     )
+    progress(100)
+    return blob
+
+
+def _render_tagged(doc: TableDocument, ctx: dict, progress: Progress) -> bytes:
+    """A tagged PDF (headings, paragraphs, table headers and cells in a structure tree, the document's
+    language and title): one HTML document laid out in this process, with "Page X of Y" from CSS
+    (page numbers stamped afterwards would be untagged content, and merging would drop the tree)."""
+    from . import pdfworkers
+
+    epoch = timegm(stamp(doc).timetuple())
+    document = html(doc, chunks(doc, 1)[0], True, True, {**ctx, "tagged": True})
+    progress(10)
+    blob = pdfworkers.render_html(document, epoch, pdf_tags=True, pdf_identifier=doc.pdf_identifier())
     progress(100)
     return blob

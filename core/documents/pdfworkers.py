@@ -133,11 +133,12 @@ def source_date_epoch(epoch: int | None) -> Iterator[None]:
                 os.environ["SOURCE_DATE_EPOCH"] = before
 
 
-def render_html(html: str, epoch: int | None = None) -> bytes:
+def render_html(html: str, epoch: int | None = None, **options) -> bytes:
     """One HTML document (using only USED_ELEMENTS) to PDF bytes, in this process; any time written
-    into the file (the fonts' `head.modified`) is `epoch`."""
+    into the file (the fonts' `head.modified`) is `epoch`. `options` go to WeasyPrint's write_pdf
+    (e.g. pdf_tags=True, pdf_identifier=b"...")."""
     with source_date_epoch(epoch):
-        return _html_class()(string=html).write_pdf()
+        return _html_class()(string=html).write_pdf(**options)
 
 
 # --- Workers ----------------------------------------------------------------------------------
