@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.tabular.workbook import WorkbookError, check_file
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -20,6 +19,7 @@ from core.jobs import enqueue_on_commit, run_job
 from core.roles import ensure_can_edit_plans
 from core.tabular import importer
 from core.tabular.importer import ChangeSet, ImportOptions, Progress
+from core.tabular.workbook import WorkbookError, check_file
 
 from ..models import ImportRun, Plan
 
