@@ -29,7 +29,8 @@ def test_a_registered_panel_shows_on_the_activity_page_when_it_has_something(
 ):
     (tmp_path / "core").mkdir()
     (tmp_path / "core" / "_test_panel.html").write_text('<section class="panel">{{ panel.text }}</section>')
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    # Assigned, not mutated in place, so Django resets its template engines (order-independent).
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
     shown = make_activity(sub_ref="1.1.1")
     hidden = make_activity(sub_ref="hidden")
     assert client.login(username=viewer.username, password=PASSWORD)
