@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
+    "csp",
     "simple_history",
     "core",
     "delivery",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "core.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -76,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "delivery.context_processors.role",
+                "core.context_processors.service",
             ],
         },
     },
@@ -162,7 +166,7 @@ IMPORT_MAX_RATIO = env.int("IMPORT_MAX_RATIO", default=100)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/govuk.html"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 9)
@@ -178,12 +182,38 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and requests only from this
+# site; no inline script or style anywhere (htmx is told not to add its indicator <style>, see
+# base.html); the pages may not be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# What the pages call the service and the office that runs it (header, titles, footer, statement).
+SERVICE_NAME = env.str("SERVICE_NAME", default="Delivery-plan tracker")
+ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="Office of the Police and Crime Commissioner")
+ACCESSIBILITY_CONTACT = env.str("ACCESSIBILITY_CONTACT", default="opcc@example.org")
+PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="dpo@example.org")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"permission_denied_one_line": {"()": "core.logging.PermissionDeniedOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.request": {"filters": ["permission_denied_one_line"]},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -12,7 +12,7 @@ from django.urls import reverse
 from .roles import can_read
 
 # Paths open to a signed-in account with no role: signing in and out, and the load balancer's check.
-OPEN_PREFIXES = ("/accounts/", "/health/", "/static/")
+OPEN_PREFIXES = ("/accounts/", "/health/", "/static/", "/accessibility/", "/privacy/")
 
 
 class RoleRequiredMiddleware:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+
 
 class JobPollingMixin:
     """A job's page whose status block polls itself (htmx, `?part=status`) while the job is waiting or
@@ -26,3 +30,14 @@ class JobPollingMixin:
         if self.polling() and not context["job"].is_active:
             response["HX-Refresh"] = "true"  # finished: show the whole page, with its results
         return response
+
+
+@login_not_required
+def accessibility_statement(request):
+    """Anyone may read it, signed in or not (a public-sector duty)."""
+    return render(request, "core/accessibility.html", {"contact": settings.ACCESSIBILITY_CONTACT})
+
+
+@login_not_required
+def privacy_notice(request):
+    return render(request, "core/privacy.html", {"contact": settings.PRIVACY_CONTACT})

@@ -5,10 +5,20 @@ admin cannot skip the update trail, the version check or the section/objective r
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.changes import describe as describe_changes
 
 from . import services
 from .models import Activity, Commitment, Objective, OversightBody, Owner, Plan, ProgressUpdate, Section
+
+
+def _changes_html(changes):
+    """A progress update's changes as people read them ("RAG: Green → Amber"), one per line."""
+    lines = describe_changes(changes).splitlines()
+    return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) if lines else "—"
 
 
 class ObjectiveInline(admin.TabularInline):
@@ -104,12 +114,16 @@ class ProgressUpdateInline(admin.TabularInline):
     model = ProgressUpdate
     extra = 0
     can_delete = False
-    fields = ("on", "kind", "author_name", "rag", "status", "text", "changes")
+    fields = ("on", "kind", "author_name", "rag", "status", "text", "changes_made")
     readonly_fields = fields
     ordering = ("-on", "-id")
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Changes")
+    def changes_made(self, obj):
+        return _changes_html(obj.changes)
 
 
 class ActivityAdminForm(forms.ModelForm):
@@ -193,7 +207,9 @@ class ActivityAdmin(admin.ModelAdmin):
 class ProgressUpdateAdmin(admin.ModelAdmin):
     """Read-only: the trail is append-only."""
 
-    list_display = ("on", "activity", "kind", "author_name", "rag", "status")
+    list_display = ("on", "activity", "kind", "author_name", "rag", "status", "changes_made")
+    exclude = ("changes",)
+    readonly_fields = ("changes_made",)
     list_filter = ("kind", "rag", "status")
     search_fields = ("text", "author_name")
     list_select_related = ("activity__commitment",)
@@ -201,6 +217,10 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Changes")
+    def changes_made(self, obj):
+        return _changes_html(obj.changes)
 
     def has_change_permission(self, request, obj=None):
         return False

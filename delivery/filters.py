@@ -4,13 +4,19 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.forms import UKDateField
 from core.status import overdue_q
 
-from .forms import DateInput
 from .models import Extract, Objective, Owner, Plan, Section, Status
 from .selectors import AT_FIELDS
 
 RAG_FILTER_CHOICES = [("R", "Red"), ("A", "Amber"), ("G", "Green"), ("B", "Complete (Blue)"), ("none", "Not rated")]
+
+
+class UKDateFilter(django_filters.DateFilter):
+    """A date typed as 31/12/2023 (or the other usual UK forms), never a browser picker."""
+
+    field_class = UKDateField
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -47,12 +53,10 @@ class ActivityFilter(django_filters.FilterSet):
         method="filter_overdue",
         widget=forms.CheckboxInput,
     )
-    due = django_filters.DateFromToRangeFilter(
-        label="Due between", field_name="at_due", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
-    )
-    updated_since = django_filters.DateFilter(
-        label="Updated since", field_name="at_last_update_on", lookup_expr="gte", widget=DateInput()
-    )
+    # Two labelled boxes (due_after, due_before: the names links from the home page use).
+    due_after = UKDateFilter(label="Due on or after", field_name="at_due", lookup_expr="gte")
+    due_before = UKDateFilter(label="Due on or before", field_name="at_due", lookup_expr="lte")
+    updated_since = UKDateFilter(label="Updated since", field_name="at_last_update_on", lookup_expr="gte")
 
     def __init__(self, *args, as_at=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,34 +2,36 @@ from __future__ import annotations
 
 from django import forms
 
+from core.forms import UKDateField
+
 from .models import Activity, Owner, Rag, Status
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+RAG_CHOICES = [("R", "R Red"), ("A", "A Amber"), ("G", "G Green"), ("", "– Not rated")]
 
 
 class AsAtForm(forms.Form):
     """The "as at" date every page accepts; blank means today."""
 
-    as_at = forms.DateField(label="As at", required=False, widget=DateInput())
+    as_at = UKDateField(label="As at", required=False)
 
 
 class ActivityUpdateForm(forms.Form):
-    rag = forms.ChoiceField(label="RAG", choices=Rag.choices, required=False, widget=forms.RadioSelect)
-    status = forms.ChoiceField(choices=Status.choices)
+    rag = forms.ChoiceField(label="RAG", choices=RAG_CHOICES, required=False, widget=forms.RadioSelect)
+    status = forms.ChoiceField(choices=Status.choices, widget=forms.RadioSelect)
+    reopen = forms.BooleanField(
+        label="Reopen it: set the status back to In progress",
+        required=False,
+        help_text="A complete or closed activity cannot be Red or Amber; reopen it to rate it.",
+    )
     text = forms.CharField(
         label="Progress update",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What has happened since the last update. Required when moving to Red or Amber.",
     )
-    on = forms.DateField(label="Date of this update", widget=DateInput())
-    start_date = forms.DateField(label="Start date", required=False, widget=DateInput())
-    due_date = forms.DateField(label="Due date", required=False, widget=DateInput())
+    on = UKDateField(label="Date of this update")
+    start_date = UKDateField(label="Start date", required=False)
+    due_date = UKDateField(label="Due date", required=False)
     date_text = forms.CharField(
         label="Date as written", required=False, max_length=200, help_text='Optional, e.g. "By Oct 25" or "Ongoing".'
     )
@@ -60,6 +62,7 @@ class InlineRagForm(forms.Form):
 
     rag = forms.ChoiceField(label="RAG", choices=Rag.choices, required=False)
     text = forms.CharField(label="Reason", required=False, max_length=5000)
+    reopen = forms.BooleanField(required=False)
     seen_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -78,8 +81,8 @@ class OverdueReviewForm(AsAtForm):
 class ExtractForm(forms.Form):
     """An extract definition for one plan; one file is made per format ticked."""
 
-    as_at = forms.DateField(
-        label="As at", widget=DateInput(), help_text="Progress recorded after this date is left out."
+    as_at = UKDateField(
+        label="As at", help_text="Progress recorded after this date is left out. For example, 31/12/2023"
     )
     objectives = forms.ModelMultipleChoiceField(
         queryset=None,
@@ -89,14 +92,22 @@ class ExtractForm(forms.Form):
     )
     columns = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple)
     include_complete = forms.BooleanField(label="Include completed activities", required=False)
-    changed_since = forms.DateField(
+    changed_since = UKDateField(
         label="Mark rows changed since",
         required=False,
-        widget=DateInput(),
-        help_text="Optional: adds a column marking activities updated after this date.",
+        help_text="Optional: adds a column marking activities updated after this date. For example, 31/12/2023",
     )
-    title = forms.CharField(max_length=300, initial="Appendix 1 – Delivery Plan Extract")
-    subtitle = forms.CharField(max_length=300, required=False, help_text="Left blank: the plan's name and date.")
+    title = forms.CharField(
+        max_length=300,
+        initial="Appendix 1 – Delivery Plan Extract",
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-full"}),
+    )
+    subtitle = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Left blank: the plan's name and date.",
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-full"}),
+    )
     formats = forms.MultipleChoiceField(label="Formats", choices=(), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, plan, **kwargs):
@@ -116,6 +127,7 @@ class ImportUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods"}),
     )
     plan_name = forms.CharField(
+        widget=forms.TextInput(attrs={"list": "plan-names"}),
         label="Plan",
         required=False,
         max_length=200,

@@ -255,8 +255,8 @@ class Extract(Job):
     class Format(models.TextChoices):
         DOCX = "docx", "Word (.docx)"
         XLSX = "xlsx", "Excel (.xlsx)"
-        PDF = "pdf", "PDF"
-        CSV = "csv", "CSV"
+        PDF = "pdf", "PDF (.pdf)"
+        CSV = "csv", "CSV (.csv)"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting"

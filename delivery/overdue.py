@@ -30,6 +30,7 @@ class OverdueItem:
     due: date
     days_overdue: int
     objective: str = ""
+    objective_order: int | None = None
     last_update_on: date | None = None
     days_since_update: int | None = None
     rag: str = ""
@@ -78,6 +79,7 @@ def activity_items(as_at: date, plan: Plan | None) -> list[OverdueItem]:
                 due=a.at_due,
                 days_overdue=(as_at - a.at_due).days,
                 objective=c.objective.title,
+                objective_order=c.objective.order,
                 last_update_on=a.at_last_update_on,
                 days_since_update=(as_at - a.at_last_update_on).days if a.at_last_update_on else None,
                 rag=a.at_shown_rag,
@@ -98,7 +100,29 @@ def group_by_owner(items: Iterable[OverdueItem]) -> list[tuple[str, list[Overdue
 
 
 def group_by_objective(items: Iterable[OverdueItem]) -> list[tuple[str, list[OverdueItem]]]:
-    groups: dict[str, list[OverdueItem]] = {}
+    """Items under "Plan: N. Objective", in plan order then objective number (1, 2, ... 10)."""
+    return [
+        (f"{plan}: {objective}" if objective else plan, group)
+        for plan, objectives in group_by_plan_and_objective(items)
+        for objective, group in objectives
+    ]
+
+
+def group_by_plan_and_objective(
+    items: Iterable[OverdueItem],
+) -> list[tuple[str, list[tuple[str, list[OverdueItem]]]]]:
+    """Items by plan (named once), then by objective in objective-number order, "N. Title"; items
+    with no objective (actions from other sources) come last under their plan."""
+    plans: dict[str, dict[tuple, list[OverdueItem]]] = {}
     for item in items:
-        groups.setdefault(f"{item.plan}: {item.objective}" if item.objective else item.plan, []).append(item)
-    return sorted(groups.items(), key=lambda kv: kv[0])
+        order = item.objective_order if item.objective_order is not None else 10**9
+        key = (order, item.objective)
+        plans.setdefault(item.plan, {}).setdefault(key, []).append(item)
+    result = []
+    for plan in sorted(plans, key=str.lower):
+        objectives = []
+        for (order, title), group in sorted(plans[plan].items(), key=lambda kv: (kv[0][0], kv[0][1].lower())):
+            label = f"{order}. {title}" if title and order < 10**9 else (title or "Other items")
+            objectives.append((label, group))
+        result.append((plan, objectives))
+    return result

@@ -284,6 +284,21 @@ def stale_activities(*, as_at: date, days: int, plan: Plan | None = None) -> Que
     )
 
 
+def owned_by(activities: QuerySet[Activity], *, user) -> QuerySet[Activity]:
+    """The activities one of whose owners is linked to this login (the owner's own list)."""
+    return activities.filter(owners__user=user).distinct()
+
+
+def my_attention(*, user, as_at: date, due_soon_days: int, stale_days: int) -> dict[str, list[Activity]]:
+    """What an owner sees first on the home page: their overdue, due-soon and not-recently-updated
+    activities (three queries and their owner prefetches, however many there are)."""
+    return {
+        "overdue": list(owned_by(overdue_activities(as_at=as_at), user=user)),
+        "due_soon": list(owned_by(due_soon_activities(as_at=as_at, days=due_soon_days), user=user)),
+        "stale": list(owned_by(stale_activities(as_at=as_at, days=stale_days), user=user)),
+    }
+
+
 # --- Extracts -------------------------------------------------------------------------------
 
 
@@ -291,6 +306,13 @@ def extract_library() -> QuerySet:
     from .models import Extract
 
     return Extract.objects.select_related("plan", "created_by").order_by("-created_at", "-id")
+
+
+def extracts_in_progress() -> int:
+    """How many extracts are still waiting or being generated (the library's banner)."""
+    from .models import Extract
+
+    return Extract.objects.filter(state__in=(*Extract.QUEUED, *Extract.RUNNING)).count()
 
 
 def extract_detail(*, pk: int):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -11,8 +12,16 @@ from core.roles import can_update_owned
 from core.status import is_overdue
 from core.status import label as status_label
 
+# GOV.UK Frontend's table classes on every header and cell.
+CELL_ATTRS = {"th": {"class": "govuk-table__header"}, "td": {"class": "govuk-table__cell"}}
+NUMERIC = {
+    "th": {"class": "govuk-table__header govuk-table__header--numeric"},
+    "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
+}
+
 
 class ActivityTable(tables.Table):
+    region_label = "Activities"
     ref = tables.Column(verbose_name="Ref", accessor="commitment__ref", order_by=("commitment__ref_key", "sub_ref_key"))
     plan = tables.Column(accessor="commitment__plan__name", verbose_name="Plan")
     objective = tables.Column(
@@ -26,10 +35,10 @@ class ActivityTable(tables.Table):
     status = tables.Column(accessor="at_status", verbose_name="Status")
     updated = tables.Column(verbose_name="Last update", accessor="at_last_update_on")
     progress = tables.Column(verbose_name="Latest progress", accessor="at_progress", orderable=False)
-    actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
+    actions = tables.Column(verbose_name="Change RAG", empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta:
-        attrs = {"class": "table table--activities"}
+        attrs = {"class": "govuk-table app-table--small app-table--activities", **CELL_ATTRS}
         export_title = "Activities"
         per_page = 50
         empty_text = "No activities match these filters."
@@ -41,7 +50,7 @@ class ActivityTable(tables.Table):
 
     def render_ref(self, record):
         if record.sub_ref:
-            return format_html('{}<br><span class="muted">{}</span>', record.commitment.ref, record.sub_ref)
+            return format_html('{}<br><span class="app-muted">{}</span>', record.commitment.ref, record.sub_ref)
         return record.commitment.ref
 
     def value_ref(self, record):
@@ -51,11 +60,11 @@ class ActivityTable(tables.Table):
         text = value.strftime("%-d %b %Y") if value else ""
         extra = ""
         if record.date_text and record.date_text != text:
-            extra = format_html('<br><span class="muted">"{}"</span>', record.date_text)
+            extra = format_html('<br><span class="app-muted">"{}"</span>', record.date_text)
         overdue = ""
         if self.as_at and is_overdue(due=value, status=record.at_status, on=self.as_at):
             overdue = format_html(
-                '<br><strong class="tag tag--red">Overdue {} days</strong>', (self.as_at - value).days
+                '<br><strong class="govuk-tag govuk-tag--red">Overdue {} days</strong>', (self.as_at - value).days
             )
         return format_html("{}{}{}", text, extra, overdue)
 
@@ -89,7 +98,7 @@ class ActivityTable(tables.Table):
             return ""
         return render_to_string(
             "delivery/_inline_rag.html",
-            {"activity": record, "url": reverse("activity-rag", args=[record.pk])},
+            {"activity": record, "rag_now": record.rag, "url": reverse("activity-rag", args=[record.pk])},
             request=getattr(self, "request", None),
         )
 
@@ -100,18 +109,20 @@ class ActivityTable(tables.Table):
 class OverdueTable(tables.Table):
     """Rows are OverdueItem objects from every registered source."""
 
+    region_label = "Overdue items"
+
     kind = tables.Column(verbose_name="Kind")
     plan = tables.Column()
     ref = tables.Column(verbose_name="Ref")
     title = tables.Column(verbose_name="Item")
     owners = tables.Column(verbose_name="Owner/s", orderable=False)
     due = tables.DateColumn(format="j M Y")
-    days_overdue = tables.Column(verbose_name="Days overdue", attrs={"td": {"class": "num"}})
-    days_since_update = tables.Column(verbose_name="Days since update", attrs={"td": {"class": "num"}})
+    days_overdue = tables.Column(verbose_name="Days overdue", attrs=NUMERIC)
+    days_since_update = tables.Column(verbose_name="Days since update", attrs=NUMERIC)
     rag = tables.Column(verbose_name="RAG", empty_values=())
 
     class Meta:
-        attrs = {"class": "table"}
+        attrs = {"class": "govuk-table app-table--small", **CELL_ATTRS}
         export_title = "Overdue"
         empty_text = "Nothing is overdue."
         order_by = ("-days_overdue",)
@@ -133,20 +144,21 @@ class OverdueTable(tables.Table):
 
 
 class ExtractTable(tables.Table):
+    region_label = "Extracts"
     created_at = tables.DateTimeColumn(verbose_name="Made", format="j M Y H:i")
     plan = tables.Column(accessor="plan__name", verbose_name="Plan")
     title = tables.Column(linkify=True)
     as_at = tables.DateColumn(verbose_name="As at", format="j M Y")
     format = tables.Column()
     created_by = tables.Column(verbose_name="By", accessor="created_by", default="—")
-    row_count = tables.Column(verbose_name="Rows", attrs={"td": {"class": "num"}})
-    withheld = tables.Column(verbose_name="Withheld", attrs={"td": {"class": "num"}})
+    row_count = tables.Column(verbose_name="Rows", attrs=NUMERIC)
+    withheld = tables.Column(verbose_name="Withheld", attrs=NUMERIC)
     state = tables.Column()
     checksum = tables.Column(verbose_name="SHA-256", orderable=False)
-    download = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
+    download = tables.Column(verbose_name="File", empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta:
-        attrs = {"class": "table"}
+        attrs = {"class": "govuk-table app-table--small", **CELL_ATTRS}
         export_title = "Extracts"
         empty_text = "No extracts yet."
         per_page = 50
@@ -169,14 +181,18 @@ class ExtractTable(tables.Table):
     def render_download(self, record):
         if record.state != "done":
             return ""
+        size = filesizeformat(record.file.size) if record.file else ""
         return format_html(
-            '<a href="{}">Download<span class="visually-hidden"> {}</span></a>',
+            '<a class="govuk-link" href="{}">Download {}{}<span class="govuk-visually-hidden"> {}</span></a>',
             reverse("extract-download", args=[record.pk]),
+            record.get_format_display(),
+            f", {size}" if size else "",
             record.filename,
         )
 
 
 class ImportTable(tables.Table):
+    region_label = "Imports"
     created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="j M Y H:i", linkify=True)
     filename = tables.Column(verbose_name="File")
     plan_name = tables.Column(verbose_name="Plan")
@@ -185,7 +201,7 @@ class ImportTable(tables.Table):
     counts = tables.Column(verbose_name="Changes", empty_values=(), orderable=False)
 
     class Meta:
-        attrs = {"class": "table"}
+        attrs = {"class": "govuk-table app-table--small", **CELL_ATTRS}
         export_title = "Imports"
         empty_text = "No imports yet."
         per_page = 50

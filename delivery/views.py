@@ -23,13 +23,13 @@ from django_tables2.views import SingleTableMixin
 from core.dates import is_past, today
 from core.documents import CONTENT_TYPES
 from core.exports import SafeTableExport
-from core.roles import can_edit_plans, can_update_owned, ensure_can_edit_plans, ensure_can_read
+from core.roles import Role, can_edit_plans, can_update_owned, ensure_can_edit_plans, ensure_can_read, role_of
 from core.views import JobPollingMixin
 
 from . import overdue, panels, selectors, services
 from .filters import ActivityFilter, ExtractFilter
 from .forms import ActivityUpdateForm, AsAtForm, ExtractForm, ImportUploadForm, InlineRagForm, OverdueReviewForm
-from .models import Extract
+from .models import Extract, Status
 from .tables import ActivityTable, ExtractTable, ImportTable, OverdueTable
 
 STALE_MESSAGE = (
@@ -46,6 +46,15 @@ def parse_as_at(request: HttpRequest) -> tuple[AsAtForm, date | None]:
     return form, None
 
 
+def future_as_at(form: AsAtForm) -> date | None:
+    """The "as at" date asked for when it is after today (the page shows today, and says so)."""
+    if form.is_bound and form.is_valid():
+        value = form.cleaned_data["as_at"]
+        if value and value > today():
+            return value
+    return None
+
+
 class AsAtMixin:
     def dispatch(self, request, *args, **kwargs):
         self.as_at_form, self.as_at = parse_as_at(request)
@@ -54,7 +63,9 @@ class AsAtMixin:
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(as_at_form=self.as_at_form, as_at=self.as_at, day=self.day)
+        ctx.update(
+            as_at_form=self.as_at_form, as_at=self.as_at, day=self.day, as_at_future=future_as_at(self.as_at_form)
+        )
         return ctx
 
 
@@ -66,7 +77,22 @@ class HomeView(AsAtMixin, TemplateView):
         ctx["summaries"] = selectors.home_summary(as_at=self.as_at, due_soon_days=settings.TRACKER_DUE_SOON_DAYS)
         ctx["recent"] = selectors.recent_updates(as_at=self.as_at)
         ctx["due_soon_days"] = settings.TRACKER_DUE_SOON_DAYS
+        ctx["stale_days"] = settings.TRACKER_STALE_DAYS
         ctx["panels"] = panels.panels_for("home", self.request)
+        # First on the page, what the person looking needs: an owner their own items; the Chief
+        # Executive who holds the overdue items; editors and viewers the plan summaries (below).
+        role = role_of(self.request.user)
+        if role == Role.OWNER:
+            ctx["mine"] = selectors.my_attention(
+                user=self.request.user,
+                as_at=self.day,
+                due_soon_days=settings.TRACKER_DUE_SOON_DAYS,
+                stale_days=settings.TRACKER_STALE_DAYS,
+            )
+        elif role == Role.CHIEF_EXECUTIVE:
+            items = overdue.overdue_items(as_at=self.day)
+            ctx["overdue_total"] = len(items)
+            ctx["overdue_by_owner"] = [(owner, len(group)) for owner, group in overdue.group_by_owner(items)]
         return ctx
 
 
@@ -139,11 +165,22 @@ class ActivityView(TemplateView):
         return ctx
 
 
+ENDED = (Status.COMPLETE, Status.CLOSED)
+
+
+def _needs_reopen(error: ValidationError) -> bool:
+    """Whether the service refused a Red or Amber rating on a complete or closed activity."""
+    if not hasattr(error, "error_dict"):
+        return False
+    return any(e.code == services.REOPEN_CODE for e in error.error_dict.get("rag", []))
+
+
 @require_http_methods(["GET", "POST"])
 def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_for_update(pk=pk)
     if not can_update_owned(request.user, activity):
         raise PermissionDenied("You cannot update this activity.")
+    ask_reopen = False
     if request.method == "POST":
         form = ActivityUpdateForm(request.POST)
         if form.is_valid():
@@ -161,25 +198,34 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
                     date_text=data["date_text"],
                     owners=data["owners"],
                     on=data["on"],
+                    reopen=data["reopen"],
                 )
             except services.StaleEdit:
                 form.add_error(None, STALE_MESSAGE)
             except ValidationError as e:
+                ask_reopen = _needs_reopen(e)
                 _add_errors(form, e)
             else:
                 messages.success(request, "Update saved.")
                 return redirect(activity)
     else:
         form = ActivityUpdateForm(initial=ActivityUpdateForm.initial_for(activity, today()))
-    return render(request, "delivery/activity_update.html", {"activity": activity, "form": form})
+    return render(
+        request,
+        "delivery/activity_update.html",
+        {"activity": activity, "form": form, "ask_reopen": ask_reopen or activity.status in ENDED},
+    )
 
 
 @require_http_methods(["POST"])
 def activity_rag(request: HttpRequest, pk: int) -> HttpResponse:
-    """The list page's inline RAG change (htmx); answers with the row's cell again."""
+    """The list page's inline RAG change (htmx); answers with the row's cell again. On a refusal the
+    user's choice and reason stay as they were, with the question (a reason, or whether to reopen a
+    complete activity) asked in place."""
     activity = selectors.activity_for_update(pk=pk)
     form = InlineRagForm(request.POST)
     error = ""
+    ask_reopen = False
     if form.is_valid():
         try:
             services.activity_record_update(
@@ -188,10 +234,12 @@ def activity_rag(request: HttpRequest, pk: int) -> HttpResponse:
                 seen_version=form.cleaned_data["seen_version"],
                 rag=form.cleaned_data["rag"],
                 text=form.cleaned_data["text"],
+                reopen=form.cleaned_data["reopen"],
             )
         except services.StaleEdit:
             error = "Someone else changed this activity; reload the page to see their update."
         except ValidationError as e:
+            ask_reopen = _needs_reopen(e)
             error = " ".join(m for msgs in e.message_dict.values() for m in msgs)
     else:
         error = "Choose a RAG."
@@ -202,12 +250,16 @@ def activity_rag(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "RAG saved.")
         return redirect(request.headers.get("Referer") or activity)
-    return render(
-        request,
-        "delivery/_inline_rag.html",
-        {"activity": activity, "url": request.path, "error": error, "saved": not error},
-        status=200,
-    )
+    context = {"activity": activity, "url": request.path, "error": error, "saved": not error, "rag_now": activity.rag}
+    if error:
+        # Keep what the user chose and typed; the version stays the one they saw.
+        context.update(
+            rag_now=request.POST.get("rag", ""),
+            reason=request.POST.get("text", ""),
+            seen_version=request.POST.get("seen_version", activity.version),
+            ask_reopen=ask_reopen,
+        )
+    return render(request, "delivery/_inline_rag.html", context, status=200)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -229,7 +281,13 @@ class OverdueView(ExportMixin, TemplateView):
         due_within = data.get("due_within") or settings.TRACKER_DUE_SOON_DAYS
         stale_after = data.get("stale_after") or settings.TRACKER_STALE_DAYS
         items = overdue.overdue_items(as_at=as_at, plan=plan)
-        table = OverdueTable(items, prefix="o-")
+        exporting = bool(self.request.GET.get(self.export_trigger_param))
+        exclude = []
+        if not exporting and len({i.kind for i in items}) <= 1:
+            exclude.append("kind")  # one kind of item: a column saying so on every row is noise
+        if not exporting and len({i.plan for i in items}) <= 1:
+            exclude.append("plan")
+        table = OverdueTable(items, prefix="o-", exclude=exclude)
         RequestConfig(self.request, paginate=False).configure(table)
         self.table = table
         due_soon = selectors.due_soon_activities(as_at=as_at, days=due_within, plan=plan)
@@ -240,7 +298,7 @@ class OverdueView(ExportMixin, TemplateView):
             items=items,
             table=table,
             by_owner=overdue.group_by_owner(items),
-            by_objective=overdue.group_by_objective(items),
+            by_objective=overdue.group_by_plan_and_objective(items),
             due_soon=list(due_soon),
             stale=list(stale),
             due_within=due_within,
@@ -282,6 +340,7 @@ class ExtractLibraryView(ExportMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["plans"] = selectors.plans()
+        ctx["still_generating"] = selectors.extracts_in_progress()
         return ctx
 
 
@@ -315,7 +374,7 @@ def extract_new(request: HttpRequest) -> HttpResponse:
         else:
             if len(extracts) == 1:
                 return redirect(extracts[0])
-            messages.success(request, f"{len(extracts)} extracts are being generated.")
+            messages.success(request, f"{len(extracts)} extracts requested; each is listed below as it is made.")
             return redirect(f"{reverse('extracts')}?plan={plan.pk}")
     return render(request, "delivery/extract_new.html", {"form": form, "plan": plan, "plans": plans})
 
@@ -334,7 +393,7 @@ class ExtractView(JobPollingMixin, TemplateView):
 
 
 def _summary_rows(extract: Extract) -> list[tuple[str, list[int], int]]:
-    keys = ("R", "A", "G", "B", "")
+    keys = ("R", "A", "G", "B", "") if extract.include_complete else ("R", "A", "G", "")
     counts = extract.summary.get("counts", {})
     return [(title, [c.get(k, 0) for k in keys], sum(c.values())) for title, c in counts.items()]
 

@@ -11,7 +11,7 @@ from datetime import date
 
 from core.tabular.problems import Problem
 
-from ..models import Activity, Commitment, OversightBody, Owner, Plan, ProgressUpdate, Section, Status
+from ..models import Activity, Commitment, OversightBody, Owner, Plan, ProgressUpdate, Rag, Section, Status
 from .layouts import ParsedActivity, ParsedWorkbook
 
 KINDS = ("objectives", "sections", "commitments", "activities", "updates")
@@ -308,7 +308,27 @@ def _activity_change(
     if pa.rag is not None:
         wanted["rag"] = pa.rag
     status = pa.status
-    if status is None and match is not None and pa.rag is not None and match.status == Status.COMPLETE:
+    # The reopen rule (as in services.activity_record_update): Red or Amber on a complete or closed
+    # activity would hide behind "Complete". Such a row reopens it (In progress), and the preview says so.
+    ended = (Status.COMPLETE, Status.CLOSED)
+    closing = status if status is not None else (match.status if match is not None else None)
+    rated_now = match is None or pa.rag != match.rag or status in ended or closing == Status.COMPLETE
+    if pa.rag in (Rag.RED, Rag.AMBER) and closing in ended and rated_now:
+        result.warnings.append(
+            Problem(
+                pa.sheet,
+                pa.row,
+                None,
+                (
+                    f"Rated {Rag(pa.rag).label} but {Status(closing).label.lower()}: a Red or Amber rating would be "
+                    "hidden by Complete, so the activity will be reopened (status In progress). If it is finished, "
+                    "rate it Green or leave the RAG blank."
+                ),
+                "warning",
+            )
+        )
+        status = Status.IN_PROGRESS
+    elif status is None and match is not None and pa.rag is not None and match.status == Status.COMPLETE:
         status = Status.IN_PROGRESS  # no longer rated Complete: reopened
     if status is None and match is None:
         status = Status.IN_PROGRESS if (pa.rag or pa.updates) else Status.NOT_STARTED

@@ -2,7 +2,7 @@
 permission checked inside (not only in the view), and every change to an activity appended to its
 progress updates. Callers use `services.<name>`; the modules are the places they live."""
 
-from .activities import StaleEdit, activity_create, activity_edit_details, activity_record_update
+from .activities import REOPEN_CODE, StaleEdit, activity_create, activity_edit_details, activity_record_update
 from .extracts import extract_generate, extract_request
 from .imports import (
     import_apply,
@@ -25,6 +25,7 @@ from .structure import (
 from .users import user_set_role
 
 __all__ = [
+    "REOPEN_CODE",
     "StaleEdit",
     "activity_create",
     "activity_edit_details",

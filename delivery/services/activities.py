@@ -25,6 +25,17 @@ from ..models import (
     Status,
 )
 
+ENDED = (Status.COMPLETE, Status.CLOSED)
+REOPEN_CODE = "reopen"
+
+
+def reopen_message(*, rag: str, status: str) -> str:
+    return (
+        f"This activity is {Status(status).label.lower()}, so a {Rag(rag).label} rating would be hidden by "
+        f"\u201cComplete\u201d. Reopen it (status back to In progress) to rate it {Rag(rag).label}, "
+        "or keep it Green."
+    )
+
 
 class StaleEdit(Exception):
     """Someone saved the activity after the editor loaded it; nothing was written."""
@@ -133,12 +144,17 @@ def activity_record_update(
     owners: Iterable[Owner] | None = None,
     on: date | None = None,
     source: str = "",
+    reopen: bool = False,
 ) -> ProgressUpdate:
     """Record a progress update; refuse if someone saved the activity after `seen_version`.
 
     Arguments left out (None, or ... for the dates) keep their current value. Moving to Red or Amber
     needs a reason in `text`. The update is dated `on` (today by default), which may not be in the
     future nor before the activity's latest update.
+
+    The reopen rule: rating a complete or closed activity Red or Amber (or completing it while newly
+    rated Red or Amber) would hide the rating behind "Complete". It is refused (error code "reopen" on
+    `rag`) unless `reopen` is set, which puts the status back to In progress.
     """
     ensure_can_update_owned(by, activity)
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
@@ -157,6 +173,13 @@ def activity_record_update(
     old_owners = sorted(o.name for o in locked.owners.all())
     new_owner_list = None if owners is None else list(owners)
     new_owner_names = old_owners if new_owner_list is None else sorted(o.name for o in new_owner_list)
+
+    if new["rag"] in (Rag.RED, Rag.AMBER) and new["status"] in ENDED and new["rag"] != locked.rag:
+        if not reopen:
+            raise ValidationError(
+                {"rag": ValidationError(reopen_message(rag=new["rag"], status=new["status"]), code=REOPEN_CODE)}
+            )
+        new["status"] = Status.IN_PROGRESS
 
     errors = _check_dates(start_date=new["start_date"], due_date=new["due_date"], on=on)
     if new["rag"] not in Rag.values:

@@ -87,7 +87,9 @@ def test_several_formats_make_one_extract_each_and_the_library_lists_them(genera
     assert response.status_code == 302
     assert sorted(Extract.objects.values_list("format", flat=True)) == ["csv", "docx", "pdf", "xlsx"]
     library = client.get(reverse("extracts")).content.decode()
-    assert library.count("Download<span") == 4
+    # Each download link names its format and size: "Download Word (.docx), 65 KB".
+    for label in ("Word (.docx)", "Excel (.xlsx)", "PDF (.pdf)", "CSV (.csv)"):
+        assert f"Download {label}, " in library
     assert all(e.checksum and e.content_hash for e in Extract.objects.all())
     assert len({e.content_hash for e in Extract.objects.all()}) == 1  # one definition, one content
 

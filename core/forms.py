@@ -1,0 +1,56 @@
+"""Form pieces every app shares.
+
+Dates are typed, never picked: a text box with the hint "For example, 31/12/2023" that takes the
+usual UK forms (31/12/2023, 31/12/23, 31-12-2023, 31.12.2023, 31 Dec 2023, 31 December 2023) and the
+ISO form links use (2023-12-31). A browser date picker shows mm/dd/yyyy to many UK users; this does not.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+UK_DATE_INPUT_FORMATS = [
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d-%m-%y",
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%d %m %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d %b %y",
+    "%d %B %y",
+]
+DATE_HINT = "For example, 31/12/2023"
+
+
+class UKDateInput(forms.TextInput):
+    """A text box for a date, shown as dd/mm/yyyy; sized for it."""
+
+    def __init__(self, attrs=None):
+        base = {"inputmode": "text", "autocomplete": "off", "spellcheck": "false", "data-date": "uk"}
+        super().__init__(attrs={**base, **(attrs or {})})
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return value.strftime("%d/%m/%Y")
+        return super().format_value(value)
+
+
+class UKDateField(forms.DateField):
+    widget = UKDateInput
+    input_formats = UK_DATE_INPUT_FORMATS
+    default_error_messages = {"invalid": "Enter a real date, for example 31/12/2023."}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", DATE_HINT)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = " ".join(value.replace(",", " ").split())
+            # "Sept" is how many people shorten September.
+            value = value.replace("Sept ", "Sep ").replace("sept ", "sep ")
+        return super().to_python(value)
