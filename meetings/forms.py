@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from delivery.forms import DateInput
+from core.forms import UKDateField
 from delivery.models import Activity, Commitment, OversightBody, Owner
 
 from .models import Action, Meeting
@@ -26,7 +26,7 @@ class CommitmentChoiceField(forms.ModelChoiceField):
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label="Type", choices=Meeting.Kind.choices)
-    held_on = forms.DateField(label="Date", widget=DateInput())
+    held_on = UKDateField(label="Date")
     subject_area = forms.CharField(
         label="Subject area",
         max_length=300,
@@ -86,7 +86,7 @@ class ActionForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="Hold Ctrl (or Cmd) to choose more than one.",
     )
-    due_date = forms.DateField(label="Due date", required=False, widget=DateInput())
+    due_date = UKDateField(label="Due date", required=False)
     activity = ActivityChoiceField(label="Linked activity", queryset=_activities(), required=False)
     commitment = CommitmentChoiceField(
         label="Linked commitment",
@@ -99,9 +99,9 @@ class ActionForm(forms.Form):
 
 class ActionUpdateForm(forms.Form):
     status = forms.ChoiceField(choices=Action.Status.choices, widget=forms.RadioSelect)
-    due_date = forms.DateField(label="Due date", required=False, widget=DateInput())
+    due_date = UKDateField(label="Due date", required=False)
     text = forms.CharField(label="Update", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    on = forms.DateField(label="Date of this update", widget=DateInput())
+    on = UKDateField(label="Date of this update")
     seen_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -112,7 +112,7 @@ class InlineStatusForm(forms.Form):
 
 class MeetingStateForm(forms.Form):
     state = forms.ChoiceField(choices=Meeting.State.choices)
-    on = forms.DateField(label="Publication date", required=False, widget=DateInput())
+    on = UKDateField(label="Publication date", required=False)
 
 
 class WrittenRequestForm(forms.Form):
@@ -120,7 +120,7 @@ class WrittenRequestForm(forms.Form):
     subject = forms.CharField(label="Subject", max_length=300)
     subject_area = forms.CharField(label="Subject area", required=False, max_length=300)
     question = forms.CharField(label="The question", widget=forms.Textarea(attrs={"rows": 6}))
-    sent_on = forms.DateField(label="Date sent", widget=DateInput())
+    sent_on = UKDateField(label="Date sent")
     working_days = forms.IntegerField(
         label="Working days to respond",
         min_value=1,
@@ -137,15 +137,15 @@ class WrittenRequestForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    received_on = forms.DateField(label="Date response received", required=False, widget=DateInput())
+    received_on = UKDateField(label="Date response received", required=False)
     response = forms.CharField(label="Response", required=False, widget=forms.Textarea(attrs={"rows": 6}))
     follow_up = forms.CharField(label="Follow-up", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PanelReportForm(forms.Form):
-    start = forms.DateField(label="Meetings from", widget=DateInput())
-    end = forms.DateField(label="to", widget=DateInput())
-    as_at = forms.DateField(label="Written requests' state as at", required=False, widget=DateInput())
+    start = UKDateField(label="Meetings from")
+    end = UKDateField(label="to")
+    as_at = UKDateField(label="Written requests' state as at", required=False)
 
     def clean(self):
         data = super().clean()

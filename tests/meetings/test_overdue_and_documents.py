@@ -84,7 +84,11 @@ def test_the_chief_executive_sees_meeting_actions_in_the_overdue_page(client, ch
     make_action(text="Chase the custody audit", due_date=today() - timedelta(days=2))
     assert client.login(username=chief.username, password=PASSWORD)
     page = client.get(reverse("overdue")).content.decode()
-    assert "Chase the custody audit" in page and "meeting action" in page
+    assert "Chase the custody audit" in page
+    # Beside an overdue activity, the review names each item's kind.
+    make_activity(text="Roll out body-worn video", due_date=today() - timedelta(days=5))
+    page = client.get(reverse("overdue")).content.decode()
+    assert "Roll out body-worn video" in page and "meeting action" in page
 
 
 # --- The panel report section ----------------------------------------------------------------
