@@ -12,7 +12,6 @@ from openpyxl import Workbook
 from kpis.models import Area, Measure, Observation, Target
 from kpis.periods import Period
 
-
 APRIL_2017 = Period.month(2017, 4)
 
 
