@@ -228,7 +228,9 @@ def test_the_kpi_links_are_in_the_navigation(client, viewer):
     assert reverse("kpis:catalogue") in html and reverse("kpis:summary") in html
 
 
-def test_an_editor_uploads_previews_and_applies_a_kpi_workbook(client, editor, django_capture_on_commit_callbacks):
+def test_an_editor_uploads_previews_and_applies_a_kpi_workbook(
+    client, editor, django_capture_on_commit_callbacks, eager_tasks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from .factories import workbook_bytes
