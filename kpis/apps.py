@@ -4,3 +4,22 @@ from django.apps import AppConfig
 class KpisConfig(AppConfig):
     name = "kpis"
     verbose_name = "KPIs"
+
+    def ready(self) -> None:
+        from core import nav
+        from core.roles import can_read
+        from core.tabular import importer
+        from delivery import demo, overdue, panels
+
+        from . import demo as kpi_demo
+        from . import selectors
+        from .importers.kpi_importer import KpiImporter
+
+        overdue.register("kpi action", selectors.overdue_actions)
+        importer.register(KpiImporter())
+        panels.register("home", "kpis/_home_panel.html", selectors.home_panel)
+        panels.register("activity", "kpis/_linked_measures_panel.html", selectors.linked_measures_panel)
+        panels.register("commitment", "kpis/_linked_measures_panel.html", selectors.linked_measures_panel)
+        nav.register("KPIs", "kpis:catalogue", order=30, can_see=can_read)
+        nav.register("Performance summary", "kpis:summary", order=31, can_see=can_read)
+        demo.register_demo_step(kpi_demo.seed_kpis)

@@ -1,0 +1,1 @@
+"""The KPI importer (long and wide layouts) behind core's importer interface."""

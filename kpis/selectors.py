@@ -1,0 +1,436 @@
+"""Every read the KPI pages, commands and documents need, in a fixed number of queries whatever the
+number of observations. "As at" a past date: observations recorded later are left out, and values
+revised later are shown as they were then (from ObservationRevision)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.dates import today
+from core.status import Status, overdue_q
+from delivery.overdue import OverdueItem
+
+from .analysis import Analysis, analyse, outside_limits_side, split_series
+from .models import (
+    Area,
+    AreaPopulation,
+    Commentary,
+    ComparatorValue,
+    KpiAction,
+    KpiImport,
+    Measure,
+    Observation,
+    ObservationRevision,
+)
+from .periods import MONTH, Period
+
+SPARKLINE_POINTS = 24
+
+
+# --- Areas and measures ----------------------------------------------------------------------------
+
+
+def areas() -> list[Area]:
+    """Forces first, each followed by its areas."""
+    everything = list(Area.objects.select_related("parent"))
+    forces = [a for a in everything if a.parent_id is None]
+    ordered = []
+    for f in forces:
+        ordered.append(f)
+        ordered.extend(a for a in everything if a.parent_id == f.pk)
+    return ordered
+
+
+def default_area(all_areas: list[Area] | None = None) -> Area | None:
+    all_areas = areas() if all_areas is None else all_areas
+    return next((a for a in all_areas if a.kind == Area.Kind.FORCE), all_areas[0] if all_areas else None)
+
+
+def measure_by_name(name: str) -> Measure | None:
+    return Measure.objects.filter(name__iexact=name.strip()).first()
+
+
+def area_by_name(name: str) -> Area | None:
+    return Area.objects.filter(name__iexact=name.strip()).first()
+
+
+def measures() -> QuerySet[Measure]:
+    return Measure.objects.select_related("owner").prefetch_related(
+        "targets", Prefetch("objectives", queryset=_objectives()), "commitments"
+    )
+
+
+def _objectives():
+    from delivery.models import Objective
+
+    return Objective.objects.select_related("plan").order_by("plan__name", "order")
+
+
+def measure_detail(*, pk: int) -> Measure:
+    return get_object_or_404(measures(), pk=pk)
+
+
+def population_table() -> dict[int, dict[int, int]]:
+    """{area id: {year: population}} in one query."""
+    out: dict[int, dict[int, int]] = {}
+    for area_id, year, pop in AreaPopulation.objects.values_list("area_id", "year", "population"):
+        out.setdefault(area_id, {})[year] = pop
+    return out
+
+
+def population_in(table: dict[int, dict[int, int]], area_id: int, year: int) -> int | None:
+    """The area's population in a year (the latest year known up to it)."""
+    years = [y for y in table.get(area_id, {}) if y <= year]
+    return table[area_id][max(years)] if years else None
+
+
+# --- Observations ----------------------------------------------------------------------------------
+
+
+def observation_rows(
+    measure_ids: list[int], *, area_ids: list[int] | None = None, as_at: date | None = None
+) -> dict[int, list[tuple]]:
+    """{measure id: [(area_id, kind, start, value, numerator, denominator), ...]} in two queries at most."""
+    qs = Observation.objects.filter(measure_id__in=measure_ids)
+    if area_ids is not None:
+        qs = qs.filter(area_id__in=area_ids)
+    if as_at is not None:
+        qs = qs.filter(period_start__lte=as_at)
+    rows = qs.values_list(
+        "id", "measure_id", "area_id", "period_kind", "period_start", "value", "numerator", "denominator", "recorded_on"
+    )
+    earlier: dict[int, tuple] = {}
+    if as_at is not None:
+        revs = ObservationRevision.objects.filter(
+            measure_id__in=measure_ids, recorded_on__lte=as_at, superseded_on__gt=as_at
+        ).values_list("observation_id", "value", "numerator", "denominator")
+        earlier = {r[0]: r[1:] for r in revs}
+    out: dict[int, list[tuple]] = {m: [] for m in measure_ids}
+    for oid, mid, aid, kind, start, value, num, den, recorded in rows.iterator(chunk_size=10000):
+        if as_at is not None and recorded > as_at:
+            if oid not in earlier:
+                continue  # not known yet on that date
+            value, num, den = earlier[oid]
+        out[mid].append((aid, kind, start, value, num, den))
+    return out
+
+
+def _analyse(measure: Measure, kinds: dict, period: Period | None, **extra) -> Analysis:
+    return analyse(
+        unit=measure.unit,
+        polarity=measure.polarity,
+        baseline=measure.baseline_points,
+        band=measure.comparable_band,
+        kinds=kinds,
+        period=period,
+        targets=list(measure.targets.all()),
+        **extra,
+    )
+
+
+def _exceptional(measure: Measure, by_area: dict, period: Period | None, area: Area, all_areas: list[Area]):
+    """Child areas of `area` whose own value for the period is outside their own limits."""
+    if period is None:
+        return []
+    found = []
+    for child in all_areas:
+        if child.parent_id == area.pk and child.pk in by_area:
+            side = outside_limits_side(by_area[child.pk], period, measure.unit, measure.baseline_points)
+            if side:
+                found.append((child.name, side))
+    return found
+
+
+def analysis_for(
+    measure: Measure,
+    *,
+    area: Area,
+    period: Period | None = None,
+    as_at: date | None = None,
+    all_areas: list[Area] | None = None,
+    rows: list[tuple] | None = None,
+    pops: dict[int, dict[int, int]] | None = None,
+) -> Analysis:
+    """One measure in one area for one period (the latest when None)."""
+    all_areas = areas() if all_areas is None else all_areas
+    if rows is None:
+        rows = observation_rows([measure.pk], as_at=as_at)[measure.pk]
+    by_area = split_series(rows)
+    kinds = by_area.get(area.pk, {})
+    latest = period
+    if latest is None:
+        own = sorted(kinds.get(MONTH, {}) or kinds.get("Q", {}))
+        latest = own[-1] if own else None
+    pops = population_table() if pops is None else pops
+    year = latest.start.year if latest else (as_at or today()).year
+    return _analyse(
+        measure,
+        kinds,
+        latest,
+        population=population_in(pops, area.pk, year),
+        exceptional_areas=_exceptional(measure, by_area, latest, area, all_areas),
+    )
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class AreaFigures:
+    area: Area
+    analysis: Analysis
+
+
+@dataclass
+class MeasurePage:
+    measure: Measure
+    area: Area | None
+    areas: list[Area]
+    analysis: Analysis
+    side_by_side: list[AreaFigures] = field(default_factory=list)
+    comparators: list[ComparatorValue] = field(default_factory=list)
+    commentary: list[Commentary] = field(default_factory=list)
+    actions: list[KpiAction] = field(default_factory=list)
+
+
+def measure_page(*, measure: Measure, area: Area | None, period: Period | None, as_at: date | None) -> MeasurePage:
+    all_areas = areas()
+    area = area or default_area(all_areas)
+    rows = observation_rows([measure.pk], as_at=as_at)[measure.pk]
+    if area is None:
+        return MeasurePage(measure, None, all_areas, _analyse(measure, {}, period))
+    main = analysis_for(measure, area=area, period=period, as_at=as_at, all_areas=all_areas, rows=rows)
+    by_area = split_series(rows)
+    side = [AreaFigures(a, _analyse(measure, by_area[a.pk], main.period)) for a in all_areas if a.pk in by_area]
+    comparators = ComparatorValue.objects.filter(measure=measure, area=area).order_by("-period_start")[:12]
+    commentary = Commentary.objects.filter(measure=measure).select_related("author")
+    if as_at is not None:
+        commentary = commentary.filter(written_at__date__lte=as_at)
+    actions = KpiAction.objects.filter(measure=measure).select_related("owner", "forum", "area")
+    return MeasurePage(
+        measure=measure,
+        area=area,
+        areas=all_areas,
+        analysis=main,
+        side_by_side=side,
+        comparators=list(comparators),
+        commentary=list(commentary[:50]),
+        actions=list(actions),
+    )
+
+
+@dataclass
+class CatalogueRow:
+    measure: Measure
+    analysis: Analysis
+    sparkline: list[float]
+
+
+STATUS_FILTERS = {
+    "R": "Red (off target)",
+    "A": "Amber (within tolerance)",
+    "G": "Green (on target)",
+    "none": "Not rated",
+    "special": "Special cause",
+}
+
+
+def catalogue(
+    *,
+    objective_id: int | None = None,
+    frequency: str = "",
+    area: Area | None = None,
+    status: str = "",
+    as_at: date | None = None,
+    q: str = "",
+) -> tuple[Area | None, list[CatalogueRow]]:
+    """Measures with their latest figures in one area (the force by default), filtered."""
+    all_areas = areas()
+    area = area or default_area(all_areas)
+    qs = measures()
+    if objective_id:
+        qs = qs.filter(objectives__id=objective_id)
+    if frequency:
+        qs = qs.filter(frequency=frequency)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
+    ms = list(qs.distinct())
+    if area is None:
+        return None, []
+    rows_by_measure = observation_rows([m.pk for m in ms], area_ids=[area.pk], as_at=as_at)
+    pops = population_table()
+    out = []
+    for m in ms:
+        a = analysis_for(m, area=area, as_at=as_at, all_areas=all_areas, rows=rows_by_measure[m.pk], pops=pops)
+        if status == "special" and not a.variation.is_special:
+            continue
+        if status in ("R", "A", "G") and a.rag != status:
+            continue
+        if status == "none" and a.rag:
+            continue
+        out.append(CatalogueRow(m, a, [p.value for p in a.points[-SPARKLINE_POINTS:]]))
+    return area, out
+
+
+def attention(*, as_at: date | None = None) -> list[CatalogueRow]:
+    """Measures whose latest point (in the force) is special cause or off target (Red or Amber)."""
+    _, rows = catalogue(as_at=as_at)
+    return [r for r in rows if r.analysis.variation.is_special or r.analysis.rag in ("R", "A")]
+
+
+def home_panel(request, obj) -> dict | None:
+    from core.roles import can_read
+
+    if not can_read(request.user) or not Measure.objects.exists():
+        return None
+    return {"rows": attention()}
+
+
+def linked_measures_panel(request, obj) -> dict | None:
+    """Measures linked to the page's commitment (the activity's commitment on an activity page)."""
+    from core.roles import can_read
+
+    if obj is None or not can_read(request.user):
+        return None
+    commitment_id = getattr(obj, "commitment_id", None) or obj.pk
+    linked = list(Measure.objects.filter(commitments__id=commitment_id).order_by("name"))
+    return {"measures": linked} if linked else None
+
+
+# --- Performance summary ------------------------------------------------------------------------
+
+
+@dataclass
+class SummaryRow:
+    measure: Measure
+    analysis: Analysis
+    drafted: str
+    data_text: str  # the edited Data, or the drafted sentence
+    commentary: str
+    edited: bool
+    entry: Commentary | None
+
+
+@dataclass
+class SummaryGroup:
+    title: str
+    rows: list[SummaryRow]
+
+
+def performance_summary(*, period: Period, as_at: date | None = None) -> list[SummaryGroup]:
+    """Every measure for the period, grouped by (its first) objective, in the panel's format."""
+    all_areas = areas()
+    force = default_area(all_areas)
+    ms = list(measures())
+    rows_by_measure = observation_rows([m.pk for m in ms], as_at=as_at)
+    entries = Commentary.objects.filter(period_kind=period.kind, period_start=period.start).order_by(
+        "measure_id", "-written_at", "-id"
+    )
+    if as_at is not None:
+        entries = entries.filter(written_at__date__lte=as_at)
+    latest: dict[int, Commentary] = {}
+    for e in entries:
+        latest.setdefault(e.measure_id, e)
+    groups: dict[str, list[SummaryRow]] = {}
+    order: dict[str, tuple] = {}
+    pops = population_table()
+    for m in ms:
+        a = (
+            analysis_for(
+                m, area=force, period=period, as_at=as_at, all_areas=all_areas, rows=rows_by_measure[m.pk], pops=pops
+            )
+            if force
+            else _analyse(m, {}, period)
+        )
+        entry = latest.get(m.pk)
+        objective = next(iter(m.objectives.all()), None)
+        title = f"{objective.order}. {objective.title}" if objective else "Other measures"
+        order[title] = (objective.plan.name, objective.order) if objective else ("~", 0)
+        groups.setdefault(title, []).append(
+            SummaryRow(
+                measure=m,
+                analysis=a,
+                drafted=a.draft or "No data for this period.",
+                data_text=(entry.data_text if entry and entry.data_text else a.draft or "No data for this period."),
+                commentary=entry.commentary if entry else "",
+                edited=bool(entry and entry.data_text),
+                entry=entry,
+            )
+        )
+    return [SummaryGroup(t, groups[t]) for t in sorted(groups, key=lambda t: order[t])]
+
+
+def latest_period(*, kind: str = "Q", as_at: date | None = None) -> Period:
+    """The latest complete period with data: for quarters, the last quarter whose three months have ended."""
+    day = as_at or today()
+    last = (
+        Observation.objects.filter(period_start__lte=day)
+        .order_by("-period_start")
+        .values_list("period_start", flat=True)
+        .first()
+    )
+    month = Period.month(last.year, last.month) if last else Period.month(day.year, day.month).shifted(-1)
+    if kind == MONTH:
+        return month
+    q = Period.quarter_of(month.start)
+    return q if q.end <= month.end else q.previous()
+
+
+# --- Actions -------------------------------------------------------------------------------------
+
+
+def open_actions_overdue(*, as_at: date) -> QuerySet[KpiAction]:
+    return (
+        KpiAction.objects.filter(overdue_q(as_at))
+        .filter(created_on__lte=as_at)
+        .select_related("measure", "owner", "forum")
+        .prefetch_related(Prefetch("measure__objectives", queryset=_objectives()))
+    )
+
+
+def overdue_actions(as_at: date, plan=None) -> list[OverdueItem]:
+    """KPI actions in the Chief Executive's overdue review (kind "kpi action")."""
+    qs = open_actions_overdue(as_at=as_at)
+    if plan is not None:
+        qs = qs.filter(measure__objectives__plan=plan).distinct()
+    items = []
+    for a in qs:
+        objective = next(iter(a.measure.objectives.all()), None)
+        items.append(
+            OverdueItem(
+                kind="kpi action",
+                plan=objective.plan.name if objective else "KPIs",
+                ref=a.measure.name,
+                title=a.text,
+                owners=(a.owner.name,),
+                due=a.due_date,
+                days_overdue=(as_at - a.due_date).days,
+                objective=objective.title if objective else "",
+                status=a.status,
+                url=a.get_absolute_url(),
+            )
+        )
+    return items
+
+
+def action_detail(*, pk: int) -> KpiAction:
+    return get_object_or_404(KpiAction.objects.select_related("measure", "owner"), pk=pk)
+
+
+# --- Imports -------------------------------------------------------------------------------------
+
+
+def kpi_imports() -> QuerySet[KpiImport]:
+    return KpiImport.objects.select_related("created_by", "applied_by")
+
+
+def kpi_import_detail(*, pk: int) -> KpiImport:
+    return get_object_or_404(kpi_imports(), pk=pk)
+
+
+def statuses() -> list[tuple[str, str]]:
+    return list(Status.choices)

@@ -1,0 +1,250 @@
+"""Every KPI write: imports (upload or command line, preview, all-or-nothing apply), the performance
+summary's Data and Commentary, and KPI actions. Keyword-only arguments, one transaction, the role check
+inside."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from core.dates import today
+from core.jobs import enqueue_on_commit, run_job
+from core.roles import Role, ensure_can_edit_plans, role_of
+from core.status import FINISHED, Status
+from core.tabular import importer
+from core.tabular.importer import ImportOptions
+from core.tabular.workbook import WorkbookError, check_file
+from delivery.models import OversightBody, Owner
+
+from .importers.changes import KpiChangeSet
+from .importers.kpi_importer import LAYOUTS
+from .models import Area, Commentary, KpiAction, KpiImport, Measure
+from .periods import Period
+
+# --- Imports --------------------------------------------------------------------------------------
+
+
+def _check(*, data: bytes, filename: str, layout: str) -> None:
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": f"The file is {len(data) / 1048576:.1f} MB; "
+                f"the limit is {settings.IMPORT_MAX_BYTES / 1048576:.0f} MB."
+            }
+        )
+    try:
+        check_file(data, filename)
+    except WorkbookError as e:
+        raise ValidationError({"file": str(e)}) from None
+    if layout not in LAYOUTS:
+        raise ValidationError({"layout": "Choose a layout from the list."})
+
+
+def _keep(*, by, data: bytes, filename: str, layout: str) -> KpiImport:
+    run = KpiImport(filename=filename[:255], size=len(data), layout=layout, created_by=by, as_at=today())
+    run.file.save(filename, ContentFile(data), save=False)
+    run.save()
+    return run
+
+
+def _plan(run: KpiImport, report=None) -> KpiChangeSet:
+    with run.file.open("rb") as fh:
+        data = fh.read()
+    options = ImportOptions(filename=run.filename, as_at=run.as_at, layout=run.layout)
+    return importer.get("kpis").plan_file(data, options, report or (lambda _p: None))
+
+
+def _validated(cs: KpiChangeSet) -> dict:
+    return {"preview": cs.as_json(), "state": KpiImport.State.INVALID if cs.errors else KpiImport.State.PREVIEWED}
+
+
+@transaction.atomic
+def kpi_import_upload(*, by, upload, layout: str = "auto") -> KpiImport:
+    """Keep the uploaded workbook (checked before anything parses it) and queue its reading."""
+    ensure_can_edit_plans(by)
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": f"The file is {upload.size / 1048576:.1f} MB; "
+                f"the limit is {settings.IMPORT_MAX_BYTES / 1048576:.0f} MB."
+            }
+        )
+    data = upload.read()
+    _check(data=data, filename=upload.name, layout=layout)
+    run = _keep(by=by, data=data, filename=upload.name, layout=layout)
+    enqueue_on_commit("kpis.tasks.validate_kpi_import", run.pk)
+    return run
+
+
+def kpi_import_validate(*, run_id: int) -> KpiImport | None:
+    """Read and check the kept file; store the preview (task). Safe to run twice."""
+    return run_job(
+        KpiImport,
+        run_id,
+        lambda run, report: _validated(_plan(run, report)),
+        start=(KpiImport.State.QUEUED,),
+        running=KpiImport.State.VALIDATING,
+    )
+
+
+def kpi_import_start_apply(*, run: KpiImport, by) -> KpiImport:
+    """Queue the apply of a previewed import; each preview is applied once."""
+    ensure_can_edit_plans(by)
+    with transaction.atomic():
+        moved = KpiImport.objects.filter(pk=run.pk, state=KpiImport.State.PREVIEWED).update(
+            state=KpiImport.State.APPLY_QUEUED, applied_by=by, progress=0
+        )
+        if not moved:
+            current = KpiImport.objects.get(pk=run.pk)
+            raise ValidationError(
+                f"This import cannot be applied: it is {current.get_state_display().lower()}. "
+                "Each preview is applied once; upload the file again to import it again."
+            )
+        enqueue_on_commit("kpis.tasks.apply_kpi_import", run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def _apply(run: KpiImport, report) -> dict:
+    cs = _plan(run)
+    if cs.errors:
+        return {
+            "state": KpiImport.State.FAILED,
+            "error": "The file no longer passes its checks: " + "; ".join(e.message for e in cs.errors[:5]),
+        }
+    by = run.applied_by or run.created_by
+    ensure_can_edit_plans(by)
+    outcome = importer.get("kpis").apply(cs, by=by, source=run.filename, seen_versions={}, kpi_import=run)
+    return {
+        "state": KpiImport.State.APPLIED,
+        "applied_at": timezone.now(),
+        "result": {"created": outcome.created, "updated": outcome.updated, "unchanged": cs.counts()["unchanged"]},
+    }
+
+
+def kpi_import_apply(*, run_id: int) -> KpiImport | None:
+    """Apply in one transaction (task): plans again against the database as it is now. Safe to run twice."""
+    return run_job(
+        KpiImport, run_id, _apply, start=(KpiImport.State.APPLY_QUEUED,), running=KpiImport.State.APPLYING, atomic=True
+    )
+
+
+def kpi_import_from_file(
+    *, by, data: bytes, filename: str, layout: str = "auto", dry_run: bool = False
+) -> tuple[KpiImport, KpiChangeSet]:
+    """The command line's import: the same checks, kept file, preview and apply, run here."""
+    if by is not None or not dry_run:
+        ensure_can_edit_plans(by)
+    _check(data=data, filename=filename, layout=layout)
+    with transaction.atomic():
+        run = _keep(by=by, data=data, filename=filename, layout=layout)
+    change_set: KpiChangeSet | None = None
+
+    def validate(job: KpiImport, report) -> dict:
+        nonlocal change_set
+        change_set = _plan(job, report)
+        return _validated(change_set)
+
+    run = run_job(KpiImport, run.pk, validate, start=(KpiImport.State.QUEUED,), running=KpiImport.State.VALIDATING)
+    if run.state == KpiImport.State.PREVIEWED and not dry_run:
+        KpiImport.objects.filter(pk=run.pk).update(state=KpiImport.State.APPLY_QUEUED, applied_by=by)
+        run = kpi_import_apply(run_id=run.pk)
+    if change_set is None:
+        raise ValidationError({"file": run.error or "The file could not be read."})
+    return run, change_set
+
+
+# --- Performance summary --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def commentary_save(*, by, measure: Measure, period: Period, data_text: str, commentary: str) -> Commentary | None:
+    """Record the Data (blank: the drafted sentence) and Commentary for a measure and period. Appends to
+    the history; nothing is recorded when nothing changed."""
+    ensure_can_edit_plans(by)
+    data_text, commentary = data_text.strip(), commentary.strip()
+    if len(data_text) > 2000 or len(commentary) > 5000:
+        raise ValidationError("Keep Data under 2,000 and Commentary under 5,000 characters.")
+    last = (
+        Commentary.objects.filter(measure=measure, period_kind=period.kind, period_start=period.start)
+        .order_by("-written_at", "-id")
+        .first()
+    )
+    if last and last.data_text == data_text and last.commentary == commentary:
+        return None
+    if last is None and not data_text and not commentary:
+        return None
+    return Commentary.objects.create(
+        measure=measure,
+        period_kind=period.kind,
+        period_start=period.start,
+        data_text=data_text,
+        commentary=commentary,
+        author=by,
+    )
+
+
+# --- KPI actions ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def kpi_action_raise(
+    *,
+    by,
+    measure: Measure,
+    text: str,
+    owner_name: str,
+    due_date: date,
+    forum: OversightBody | None = None,
+    area: Area | None = None,
+    period: Period | None = None,
+    on: date | None = None,
+) -> KpiAction:
+    """Raise an action on a measure (usually on a special cause): owner, due date, forum."""
+    ensure_can_edit_plans(by)
+    errors = {}
+    if not text.strip():
+        errors["text"] = "Say what the action is."
+    if not owner_name.strip():
+        errors["owner_name"] = "Name the owner."
+    day = on or today()
+    if due_date is None:
+        errors["due_date"] = "Give a due date."
+    elif due_date < day:
+        errors["due_date"] = "The due date cannot be before the action is raised."
+    if errors:
+        raise ValidationError(errors)
+    owner, _ = Owner.objects.get_or_create(name=owner_name.strip()[:200])
+    return KpiAction.objects.create(
+        measure=measure,
+        area=area,
+        period_kind=period.kind if period else "M",
+        period_start=period.start if period else None,
+        text=text.strip(),
+        owner=owner,
+        forum=forum,
+        due_date=due_date,
+        status=Status.NOT_STARTED,
+        created_by=by,
+        created_on=day,
+    )
+
+
+@transaction.atomic
+def kpi_action_set_status(*, by, action: KpiAction, status: str, on: date | None = None) -> KpiAction:
+    """Editors change any action; an owner only the actions of their owner names."""
+    role = role_of(by)
+    locked = KpiAction.objects.select_for_update().select_related("owner").get(pk=action.pk)
+    if role not in (Role.ADMINISTRATOR, Role.EDITOR) and not (role == Role.OWNER and locked.owner.user_id == by.pk):
+        raise PermissionDenied("You can update only the KPI actions you own.")
+    if status not in Status.values:
+        raise ValidationError({"status": "Choose a status from the list."})
+    locked.status = status
+    locked.closed_on = (on or today()) if status in FINISHED else None
+    locked.save(update_fields=["status", "closed_on"])
+    return locked
