@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from core.forms import UKDateField
 from core.status import Status
-from delivery.forms import DateInput
 from delivery.models import Objective, OversightBody
 
 from .models import Area, Measure
@@ -31,7 +31,7 @@ class CatalogueFilterForm(forms.Form):
     frequency = forms.ChoiceField(choices=[("", "Any frequency"), *Measure.Frequency.choices], required=False)
     area = forms.ModelChoiceField(queryset=Area.objects.all(), required=False, empty_label="The force")
     status = forms.ChoiceField(choices=[("", "Any status"), *STATUS_FILTERS.items()], required=False)
-    as_at = forms.DateField(label="As at", required=False, widget=DateInput())
+    as_at = UKDateField(label="As at", required=False)
 
 
 class MeasureViewForm(forms.Form):
@@ -39,14 +39,14 @@ class MeasureViewForm(forms.Form):
     period = PeriodField(
         label="Period", required=False, max_length=20, help_text="2017-08, 2017-Q3 or 2017/18-Q2; blank: the latest."
     )
-    as_at = forms.DateField(label="As at", required=False, widget=DateInput())
+    as_at = UKDateField(label="As at", required=False)
 
 
 class SummaryPeriodForm(forms.Form):
     period = PeriodField(
         label="Reporting period", required=False, max_length=20, help_text="2017/18-Q2, 2017-Q3 or 2017-08."
     )
-    as_at = forms.DateField(label="As at", required=False, widget=DateInput())
+    as_at = UKDateField(label="As at", required=False)
 
 
 class CommentaryForm(forms.Form):
@@ -62,7 +62,7 @@ class CommentaryForm(forms.Form):
 class ActionForm(forms.Form):
     text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     owner_name = forms.CharField(label="Owner", max_length=200, help_text='A person or team, e.g. "Supt Paley".')
-    due_date = forms.DateField(label="Due date", widget=DateInput())
+    due_date = UKDateField(label="Due date")
     forum = forms.ModelChoiceField(
         label="Forum", queryset=OversightBody.objects.order_by("name"), required=False, empty_label="None"
     )
