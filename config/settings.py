@@ -178,6 +178,9 @@ TRACKER_DUE_SOON_DAYS = env.int("TRACKER_DUE_SOON_DAYS", default=30)
 TRACKER_STALE_DAYS = env.int("TRACKER_STALE_DAYS", default=90)
 TRACKER_PAGE_SIZE = env.int("TRACKER_PAGE_SIZE", default=50)
 
+# Processes that lay out a large PDF extract; unset means one per core, 0 lays it out in the worker itself.
+EXTRACT_PDF_WORKERS = env.int("EXTRACT_PDF_WORKERS", default=None)
+
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 IMPORT_MAX_RATIO = env.int("IMPORT_MAX_RATIO", default=100)
