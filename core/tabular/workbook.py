@@ -584,6 +584,7 @@ def _read_sheets(data: bytes, fmt: str, *, need_styles: bool, notes: list[str]) 
         sheets = []
         for name, hidden in wanted:
             sheet = calamine.get_sheet_by_name(name)
+            _check_range(name, sheet)
             rows = [[_cell(value) for value in row] for row in sheet.to_python(skip_empty_area=False)]
             keep = (0, 0)
             if need_styles:
@@ -607,6 +608,7 @@ def _read_openpyxl(data: bytes, calamine: CalamineWorkbook, wanted: list[tuple[s
         sheets = []
         for name, hidden in wanted:
             source = calamine.get_sheet_by_name(name)
+            _check_range(name, source)
             ranges = _merged_ranges(source)
             height, width = _bounds(source.end, ranges)
             rows: list[list[Cell]] = []
@@ -619,6 +621,17 @@ def _read_openpyxl(data: bytes, calamine: CalamineWorkbook, wanted: list[tuple[s
         return sheets
     finally:
         book.close()
+
+
+def _check_range(name: str, sheet: CalamineSheet) -> None:
+    """The area calamine found values in, checked against the same limits before it becomes Python
+    objects. For .xls this is the only check: calamine reads a legacy workbook's cells when it opens it,
+    so a hostile .xls costs calamine's own grid (at most 65,536 x 256 cells), but never the far larger
+    Python one."""
+    if sheet.end is not None:
+        extents = _Extents()
+        extents.start_sheet(name)
+        extents.value(sheet.end[0] + 1, sheet.end[1] + 1)
 
 
 def _plain(value: Any) -> CellValue:

@@ -161,3 +161,11 @@ def test_a_hostile_workbook_is_refused_before_any_reader_allocates_much(name: st
     assert all(REFUSALS[name] in m for m in figures["messages"]), figures["messages"]
     assert figures["peak_mb"] < PEAK_MB, figures
     assert figures["seconds"] < 5, figures
+
+
+def test_an_xls_with_a_value_beyond_the_limits_is_refused_before_its_cells_become_python_objects() -> None:
+    from tests.core.tabular.test_workbook import legacy_xls
+
+    data = legacy_xls("Plan", [(0, 0, "Ref"), (0, 255, "stray")], [])
+    with pytest.raises(WorkbookError, match=r"'Plan' is too big to read: it has values as far as cell IV1 "):
+        read_workbook(data, "plan.xls")
