@@ -64,10 +64,11 @@ class RedisServer:
 
 def use_broker(url: str, *, eager: bool) -> None:
     """Point the Celery app at `url` (broker and results), dropping its cached connections."""
+    from kombu import pools
+
     app.conf.update(broker_url=url, result_backend=url, task_always_eager=eager)
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._after_fork()  # forgets the connection and producer pools
+    pools.reset()  # kombu's shared connection and producer pools, closed and forgotten
+    app._after_fork()  # the app's references to them
     app._backend_cache = None
     app._local.__dict__.pop("backend", None)
 
@@ -84,6 +85,8 @@ def own_redis():
     server.stop()
     use_broker(saved[0], eager=saved[2])
     app.conf.result_backend = saved[1]
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
 
 
 def queued_messages(port: int) -> int:
