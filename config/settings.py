@@ -134,7 +134,28 @@ CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a pool child killed mid-task puts its message back
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Jobs hold a lease renewed as they report progress; the sweeper re-queues a job whose lease expired
+# (its worker was lost), at most JOB_MAX_ATTEMPTS claims in all, then fails it with a message.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=300)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+JOB_SWEEP_SECONDS = env.int("JOB_SWEEP_SECONDS", default=60)
+# The longest a job may run: Redis gives an unacknowledged task to another worker after this long.
+JOB_MAX_RUN_SECONDS = env.int("JOB_MAX_RUN_SECONDS", default=60 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": JOB_MAX_RUN_SECONDS}
+# Fail fast when the broker is down: the page says jobs are unavailable instead of hanging.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": env.int("CELERY_PUBLISH_MAX_RETRIES", default=1),
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+}
 CELERY_TASK_TRACK_STARTED = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -144,6 +165,7 @@ CELERY_BEAT_SCHEDULE = {
             hour=env.int("DIGEST_HOUR", default=7), minute=0, day_of_week=env.str("DIGEST_DAYS", default="mon-fri")
         ),
     },
+    "sweep-stuck-jobs": {"task": "core.tasks.sweep_stuck_jobs", "schedule": float(JOB_SWEEP_SECONDS)},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -160,9 +182,19 @@ TRACKER_DUE_SOON_DAYS = env.int("TRACKER_DUE_SOON_DAYS", default=30)
 TRACKER_STALE_DAYS = env.int("TRACKER_STALE_DAYS", default=90)
 TRACKER_PAGE_SIZE = env.int("TRACKER_PAGE_SIZE", default=50)
 
+# Processes that lay out a large PDF extract; unset means one per core, 0 lays it out in the worker itself.
+EXTRACT_PDF_WORKERS = env.int("EXTRACT_PDF_WORKERS", default=None)
+
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 IMPORT_MAX_RATIO = env.int("IMPORT_MAX_RATIO", default=100)
+# Checked by streaming each sheet before any reader lays it out (a value at XFD1048576, one long text
+# repeated in 100,000 cells): the furthest row and column holding a value, the rows x columns they span,
+# and the text all cells expand to.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=2_000_000)
+IMPORT_MAX_TEXT_BYTES = env.int("IMPORT_MAX_TEXT_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -10,23 +10,52 @@ A concrete job extends `Job` and names its states:
 and its task hands the work to `run_job`, which moves it from queued to running, calls the work,
 and ends it in the state the work returns, or failed with a plain message. It is safe to call twice
 (a task delivered again after a worker crash): a job that is not queued any more is left alone.
+
+Nothing is lost when a worker dies (the pool child killed by the OOM killer, a host restart): a job
+that runs holds a *lease* (`lease_until`), taken when it is claimed and renewed each time it reports
+progress. `sweep_stuck_jobs` (core/tasks.py, every minute from beat) finds running jobs whose lease
+has expired, moves them back to the queued state their `TASKS` names and sends the task again; after
+JOB_MAX_ATTEMPTS claims it fails them with a plain message instead. Work done in one transaction
+(`atomic=True`, an import's apply) also holds a lock on the job's row, which the sweeper skips: such a
+job is never taken from a worker that is still alive, however long it runs.
+
+Nothing hangs when the broker is down: `enqueue_on_commit` fails fast (short connect timeout, few
+publish retries) and ends the job failed with UNAVAILABLE; its page offers "Try again".
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from importlib import import_module
 from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+
+from core.roles import can_edit_plans
 
 logger = logging.getLogger(__name__)
 
 Report = Callable[..., None]  # report(percent, message="")
 J = TypeVar("J", bound="Job")
+
+UNAVAILABLE = "Background jobs are unavailable at the moment; nothing was changed. Try again in a few minutes."
+DEFAULT_LEASE_SECONDS = 300
+DEFAULT_MAX_ATTEMPTS = 3
+
+
+def lease_seconds() -> int:
+    """How long a running job may go without reporting progress before it counts as lost."""
+    return int(getattr(settings, "JOB_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "JOB_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
 
 
 class Job(models.Model):
@@ -42,13 +71,23 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="While running: the worker reports progress before this, or the job is lost."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker has claimed the job.")
+    resume_state = models.CharField(
+        max_length=16, blank=True, help_text="The waiting state 'Try again' puts a lost or unsent job back in."
+    )
 
-    # Each concrete job names which of its states are waiting, running and finished.
+    # Each concrete job names which of its states are waiting, running and finished,
     QUEUED: ClassVar[tuple[str, ...]] = ()
     RUNNING: ClassVar[tuple[str, ...]] = ()
     FINISHED: ClassVar[tuple[str, ...]] = ()
     FAILED: ClassVar[str] = "failed"
     kind: ClassVar[str] = "job"
+    # and, for each running state, the waiting state it is claimed from and the task that runs it:
+    # {"running": ("pending", "delivery.tasks.generate_extract")}. The sweeper and "Try again" use it.
+    TASKS: ClassVar[dict[str, tuple[str, str]]] = {}
 
     class Meta:
         abstract = True
@@ -61,6 +100,22 @@ class Job(models.Model):
     def is_active(self) -> bool:
         """Waiting or running: its page keeps polling."""
         return self.state in self.QUEUED or self.state in self.RUNNING
+
+    @property
+    def is_stuck(self) -> bool:
+        """Running on a worker that was lost (its lease expired), or failed because it was lost too often
+        or could not be sent to a worker: 'Try again' can put it back in its waiting state."""
+        if self.state in self.RUNNING:
+            return self.lease_until is not None and self.lease_until < timezone.now()
+        return self.state == self.FAILED and bool(self.resume_state)
+
+    def lost_message(self) -> str:
+        """What the person sees when workers were lost too often running this job."""
+        return (
+            f"The {self.kind} stopped {self.attempts} times because the background worker running it was lost "
+            "(usually for lack of memory), so it was not tried again; nothing was changed. Try again later, "
+            "and if it stops again, tell an administrator."
+        )
 
     def failure_message(self, exc: BaseException) -> str:
         """What the person sees when the work raised. Subclasses may say more."""
@@ -82,52 +137,172 @@ def run_job(
     the `start` states (already run, or running elsewhere) is returned untouched. With `atomic`, the
     work and its end state are written in one transaction.
     """
-    claimed = model.objects.filter(pk=job_id, state__in=list(start)).update(
-        state=running, started_at=timezone.now(), progress=1, error="", message=""
+    now = timezone.now()
+    lease = timedelta(seconds=lease_seconds())
+    lost = Q(state=running, lease_until__lt=now, attempts__lt=max_attempts())  # a worker died running it
+    claimed = (
+        model.objects.filter(pk=job_id)
+        .filter(Q(state__in=list(start)) | lost)
+        .update(
+            state=running,
+            started_at=now,
+            progress=1,
+            error="",
+            message="",
+            lease_until=now + lease,
+            attempts=F("attempts") + 1,
+            resume_state="",
+        )
     )
     job = model.objects.filter(pk=job_id).first()
     if job is None or not claimed:
         return job
+    # This claim's writes apply only while the job is still this claim's (not re-queued and claimed again).
+    mine = model.objects.filter(pk=job_id, state=running, attempts=job.attempts)
 
     def report(percent: int, message: str = "") -> None:
-        fields: dict[str, Any] = {"progress": min(99, max(1, int(percent)))}
+        fields: dict[str, Any] = {"progress": min(99, max(1, int(percent))), "lease_until": timezone.now() + lease}
         if message:
             fields["message"] = message[:300]
-        model.objects.filter(pk=job_id, state=running).update(**fields)
+        mine.update(**fields)
 
     try:
         if atomic:
             with transaction.atomic():
-                _finish(model, job_id, running, work(job, report))
+                # Hold the job's row for the whole transaction: the sweeper skips locked rows, so a job
+                # still being applied is never re-queued, however long it takes.
+                list(mine.select_for_update().values_list("pk", flat=True))
+                _finish(mine, work(job, report))
         else:
-            _finish(model, job_id, running, work(job, report))
+            _finish(mine, work(job, report))
     except Exception as exc:
         logger.exception("%s %s failed", model.__name__, job_id)
-        model.objects.filter(pk=job_id).update(
-            state=model.FAILED, error=job.failure_message(exc), finished_at=timezone.now(), message=""
+        mine.update(
+            state=model.FAILED, error=job.failure_message(exc), finished_at=timezone.now(), message="", lease_until=None
         )
     job.refresh_from_db()
     return job
 
 
-def _finish(model: type[Job], job_id: int, running: str, fields: dict[str, Any]) -> None:
+def _finish(mine: models.QuerySet, fields: dict[str, Any]) -> None:
     fields = dict(fields)
     fields.setdefault("progress", 100)
     fields.setdefault("message", "")
     fields["finished_at"] = timezone.now()
-    model.objects.filter(pk=job_id, state=running).update(**fields)
+    fields["lease_until"] = None
+    mine.update(**fields)
 
 
-def enqueue_on_commit(task_name: str, *args: Any) -> None:
+def enqueue_on_commit(task_name: str, *args: Any, job: Job | None = None) -> None:
     """Send the task called `task_name` ("delivery.tasks.generate_extract") with `args` once the
     surrounding transaction has committed (so the worker sees the row), or at once outside a
     transaction. By name, so a service never imports its app's tasks module. With no broker configured
-    the task runs in-process."""
+    the task runs in-process.
+
+    If the broker cannot be reached the send gives up within seconds (CELERY_BROKER_CONNECTION_TIMEOUT,
+    CELERY_TASK_PUBLISH_RETRY_POLICY) and `job`, still waiting, ends failed with UNAVAILABLE and its
+    waiting state kept for "Try again"; the request that queued it goes on as normal."""
 
     def send() -> None:
         from celery import current_app
 
         import_module(task_name.rsplit(".", 1)[0])  # registers the app's tasks if not yet loaded
-        current_app.tasks[task_name].delay(*args)
+        task = current_app.tasks[task_name]
+        if current_app.conf.task_always_eager:
+            task.delay(*args)
+            return
+        try:
+            task.apply_async(args, retry=True, retry_policy=current_app.conf.task_publish_retry_policy)
+        except Exception:  # the broker is down or unreachable: kombu, redis and socket errors alike
+            logger.exception("Could not send %s%r to the broker", task_name, args)
+            if job is not None:
+                type(job).objects.filter(pk=job.pk, state__in=list(type(job).QUEUED)).update(
+                    state=type(job).FAILED,
+                    error=UNAVAILABLE,
+                    message="",
+                    finished_at=timezone.now(),
+                    resume_state=F("state"),
+                    lease_until=None,
+                )
 
     transaction.on_commit(send)
+
+
+def requeue(job: J) -> bool:
+    """Put a lost job (running, lease expired) or an unsent or too-often-lost one (failed, with a
+    resume state) back in its waiting state and send its task again after commit. Returns whether it
+    was re-queued (another request or the sweeper may have got there first)."""
+    model = type(job)
+    now = timezone.now()
+    for running, (queued, task_name) in model.TASKS.items():
+        lost = Q(state=running, lease_until__lt=now)
+        unsent = Q(state=model.FAILED, resume_state=queued)
+        moved = (
+            model.objects.filter(pk=job.pk)
+            .filter(lost | unsent)
+            .update(state=queued, progress=0, message="", error="", lease_until=None, resume_state="", finished_at=None)
+        )
+        if moved:
+            enqueue_on_commit(task_name, job.pk, job=job)
+            return True
+    return False
+
+
+def can_retry(user, job: Job) -> bool:
+    """The person who started the job, and editors, may try a stuck job again."""
+    return bool(user and user.is_authenticated) and (job.created_by_id == user.pk or can_edit_plans(user))
+
+
+@transaction.atomic
+def job_try_again(*, job: J, by) -> J:
+    """'Try again' on a stuck job's page: re-queue it, counting its attempts afresh."""
+    if not can_retry(by, job):
+        raise PermissionDenied("Only the person who started this job, or an editor, can try it again.")
+    model = type(job)
+    model.objects.filter(pk=job.pk).update(attempts=0)
+    if not requeue(job):
+        job.refresh_from_db()
+        raise ValidationError(f"This {job.kind} is not stuck (it is {job.get_state_display().lower()}).")
+    job.refresh_from_db()
+    return job
+
+
+def job_models() -> list[type[Job]]:
+    """Every concrete job model of the installed apps."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, Job) and m.TASKS]
+
+
+def sweep_stuck_jobs() -> dict[str, int]:
+    """Re-queue running jobs whose lease has expired (their worker was lost), or fail them with a plain
+    message once they have been claimed JOB_MAX_ATTEMPTS times. Rows locked by a live transaction (an
+    apply still running) are skipped. Returns counts, for the log."""
+    requeued = failed = 0
+    now = timezone.now()
+    for model in job_models():
+        for running, (queued, task_name) in model.TASKS.items():
+            with transaction.atomic():
+                lost = list(
+                    model.objects.select_for_update(skip_locked=True).filter(state=running, lease_until__lt=now)
+                )
+                for job in lost:
+                    if job.attempts >= max_attempts():
+                        model.objects.filter(pk=job.pk).update(
+                            state=model.FAILED,
+                            error=job.lost_message(),
+                            message="",
+                            finished_at=now,
+                            lease_until=None,
+                            resume_state=queued,
+                        )
+                        failed += 1
+                        logger.error("%s %s failed: worker lost %s times", model.__name__, job.pk, job.attempts)
+                    else:
+                        model.objects.filter(pk=job.pk).update(
+                            state=queued, progress=0, message="", lease_until=None, resume_state=""
+                        )
+                        enqueue_on_commit(task_name, job.pk, job=job)
+                        requeued += 1
+                        logger.warning("%s %s re-queued: its worker was lost", model.__name__, job.pk)
+    return {"requeued": requeued, "failed": failed}

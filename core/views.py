@@ -7,15 +7,21 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
+from django.urls import reverse
+
+from core.jobs import can_retry
 
 
 class JobPollingMixin:
     """A job's page whose status block polls itself (htmx, `?part=status`) while the job is waiting or
     running, then asks the browser to reload the whole page once it has finished. The status block
-    is `core/_job_status.html`; the page names the job in its context as `object_name`."""
+    is `core/_job_status.html`; the page names the job in its context as `object_name`. A stuck job
+    (its worker lost, or never sent) offers "Try again" to its owner and editors: a POST to
+    `retry_url_name`."""
 
     status_template = "core/_job_status.html"
     object_name = "job"
+    retry_url_name = ""
 
     def polling(self) -> bool:
         return bool(self.request.htmx) and self.request.GET.get("part") == "status"
@@ -26,6 +32,9 @@ class JobPollingMixin:
     def render_to_response(self, context: dict[str, Any], **kwargs: Any):
         context["job"] = context[self.object_name]
         context["job_done_template"] = getattr(self, "done_template", "")
+        job = context["job"]
+        if self.retry_url_name and job.is_stuck and can_retry(self.request.user, job):
+            context["job_retry_url"] = reverse(self.retry_url_name, args=[job.pk])
         response = super().render_to_response(context, **kwargs)
         if self.polling() and not context["job"].is_active:
             response["HX-Refresh"] = "true"  # finished: show the whole page, with its results

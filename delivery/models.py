@@ -267,6 +267,7 @@ class Extract(Job):
     QUEUED = (State.PENDING,)
     RUNNING = (State.RUNNING,)
     FINISHED = (State.DONE, State.FAILED)
+    TASKS = {State.RUNNING: (State.PENDING, "delivery.tasks.generate_extract")}
     kind = "extract"
 
     COLUMNS = {
@@ -338,6 +339,10 @@ class ImportRun(Job):
     QUEUED = (State.QUEUED, State.APPLY_QUEUED)
     RUNNING = (State.VALIDATING, State.APPLYING)
     FINISHED = (State.INVALID, State.PREVIEWED, State.APPLIED, State.FAILED)
+    TASKS = {
+        State.VALIDATING: (State.QUEUED, "delivery.tasks.validate_import"),
+        State.APPLYING: (State.APPLY_QUEUED, "delivery.tasks.apply_import"),
+    }
     kind = "import"
 
     import_kind = models.CharField(

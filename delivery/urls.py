@@ -14,11 +14,13 @@ urlpatterns = [
     path("extracts/new/", views.extract_new, name="extract-new"),
     path("extracts/<int:pk>/", views.ExtractView.as_view(), name="extract"),
     path("extracts/<int:pk>/download/", views.extract_download, name="extract-download"),
+    path("extracts/<int:pk>/try-again/", views.extract_try_again, name="extract-try-again"),
     path("plans/<slug:slug>/workbook.xlsx", views.plan_workbook, name="plan-workbook"),
     path("imports/", views.ImportHistoryView.as_view(), name="imports"),
     path("imports/new/", views.import_upload, name="import-new"),
     path("imports/<int:pk>/", views.ImportView.as_view(), name="import"),
     path("imports/<int:pk>/apply/", views.import_apply, name="import-apply"),
+    path("imports/<int:pk>/try-again/", views.import_try_again, name="import-try-again"),
     path("imports/<int:pk>/file/", views.import_file, name="import-file"),
     path("health/", views.health, name="health"),
 ]

@@ -1,4 +1,3 @@
-
 """Views parse the request, call a selector or service, and render. Login is required everywhere by
 LoginRequiredMiddleware; writes are checked again in the services."""
 
@@ -383,6 +382,7 @@ class ExtractView(JobPollingMixin, TemplateView):
     template_name = "delivery/extract.html"
     done_template = "delivery/_extract_done.html"
     object_name = "extract"
+    retry_url_name = "extract-try-again"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -390,6 +390,17 @@ class ExtractView(JobPollingMixin, TemplateView):
         extract = selectors.extract_detail(pk=self.kwargs["pk"])
         ctx.update(extract=extract, summary_rows=_summary_rows(extract))
         return ctx
+
+
+@require_http_methods(["POST"])
+def extract_try_again(request: HttpRequest, pk: int) -> HttpResponse:
+    ensure_can_read(request.user)
+    extract = selectors.extract_detail(pk=pk)
+    try:
+        services.extract_try_again(extract=extract, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    return redirect(extract)
 
 
 def _summary_rows(extract: Extract) -> list[tuple[str, list[int], int]]:
@@ -454,6 +465,7 @@ class ImportView(JobPollingMixin, TemplateView):
     template_name = "delivery/import.html"
     done_template = "delivery/_import_done.html"
     object_name = "run"
+    retry_url_name = "import-try-again"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -468,6 +480,17 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.import_detail(pk=pk)
     try:
         services.import_start_apply(run=run, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    return redirect(run)
+
+
+@require_http_methods(["POST"])
+def import_try_again(request: HttpRequest, pk: int) -> HttpResponse:
+    ensure_can_read(request.user)
+    run = selectors.import_detail(pk=pk)
+    try:
+        services.import_try_again(run=run, by=request.user)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     return redirect(run)

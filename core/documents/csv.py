@@ -26,9 +26,7 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
             for i, (row, span) in enumerate(zip(rows, merge_spans(rows), strict=True)):
                 first = i if span else first
                 values = [
-                    rag_word(row)
-                    if col.is_rag
-                    else cell_text(rows[first] if col.merge_down else row, col.key)
+                    rag_word(row) if col.is_rag else cell_text(rows[first] if col.merge_down else row, col.key)
                     for col in doc.columns
                 ]
                 writer.writerow([neutralise(v) for v in (*banners, *values)])

@@ -15,11 +15,15 @@ from __future__ import annotations
 import colorsys
 import re
 import zipfile
+from array import array
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
-from typing import Any
+from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.styles.colors import COLOR_INDEX
@@ -32,6 +36,10 @@ MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * MB
 DEFAULT_MAX_UNPACKED_BYTES = 200 * MB
 DEFAULT_MAX_RATIO = 100
+DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_COLUMNS = 200
+DEFAULT_MAX_CELLS = 2_000_000  # rows x columns of one sheet's table: what a reader lays out as a grid
+DEFAULT_MAX_TEXT_BYTES = 50 * MB
 MAX_MEMBERS = 10_000
 RATIO_CHECK_MIN_BYTES = 1 * MB  # small parts (styles, shared strings) compress well and are harmless
 
@@ -71,11 +79,19 @@ class WorkbookError(ValueError):
     as .xlsx and upload that.'"""
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     value: CellValue  # cached values for formulas, never the formula text
     fill: str | None = None  # solid fill colour as 6-hex "RRGGBB" uppercase, or None
     merged: bool = False  # covered by a merged range but not its top-left cell (value is then None)
+
+
+EMPTY = Cell(None)  # one shared empty cell pads every grid (cells are replaced, never changed in place)
+
+
+def _cell(value: Any) -> Cell:
+    plain = _plain(value)
+    return EMPTY if plain is None else Cell(plain)
 
 
 @dataclass
@@ -150,32 +166,42 @@ def _check_ole(data: bytes) -> str:
 
 
 def _check_zip(data: bytes) -> str:
-    """Zip container: .xlsx, .xlsm or .ods, guarded against zip bombs before anything is unpacked."""
+    """Zip container: .xlsx, .xlsm or .ods, guarded against zip bombs before anything is unpacked, then
+    against sheets too big to lay out and text that expands too far (streamed, nothing is laid out)."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             infos = archive.infolist()
             _check_zip_sizes(infos)
-            names = {info.filename for info in infos}
-            if "mimetype" in names:
-                with archive.open("mimetype") as part:
-                    mimetype = part.read(200).decode("ascii", "replace").strip()
-                if mimetype == ODS_MIMETYPE:
-                    return "ods"
-                if mimetype.startswith("application/vnd.oasis.opendocument."):
-                    raise WorkbookError(
-                        "This is an OpenDocument text or presentation file, not a spreadsheet. "
-                        "Save the spreadsheet as .xlsx (or .ods) and upload that."
-                    )
-            content_types = ""
-            if "[Content_Types].xml" in names:
-                with archive.open("[Content_Types].xml") as part:
-                    content_types = part.read(MB).decode("utf-8", "replace")
+            fmt = _zip_format(archive, {info.filename for info in infos})
+            if fmt == "ods":
+                _check_ods_extents(archive)
+            else:
+                _check_xlsx_extents(archive)
+            return fmt
     except zipfile.BadZipFile as exc:
         raise WorkbookError(DAMAGED) from exc
+    except ParseError as exc:  # a sheet's XML is malformed: no reader would get further
+        raise WorkbookError(_unreadable(exc)) from exc
     except (zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, RuntimeError) as exc:
         # RuntimeError: a zip member is encrypted with a zip password.
         raise WorkbookError(DAMAGED) from exc
 
+
+def _zip_format(archive: zipfile.ZipFile, names: set[str]) -> str:
+    if "mimetype" in names:
+        with archive.open("mimetype") as part:
+            mimetype = part.read(200).decode("ascii", "replace").strip()
+        if mimetype == ODS_MIMETYPE:
+            return "ods"
+        if mimetype.startswith("application/vnd.oasis.opendocument."):
+            raise WorkbookError(
+                "This is an OpenDocument text or presentation file, not a spreadsheet. "
+                "Save the spreadsheet as .xlsx (or .ods) and upload that."
+            )
+    content_types = ""
+    if "[Content_Types].xml" in names:
+        with archive.open("[Content_Types].xml") as part:
+            content_types = part.read(MB).decode("utf-8", "replace")
     if "xl/workbook.bin" in names:
         raise WorkbookError(f"This is an Excel binary workbook (.xlsb). {SAVE_AS_XLSX}")
     if "xl/workbook.xml" in names or "spreadsheetml.sheet.main+xml" in content_types:
@@ -207,6 +233,252 @@ def _check_zip_sizes(infos: list[zipfile.ZipInfo]) -> None:
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > max_ratio and info.file_size > RATIO_CHECK_MIN_BYTES:
             raise WorkbookError(UNSAFE.format(detail=f"one part grows {ratio:,.0f} times, from a limit of {max_ratio}"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Sheet extents and expanded text, streamed before any reader lays a sheet out
+# --------------------------------------------------------------------------------------------------
+#
+# Readers build each sheet as a dense grid from A1 to its last value, and give every text cell its own
+# string. A few bytes can therefore ask for gigabytes: one value at XFD1048576, or one long shared
+# string referenced by every cell. These checks stream the sheet XML (elements are dropped as soon as
+# they are read, so memory stays flat whatever the size) and refuse such files with a plain message.
+# A sheet's `<dimension ref>` is not trusted either way (it may be missing or lie, and calamine does
+# not size anything from it); the cells that hold values decide.
+
+CELL_REF = re.compile(r"([A-Za-z]{1,4})(\d{1,9})$")
+FIX_SIZE = (
+    "Usually a stray value far below or to the right of the table causes this: delete the rows and columns "
+    "after the table (or copy just the table into a new workbook), save it as .xlsx and upload it again."
+)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters or "A"
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+class _Extents:
+    """Running totals for one workbook: each sheet's last row and column holding a value, and the text
+    all cells expand to. Refuses (WorkbookError) the moment a limit is passed."""
+
+    def __init__(self) -> None:
+        self.max_rows = _limit("IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+        self.max_columns = _limit("IMPORT_MAX_COLUMNS", DEFAULT_MAX_COLUMNS)
+        self.max_cells = _limit("IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS)
+        self.max_text = _limit("IMPORT_MAX_TEXT_BYTES", DEFAULT_MAX_TEXT_BYTES)
+        self.text = 0
+        self.sheet = ""
+        self.rows = self.columns = 0
+
+    def start_sheet(self, name: str) -> None:
+        self.sheet, self.rows, self.columns = name, 0, 0
+
+    def value(self, row: int, column: int, text: int = 0, *, rows: int = 1, columns: int = 1) -> None:
+        """A value at (row, column), 1-based, repeated over `rows` x `columns` cells, each with `text` bytes."""
+        last_row, last_column = row + rows - 1, column + columns - 1
+        if last_row > self.max_rows or last_column > self.max_columns:
+            self._too_big(max(last_row, self.rows), max(last_column, self.columns))
+        self.rows, self.columns = max(self.rows, last_row), max(self.columns, last_column)
+        if self.rows * self.columns > self.max_cells:
+            self._too_many_cells()
+        if text:
+            self.text += text * rows * columns
+            if self.text > self.max_text:
+                self._too_much_text()
+
+    def _too_big(self, rows: int, columns: int) -> None:
+        raise WorkbookError(
+            f"The sheet '{self.sheet}' is too big to read: it has values as far as cell "
+            f"{_column_letters(columns)}{rows} ({_count(rows, 'row')} by {_count(columns, 'column')}). "
+            f"This tool reads at most {self.max_rows:,} rows and {self.max_columns:,} columns in a sheet. {FIX_SIZE}"
+        )
+
+    def _too_many_cells(self) -> None:
+        raise WorkbookError(
+            f"The sheet '{self.sheet}' is too big to read: its values span {_count(self.rows, 'row')} by "
+            f"{_count(self.columns, 'column')} ({self.rows * self.columns:,} cells, to cell "
+            f"{_column_letters(self.columns)}{self.rows}). "
+            f"This tool reads at most {self.max_cells:,} cells in a sheet. {FIX_SIZE}"
+        )
+
+    def _too_much_text(self) -> None:
+        raise WorkbookError(
+            f"The workbook's cells hold more than {_mb(self.max_text)} MB of text once expanded (the limit; "
+            f"reached in the sheet '{self.sheet}'), usually because the same long text is repeated in a great "
+            "many cells, so it was not read. Remove the repeated text (or the rows it fills), save the "
+            "workbook as .xlsx and upload it again."
+        )
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _attr(elem: Any, name: str) -> str | None:
+    """An attribute by its local name, whatever its namespace."""
+    for key, value in elem.attrib.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+def _stream(part: IO[bytes], drop: frozenset[str]):
+    """iterparse yielding (event, element, local name); elements named in `drop` are removed from their
+    parent once their end has been seen, so a part of any size is read in bounded memory. Parts that
+    declare a DOCTYPE or entities (expansion tricks) are refused: workbooks never have them."""
+    stack: list[Any] = []
+    try:
+        for event, elem in iterparse(part, events=("start", "end"), forbid_dtd=True):
+            local = _local(elem.tag)
+            if event == "start":
+                stack.append(elem)
+                yield event, elem, local
+            else:
+                stack.pop()
+                yield event, elem, local
+                if local in drop and stack:
+                    stack[-1].remove(elem)
+    except DefusedXmlException as exc:
+        raise WorkbookError(UNSAFE.format(detail="it declares XML entities")) from exc
+
+
+def _open_part(archive: zipfile.ZipFile, name: str) -> IO[bytes]:
+    return archive.open(name)
+
+
+def _xlsx_parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], str | None]:
+    """[(sheet name, part name)] in workbook order, and the shared strings part, from the workbook's
+    relationships (falling back to the usual part names)."""
+    names = set(archive.namelist())
+    targets: dict[str, str] = {}
+    shared = "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None
+    if "xl/_rels/workbook.xml.rels" in names:
+        with _open_part(archive, "xl/_rels/workbook.xml.rels") as part:
+            for event, elem, local in _stream(part, frozenset({"Relationship"})):
+                if event == "end" and local == "Relationship":
+                    target = elem.get("Target") or ""
+                    target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                    targets[elem.get("Id") or ""] = target
+                    if (elem.get("Type") or "").endswith("/sharedStrings") and target in names:
+                        shared = target
+    sheets: list[tuple[str, str]] = []
+    if "xl/workbook.xml" in names:
+        with _open_part(archive, "xl/workbook.xml") as part:
+            for event, elem, local in _stream(part, frozenset({"sheet", "definedName"})):
+                if event == "end" and local == "sheet":
+                    target = targets.get(_attr(elem, "id") or "", "")
+                    if target in names:
+                        sheets.append((elem.get("name") or target, target))
+    if not sheets:
+        parts = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        sheets = [(n.rsplit("/", 1)[-1], n) for n in parts]
+    return sheets, shared
+
+
+def _shared_string_sizes(archive: zipfile.ZipFile, name: str | None) -> array:
+    """UTF-8 size of each shared string, in order (rich-text runs added up)."""
+    sizes = array("q")
+    if name is None:
+        return sizes
+    with _open_part(archive, name) as part:
+        for event, elem, local in _stream(part, frozenset({"si"})):
+            if event == "end" and local == "si":
+                sizes.append(sum(len(t.text.encode("utf-8")) for t in elem.iter() if _local(t.tag) == "t" and t.text))
+    return sizes
+
+
+def _check_xlsx_extents(archive: zipfile.ZipFile) -> None:
+    sheets, shared = _xlsx_parts(archive)
+    sizes = _shared_string_sizes(archive, shared)
+    extents = _Extents()
+    for sheet_name, part_name in sheets:
+        extents.start_sheet(sheet_name)
+        row = column = 0
+        with _open_part(archive, part_name) as part:
+            for event, elem, local in _stream(part, frozenset({"c", "row"})):
+                if event == "start":
+                    if local == "row":
+                        r = elem.get("r")
+                        row = int(r) if r and r.isdigit() else row + 1
+                        column = 0
+                    elif local == "c":
+                        match = CELL_REF.match(elem.get("r") or "")
+                        if match:
+                            column, row = _column_number(match.group(1)), int(match.group(2))
+                        else:
+                            column += 1
+                elif local == "c":
+                    _xlsx_cell(elem, row, column, sizes, extents)
+
+
+def _xlsx_cell(elem: Any, row: int, column: int, sizes: array, extents: _Extents) -> None:
+    kind = elem.get("t") or "n"
+    text = 0
+    has_value = False
+    for child in elem:
+        local = _local(child.tag)
+        if local == "v" and child.text:
+            has_value = True
+            if kind == "s":
+                index = child.text.strip()
+                if index.isdigit() and int(index) < len(sizes):
+                    text = sizes[int(index)]
+            elif kind in ("str", "e"):
+                text = len(child.text.encode("utf-8"))
+        elif local == "is":
+            has_value = True
+            text = sum(len(t.text.encode("utf-8")) for t in child.iter() if _local(t.tag) == "t" and t.text)
+    if has_value:
+        extents.value(row, max(column, 1), text)
+
+
+def _check_ods_extents(archive: zipfile.ZipFile) -> None:
+    """content.xml: rows and cells may say they repeat (table:number-rows-repeated, ...-columns-repeated);
+    an empty repeat is nothing (spreadsheets end with a million repeated empty rows), a value repeated
+    counts in full."""
+    if "content.xml" not in archive.namelist():
+        return
+    extents = _Extents()
+    row = column = row_repeat = 0
+    with _open_part(archive, "content.xml") as part:
+        for event, elem, local in _stream(part, frozenset({"table-row", "table-cell", "covered-table-cell"})):
+            if event == "start":
+                if local == "table" and _attr(elem, "name") is not None:
+                    extents.start_sheet(_attr(elem, "name") or "")
+                    row = 0
+                elif local == "table-row":
+                    row_repeat = _repeat(_attr(elem, "number-rows-repeated"))
+                    column = 0
+                continue
+            if local == "table-row":
+                row += row_repeat
+            elif local in ("table-cell", "covered-table-cell"):
+                repeat = _repeat(_attr(elem, "number-columns-repeated"))
+                kind = _attr(elem, "value-type")
+                text = "".join(elem.itertext()) if kind in (None, "string") else ""
+                if kind is not None or text:
+                    size = len(text.encode("utf-8"))
+                    extents.value(row + 1, column + 1, size, rows=row_repeat, columns=repeat)
+                column += repeat
+
+
+def _repeat(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and int(value) > 0 else 1
 
 
 def _not_a_workbook(data: bytes) -> str:
@@ -312,7 +584,8 @@ def _read_sheets(data: bytes, fmt: str, *, need_styles: bool, notes: list[str]) 
         sheets = []
         for name, hidden in wanted:
             sheet = calamine.get_sheet_by_name(name)
-            rows = [[Cell(_plain(value)) for value in row] for row in sheet.to_python(skip_empty_area=False)]
+            _check_range(name, sheet)
+            rows = [[_cell(value) for value in row] for row in sheet.to_python(skip_empty_area=False)]
             keep = (0, 0)
             if need_styles:
                 ranges = _merged_ranges(sheet)
@@ -335,6 +608,7 @@ def _read_openpyxl(data: bytes, calamine: CalamineWorkbook, wanted: list[tuple[s
         sheets = []
         for name, hidden in wanted:
             source = calamine.get_sheet_by_name(name)
+            _check_range(name, source)
             ranges = _merged_ranges(source)
             height, width = _bounds(source.end, ranges)
             rows: list[list[Cell]] = []
@@ -347,6 +621,17 @@ def _read_openpyxl(data: bytes, calamine: CalamineWorkbook, wanted: list[tuple[s
         return sheets
     finally:
         book.close()
+
+
+def _check_range(name: str, sheet: CalamineSheet) -> None:
+    """The area calamine found values in, checked against the same limits before it becomes Python
+    objects. For .xls this is the only check: calamine reads a legacy workbook's cells when it opens it,
+    so a hostile .xls costs calamine's own grid (at most 65,536 x 256 cells), but never the far larger
+    Python one."""
+    if sheet.end is not None:
+        extents = _Extents()
+        extents.start_sheet(name)
+        extents.value(sheet.end[0] + 1, sheet.end[1] + 1)
 
 
 def _plain(value: Any) -> CellValue:
@@ -384,8 +669,8 @@ def _bounds(end: tuple[int, int] | None, ranges: list[MergedRange]) -> tuple[int
 def _pad(rows: list[list[Cell]], height: int, width: int) -> list[list[Cell]]:
     """Make the grid at least height x width (readers leave out rows and cells they hold nothing for)."""
     for row in rows:
-        row.extend(Cell(None) for _ in range(width - len(row)))
-    rows.extend([Cell(None) for _ in range(width)] for _ in range(height - len(rows)))
+        row.extend([EMPTY] * (width - len(row)))
+    rows.extend([EMPTY] * width for _ in range(height - len(rows)))
     return rows
 
 

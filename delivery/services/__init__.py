@@ -3,12 +3,13 @@ permission checked inside (not only in the view), and every change to an activit
 progress updates. Callers use `services.<name>`; the modules are the places they live."""
 
 from .activities import REOPEN_CODE, StaleEdit, activity_create, activity_edit_details, activity_record_update
-from .extracts import extract_generate, extract_request
+from .extracts import extract_generate, extract_request, extract_try_again
 from .imports import (
     import_apply,
     import_from_file,
     import_read_and_plan,
     import_start_apply,
+    import_try_again,
     import_upload,
     import_validate,
 )
@@ -35,10 +36,12 @@ __all__ = [
     "commitment_update",
     "extract_generate",
     "extract_request",
+    "extract_try_again",
     "import_apply",
     "import_from_file",
     "import_read_and_plan",
     "import_start_apply",
+    "import_try_again",
     "import_upload",
     "import_validate",
     "objective_create",

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from core.dates import today
-from core.jobs import enqueue_on_commit, run_job
+from core.jobs import enqueue_on_commit, job_try_again, run_job
 from core.roles import ensure_can_read
 
 from ..extracts import render_extract
@@ -74,8 +74,13 @@ def extract_request(
         extracts.append(extract)
 
     for e in extracts:
-        enqueue_on_commit("delivery.tasks.generate_extract", e.pk)
+        enqueue_on_commit("delivery.tasks.generate_extract", e.pk, job=e)
     return extracts
+
+
+def extract_try_again(*, extract: Extract, by) -> Extract:
+    """'Try again' on an extract whose worker was lost or that could not be sent to one."""
+    return job_try_again(job=extract, by=by)
 
 
 def extract_generate(*, extract_id: int) -> Extract | None:

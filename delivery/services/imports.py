@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import today
-from core.jobs import enqueue_on_commit, run_job
+from core.jobs import enqueue_on_commit, job_try_again, run_job
 from core.roles import ensure_can_edit_plans
 from core.tabular import importer
 from core.tabular.importer import ChangeSet, ImportOptions, Progress
@@ -87,7 +87,7 @@ def import_upload(*, by, upload, plan_name: str = "", layout: str = "auto", shee
     data = upload.read()
     _check_upload(data=data, filename=upload.name, layout=layout)
     run = _keep(by=by, data=data, filename=upload.name, plan_name=plan_name, layout=layout, sheet=sheet, as_at=today())
-    enqueue_on_commit("delivery.tasks.validate_import", run.pk)
+    enqueue_on_commit("delivery.tasks.validate_import", run.pk, job=run)
     return run
 
 
@@ -167,7 +167,7 @@ def import_start_apply(*, run: ImportRun, by) -> ImportRun:
     ensure_can_edit_plans(by)
     with transaction.atomic():
         moved = ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.PREVIEWED).update(
-            state=ImportRun.State.APPLY_QUEUED, applied_by=by, progress=0
+            state=ImportRun.State.APPLY_QUEUED, applied_by=by, progress=0, attempts=0
         )
         if not moved:
             current = ImportRun.objects.get(pk=run.pk)
@@ -179,9 +179,15 @@ def import_start_apply(*, run: ImportRun, by) -> ImportRun:
                     else ""
                 )
             )
-        enqueue_on_commit("delivery.tasks.apply_import", run.pk)
+        enqueue_on_commit("delivery.tasks.apply_import", run.pk, job=run)
     run.refresh_from_db()
     return run
+
+
+def import_try_again(*, run: ImportRun, by) -> ImportRun:
+    """'Try again' on an import whose worker was lost or that could not be sent to one: it goes back to
+    waiting to be read, or waiting to apply, as it was."""
+    return job_try_again(job=run, by=by)
 
 
 def import_apply(*, run_id: int) -> ImportRun | None:

@@ -18,7 +18,7 @@ from core.documents.document import merge_spans
 from core.rag import FILL
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-TRICKY = "Commissioner's \"Plan\" & \\ café – 2025"
+TRICKY = 'Commissioner\'s "Plan" & \\ café – 2025'
 
 
 def text_of(element) -> str:
@@ -179,7 +179,7 @@ def test_render_refuses_an_unknown_format(doc):
 
 
 def test_css_string_escapes_quotes_backslashes_newlines_markup_and_non_ascii():
-    assert pdf_renderer.css_string("a'b") == "\"a'b\""
+    assert pdf_renderer.css_string("a'b") == '"a\'b"'
     assert pdf_renderer.css_string('say "hi" \\ now') == '"say \\"hi\\" \\\\ now"'
     assert pdf_renderer.css_string("x\n</style>&é") == '"x\\00000A \\00003C /style\\00003E \\000026 \\0000E9 "'
 

@@ -1,0 +1,171 @@
+"""Hostile workbooks (a value at XFD1048576, a sheet whose <dimension> lies, one long shared string in
+100,000 cells, the same in .ods with repeated rows and columns) are refused with a plain message before
+any reader lays them out: by check_file (the upload), by read_workbook, and by the upload page. Peak
+memory is measured in a child process, where a reader that trusted the file would need gigabytes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from core.tabular.workbook import WorkbookError, check_file, read_workbook
+from tests.core.tabular import hostile
+from tests.core.tabular.test_workbook import rewrite_zip
+
+ROOT = Path(__file__).resolve().parents[3]
+PEAK_MB = 300
+
+REFUSALS = {
+    "far_corner": "has values as far as cell XFD1048576 (1,048,576 rows by 16,384 columns)",
+    "wide_and_long": "has values as far as cell XFD1 (1 row by 16,384 columns)",
+    "lying_dimension_rows": "has values as far as cell B150000 (150,000 rows by 2 columns)",
+    "sparse_but_vast": "its values span 100,000 rows by 200 columns (20,000,000 cells, to cell GR100000)",
+    "shared_string_amplification": "cells hold more than 50 MB of text once expanded",
+    "ods_far_column": "has values as far as cell XFD1 (1 row by 16,384 columns)",
+    "ods_far_row": "has values as far as cell A1000002 (1,000,002 rows by 1 column)",
+    "ods_text_amplification": "cells hold more than 50 MB of text once expanded",
+}
+
+
+@pytest.mark.parametrize("name", REFUSALS)
+def test_a_hostile_workbook_is_refused_by_the_upload_check_and_by_the_reader_naming_the_sheet(name: str) -> None:
+    data = hostile.HOSTILE[name]()
+    for read in (check_file, read_workbook):
+        with pytest.raises(WorkbookError) as error:
+            read(data, "plan.xlsx")
+        message = str(error.value)
+        assert REFUSALS[name] in message
+        assert "'Delivery plan'" in message
+
+
+def test_the_size_message_says_what_the_limits_are_and_what_to_do() -> None:
+    with pytest.raises(WorkbookError) as error:
+        check_file(hostile.far_corner(), "plan.xlsx")
+    assert str(error.value) == (
+        "The sheet 'Delivery plan' is too big to read: it has values as far as cell XFD1048576 "
+        "(1,048,576 rows by 16,384 columns). This tool reads at most 100,000 rows and 200 columns in a sheet. "
+        "Usually a stray value far below or to the right of the table causes this: delete the rows and columns "
+        "after the table (or copy just the table into a new workbook), save it as .xlsx and upload it again."
+    )
+
+
+def test_the_row_column_cell_and_text_limits_come_from_settings(settings: Any) -> None:
+    ten_rows = hostile.xlsx([hostile.number(f"A{r}") for r in range(1, 11)])
+    assert check_file(ten_rows, "plan.xlsx") == "xlsx"
+    settings.IMPORT_MAX_ROWS = 9
+    with pytest.raises(WorkbookError, match=r"A10 \(10 rows by 1 column\).*at most 9 rows"):
+        check_file(ten_rows, "plan.xlsx")
+    settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS = 100, 2
+    with pytest.raises(WorkbookError, match="at most 100 rows and 2 columns"):
+        check_file(hostile.xlsx([hostile.number("C1")]), "plan.xlsx")
+    settings.IMPORT_MAX_CELLS = 5
+    with pytest.raises(WorkbookError, match=r"6 rows by 1 column \(6 cells, to cell A6\).*at most 5 cells"):
+        check_file(ten_rows, "plan.xlsx")
+    settings.IMPORT_MAX_CELLS, settings.IMPORT_MAX_TEXT_BYTES = 1000, 1000
+    text = hostile.xlsx([hostile.shared(f"A{r}") for r in range(1, 12)], strings=["z" * 100])
+    with pytest.raises(WorkbookError, match=r"more than [0-9.]+ MB of text once expanded"):
+        check_file(text, "plan.xlsx")
+
+
+def test_a_dimension_that_lies_small_does_not_hide_values_beyond_it_and_a_large_one_refuses_nothing() -> None:
+    assert check_file(hostile.xlsx([hostile.number("A1")], dimension="A1:XFD1048576"), "plan.xlsx") == "xlsx"
+    with pytest.raises(WorkbookError, match="B150000"):
+        check_file(hostile.lying_dimension_rows(), "plan.xlsx")
+
+
+def test_cells_with_formatting_but_no_value_do_not_count_towards_the_size() -> None:
+    data = hostile.xlsx([hostile.number("A1"), '<c r="XFD1048576" s="1"/>'])
+    assert [[c.value for c in row] for row in read_workbook(data, "plan.xlsx").sheets[0].rows] == [[1]]
+
+
+def test_cells_without_references_are_placed_by_their_order() -> None:
+    row = "<row>" + "".join("<c><v>1</v></c>" for _ in range(201)) + "</row>"
+    with pytest.raises(WorkbookError, match=r"GS1 \(1 row by 201 columns\)"):
+        check_file(hostile.xlsx(row), "plan.xlsx")
+
+
+def test_an_ods_with_a_million_trailing_empty_rows_as_libreoffice_writes_them_is_read() -> None:
+    book = read_workbook(hostile.ods_trailing_empty_rows(), "plan.ods")
+    assert [[c.value for c in row] for row in book.sheets[0].rows] == [["Ref", "Activity"]]
+
+
+def test_a_workbook_part_that_declares_xml_entities_is_refused() -> None:
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+        f'<sst xmlns="{hostile.MAIN}"><si><t>&lol2;</t></si></sst>'
+    )
+    data = hostile.xlsx([hostile.shared("A1")], strings=["x"])
+
+    with pytest.raises(WorkbookError, match="declares XML entities"):
+        check_file(rewrite_zip(data, {"xl/sharedStrings.xml": bomb.encode()}), "plan.xlsx")
+
+
+def test_the_upload_page_refuses_a_hostile_workbook_with_the_message_and_keeps_nothing(client, editor) -> None:
+    from delivery.models import ImportRun
+    from tests.factories import PASSWORD
+
+    client.login(username=editor.username, password=PASSWORD)
+    response = client.post(
+        reverse("import-new"),
+        {"file": SimpleUploadedFile("plan.xlsx", hostile.far_corner()), "layout": "auto", "plan_name": ""},
+    )
+    assert response.status_code == 200
+    assert "it has values as far as cell XFD1048576" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+CHILD = """
+import json, os, resource, sys, time
+sys.path.insert(0, os.getcwd())
+import django
+django.setup()
+from core.tabular.workbook import WorkbookError, check_file, read_workbook
+from tests.core.tabular import hostile
+from tests.core.tabular.test_workbook import rewrite_zip
+data = hostile.HOSTILE[sys.argv[1]]()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.monotonic()
+messages = []
+for read in (check_file, read_workbook):
+    try:
+        read(data, "plan.xlsx")
+        messages.append("")
+    except WorkbookError as error:
+        messages.append(str(error))
+print(json.dumps({"messages": messages, "seconds": time.monotonic() - started,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "before_mb": before / 1024}))
+"""
+
+
+def measure_in_a_child(name: str) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, name], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]  # a reader that tried to lay it out aborts the child
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", REFUSALS)
+def test_a_hostile_workbook_is_refused_before_any_reader_allocates_much(name: str) -> None:
+    figures = measure_in_a_child(name)
+    assert all(REFUSALS[name] in m for m in figures["messages"]), figures["messages"]
+    assert figures["peak_mb"] < PEAK_MB, figures
+    assert figures["seconds"] < 5, figures
+
+
+def test_an_xls_with_a_value_beyond_the_limits_is_refused_before_its_cells_become_python_objects() -> None:
+    from tests.core.tabular.test_workbook import legacy_xls
+
+    data = legacy_xls("Plan", [(0, 0, "Ref"), (0, 255, "stray")], [])
+    with pytest.raises(WorkbookError, match=r"'Plan' is too big to read: it has values as far as cell IV1 "):
+        read_workbook(data, "plan.xls")
