@@ -280,6 +280,10 @@ class KpiImport(Job):
     QUEUED = (State.QUEUED, State.APPLY_QUEUED)
     RUNNING = (State.VALIDATING, State.APPLYING)
     FINISHED = (State.INVALID, State.PREVIEWED, State.APPLIED, State.FAILED)
+    TASKS = {
+        State.VALIDATING: (State.QUEUED, "kpis.tasks.validate_kpi_import"),
+        State.APPLYING: (State.APPLY_QUEUED, "kpis.tasks.apply_kpi_import"),
+    }
     kind = "kpi-import"
 
     file = models.FileField(upload_to=job_file_path)

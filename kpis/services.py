@@ -77,7 +77,7 @@ def kpi_import_upload(*, by, upload, layout: str = "auto") -> KpiImport:
     data = upload.read()
     _check(data=data, filename=upload.name, layout=layout)
     run = _keep(by=by, data=data, filename=upload.name, layout=layout)
-    enqueue_on_commit("kpis.tasks.validate_kpi_import", run.pk)
+    enqueue_on_commit("kpis.tasks.validate_kpi_import", run.pk, job=run)
     return run
 
 
@@ -105,7 +105,7 @@ def kpi_import_start_apply(*, run: KpiImport, by) -> KpiImport:
                 f"This import cannot be applied: it is {current.get_state_display().lower()}. "
                 "Each preview is applied once; upload the file again to import it again."
             )
-        enqueue_on_commit("kpis.tasks.apply_kpi_import", run.pk)
+        enqueue_on_commit("kpis.tasks.apply_kpi_import", run.pk, job=run)
     run.refresh_from_db()
     return run
 

@@ -592,22 +592,18 @@ def formatted_but_empty_rows(last_row: int) -> bytes:
     return rewrite_zip(data, {"xl/worksheets/sheet1.xml": xml.encode()})
 
 
-def test_thousands_of_empty_formatted_rows_do_not_slow_reading() -> None:
+def test_thousands_of_empty_formatted_rows_are_not_read() -> None:
     data = formatted_but_empty_rows(50_000)
     assert load_workbook(io.BytesIO(data), read_only=True).active.max_row == 50_000
 
-    for need_styles in (True, False):
-        started = time.perf_counter()
+    for need_styles in (True, False):  # only the value area is read (its speed: bench/imports.py)
         [read] = read_workbook(data, "plan.xlsx", need_styles=need_styles).sheets
-        elapsed = time.perf_counter() - started
-        print(f"50,000 formatted rows, need_styles={need_styles}: {elapsed:.2f} s")
-        assert elapsed < 5
         assert len(read.rows) == 20
         assert all(len(row) == 6 for row in read.rows)
         assert read.rows[19][0].value == "Activity 20"
 
 
-def test_a_sheet_of_five_thousand_rows_reads_quickly_with_and_without_styles() -> None:
+def test_a_sheet_of_five_thousand_rows_reads_with_and_without_styles() -> None:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
     sheet = book.add_worksheet("Plan")
@@ -619,14 +615,8 @@ def test_a_sheet_of_five_thousand_rows_reads_quickly_with_and_without_styles() -
     book.close()
     data = buffer.getvalue()
 
-    timings = {}
-    for need_styles in (True, False):
-        started = time.perf_counter()
+    for need_styles in (True, False):  # its speed: bench/imports.py
         [read] = read_workbook(data, "plan.xlsx", need_styles=need_styles).sheets
-        timings[need_styles] = time.perf_counter() - started
         assert len(read.rows) == 5000
         assert read.rows[4999][1].value == "Supporting activity 4999 text"
         assert read.rows[4999][4].fill == ("FFC000" if need_styles else None)
-    print(f"5,000 rows x 6: with styles {timings[True]:.2f} s, without styles {timings[False]:.2f} s")
-    assert timings[True] < 5
-    assert timings[False] < 5

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delivery', '0006_jobs'),
+        ('delivery', '0007_extract_format_labels'),
     ]
 
     operations = [
