@@ -48,6 +48,7 @@ def change_label(field: str) -> str:
         "due_date": "Due date",
         "date_text": "Date as written",
         "owners": "Owners",
+        "rag_as_written": "RAG as written in the workbook",
     }.get(field, field.replace("_", " ").capitalize())
 
 

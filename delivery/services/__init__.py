@@ -8,9 +8,11 @@ from .imports import (
     import_apply,
     import_from_file,
     import_read_and_plan,
+    import_remap,
     import_start_apply,
     import_upload,
     import_validate,
+    parse_map_options,
 )
 from .structure import (
     commitment_create,
@@ -37,9 +39,11 @@ __all__ = [
     "import_apply",
     "import_from_file",
     "import_read_and_plan",
+    "import_remap",
     "import_start_apply",
     "import_upload",
     "import_validate",
+    "parse_map_options",
     "objective_create",
     "oversight_body_create",
     "owner_get_or_create",
