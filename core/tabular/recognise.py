@@ -154,7 +154,7 @@ def _is_rag_like(cell: Cell) -> bool:
 
 def value_score(kind: str, column: list[Cell]) -> float:
     """How well a column's values fit a kind of value, 0 to 1; 0.5 (no evidence) for an empty column."""
-    filled = [c for c in column if c.value not in (None, "") or (kind == "rag" and c.fill)]
+    filled = [c for c in column if c.value not in (None, "") or (kind in ("rag", "status") and c.fill)]
     if not filled:
         return 0.5
     texts = [cells.clean_text(c.value) for c in filled]
@@ -164,7 +164,7 @@ def value_score(kind: str, column: list[Cell]) -> float:
     if kind == "rag":
         return sum(1 for c in filled if _is_rag_like(c)) / n
     if kind == "status":
-        return sum(1 for t in texts if cells.status_word(t) is not None) / n
+        return sum(1 for t in texts if t and cells.status_word(t) is not None) / n
     if kind == "date":
         return sum(1 for c in filled if _is_date_like(c.value)) / n
     if kind == "ref":
