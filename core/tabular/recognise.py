@@ -148,8 +148,10 @@ def _is_date_like(value: object) -> bool:
 def _is_rag_like(cell: Cell) -> bool:
     text = cells.clean_text(cell.value)
     if not text:
-        return bool(cells.read_rag(None, cell.fill).rag or cells.read_rag(None, cell.fill).complete)
-    return cells.rag_word(text) is not None
+        reading = cells.read_rag(None, cell.fill)
+        return bool(reading.rag or reading.complete)
+    reading = cells.rag_word(text)
+    return reading is not None and bool(reading.rag or reading.complete or not reading.mapped)
 
 
 def value_score(kind: str, column: list[Cell]) -> float:
@@ -389,7 +391,7 @@ def find_columns(
             and j not in fields.values()
         ]
         if rivals and (i, name) in header_scores:
-            competing[name] = [i, *rivals]
+            competing[name] = sorted([i, *rivals])
     required = list(required)
     missing = [r for r in required if r not in fields] if required else []
 

@@ -339,7 +339,7 @@ def io_text(text: str):
 
 
 _CUSTOM_PROPERTY = re.compile(
-    r'<property[^>]*\bname="(?P<name>[^"]+)"[^>]*>\s*<vt:\w+>(?P<value>[^<]*)</vt:\w+>', re.IGNORECASE
+    r'<property[^>]*\bname="(?P<name>[^"]+)"[^>]*>\s*<vt:\w+[^>]*>(?P<value>[^<]*)</vt:\w+>', re.IGNORECASE
 )
 _MODIFIED = re.compile(r"<(?:dcterms:modified|dc:date|meta:creation-date)[^>]*>(?P<value>[^<]+)<", re.IGNORECASE)
 

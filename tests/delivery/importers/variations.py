@@ -88,7 +88,12 @@ RAG_TEXT = {
     "five": {"R": "Amber/Red", "A": "Amber/Green", "G": "Green", "B": "Complete"},
 }
 FILLS = {"R": "FFFF0000", "A": "FFFFC000", "G": "FF00B050", "B": "FF0070C0"}
-LISTS = ("(1) {}  (2) Report progress to the board.", "1) {}\n2) Report progress to the board.", "(a) {} (b) Review.", "• {}")
+LISTS = (
+    "(1) {}  (2) Report progress to the board.",
+    "1) {}\n2) Report progress to the board.",
+    "(a) {} (b) Review.",
+    "• {}",
+)
 
 
 @dataclass
@@ -187,7 +192,9 @@ def render(model: Model, v: Variation) -> tuple[bytes, str]:
     slots: list[str] = [model.fields[i] for i in (v.order or range(len(model.fields)))]
     for name, position in v.extras:
         slots.insert(min(position, len(slots)), name)
-    wording = {f: WORDINGS[f][v.wording[i] % len(WORDINGS[f])] if v.wording else None for i, f in enumerate(model.fields)}
+    wording = {
+        f: WORDINGS[f][v.wording[i] % len(WORDINGS[f])] if v.wording else None for i, f in enumerate(model.fields)
+    }
     builder_words = {f: h for h, f in reversed(list(BUILDER_HEADERS.items()))}
 
     def header_text(slot: str) -> str:
@@ -195,12 +202,21 @@ def render(model: Model, v: Variation) -> tuple[bytes, str]:
             return EXTRAS[slot][0]
         if wording.get(slot):
             return wording[slot]
-        plain = {"extract": ("Ref", "Plan commitment", "Supporting activity", "Progress update", "Oversight mechanism(s)")}
+        plain = {
+            "extract": ("Ref", "Plan commitment", "Supporting activity", "Progress update", "Oversight mechanism(s)")
+        }
         if model.layout == "extract":
-            return dict(zip(("ref", "commitment", "activity", "progress", "oversight"), plain["extract"], strict=True))[slot]
-        return {"ref": "#", "activity": "Action", "owners": "Owner/s", "date": "Date", "rag": "RAG", "progress": "Update"}.get(
-            slot, builder_words.get(slot, slot)
-        )
+            return dict(zip(("ref", "commitment", "activity", "progress", "oversight"), plain["extract"], strict=True))[
+                slot
+            ]
+        return {
+            "ref": "#",
+            "activity": "Action",
+            "owners": "Owner/s",
+            "date": "Date",
+            "rag": "RAG",
+            "progress": "Update",
+        }.get(slot, builder_words.get(slot, slot))
 
     rows = list(model.rows)
     if v.header_first:
@@ -257,7 +273,10 @@ def _cell(slot, value, fill, v: Variation, at, fills, formats):
         listed = LISTS[v.numbered_lists].format(text)
         value = f"({sub}) {listed}" if sub else listed
     if slot == "progress" and isinstance(value, str) and v.strip_prefixes:
-        value = "\n".join(cells.split_update_prefix(line).text if cells.split_update_prefix(line).on else line for line in value.split("\n"))
+        value = "\n".join(
+            cells.split_update_prefix(line).text if cells.split_update_prefix(line).on else line
+            for line in value.split("\n")
+        )
     if slot == "ref" and value not in (None, ""):
         text = cells.clean_ref(value)
         if v.refs_as_numbers and re.fullmatch(r"\d+(\.\d+)?", text):
@@ -267,7 +286,7 @@ def _cell(slot, value, fill, v: Variation, at, fills, formats):
                 if decimals:
                     formats[at] = "0." + "0" * decimals
                 return number
-            if v.fmt in ("xls", "ods") and str(number) == text or not decimals and v.fmt in ("xls", "ods"):
+            if (v.fmt in ("xls", "ods") and str(number) == text) or (not decimals and v.fmt in ("xls", "ods")):
                 return number
             return text
         return text
@@ -318,7 +337,9 @@ def _write(sheet, grid, fills, formats, merges, banners, width, v: Variation) ->
             if value is not None
         ]
         merged = [(r, r, 0, width - 1) for r in banners] + [m for m in merges if m[1] > m[0]]
-        return legacy_xls(sheet, [(r, c, float(x) if isinstance(x, int) else x) for r, c, x in cells_], merged), "plan.xls"
+        return legacy_xls(
+            sheet, [(r, c, float(x) if isinstance(x, int) else x) for r, c, x in cells_], merged
+        ), "plan.xls"
     if v.fmt == "ods":
         return _ods(sheet, grid), "plan.ods"
     out = io.StringIO()
@@ -341,7 +362,10 @@ def _ods(name: str, grid: list[list]) -> bytes:
                 f"<text:p>{value:%d/%m/%Y}</text:p></table:table-cell>"
             )
         if isinstance(value, int | float):
-            return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
         if value is None:
             return "<table:table-cell/>"
         lines = "".join(f"<text:p>{escape(line)}</text:p>" for line in str(value).split("\n"))
@@ -387,9 +411,7 @@ def random_variation(model: Model, rnd) -> Variation:
     if not valid_order(model, tuple(order)):
         first = next(i for i, k in enumerate(order) if model.fields[k] in ("ref", "commitment", "activity"))
         order.insert(0, order.pop(first))
-    extras = tuple(
-        (name, rnd.randrange(1, n + 1)) for name in EXTRAS if rnd.random() < 0.4
-    )
+    extras = tuple((name, rnd.randrange(1, n + 1)) for name in EXTRAS if rnd.random() < 0.4)
     fmt = rnd.choice(FORMATS)
     return Variation(
         layout=model.layout,
