@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from openpyxl.utils import get_column_letter
 
@@ -71,13 +72,13 @@ def header_words(value: object) -> list[str]:
     """The words of a header cell that can name a field: lower case, singular, without dates, years,
     quarters or qualifiers. "Action(s) / milestone" -> ["action", "milestone"];
     "Update – Q3 2023/24" -> ["update"]; "Lead (officer)" -> ["lead", "officer"]."""
-    text = cells.clean_text(value).lower().replace("(s)", "s").replace("/s", "s").replace("’", "'")
-    words = []
-    for w in _WORD.findall(text):
-        if w in QUALIFIERS or w in _MONTH_WORDS:
-            continue
-        words.append(_singular(w))
-    return words
+    return list(_words(value if isinstance(value, str) else cells.clean_text(value)))
+
+
+@lru_cache(maxsize=4096)
+def _words(raw: str) -> tuple[str, ...]:
+    text = cells.clean_text(raw).lower().replace("(s)", "s").replace("/s", "s").replace("’", "'")
+    return tuple(_singular(w) for w in _WORD.findall(text) if w not in QUALIFIERS and w not in _MONTH_WORDS)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class FieldSpec:
     label: str = ""
     weak_words: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def phrases(self) -> list[tuple[list[str], bool]]:
         return [(header_words(w) or [w], False) for w in self.words] + [
             (header_words(w) or [w], True) for w in self.weak_words
@@ -117,6 +118,12 @@ def score_header(value: object, spec: FieldSpec) -> tuple[float, bool]:
     words = header_words(value)
     if not words:
         return 0.0, False
+    return _score(tuple(words), spec)
+
+
+@lru_cache(maxsize=16384)
+def _score(words: tuple[str, ...], spec: FieldSpec) -> tuple[float, bool]:
+    words = list(words)
     best, weak = 0.0, False
     for phrase, is_weak in spec.phrases:
         at = _contains(words, phrase)
@@ -283,6 +290,8 @@ def _samples(column: list[Cell], n: int = 3) -> list[str]:
 
 def _header_like(value: object) -> bool:
     """Header cells are short: a sentence in a data row is never a header, whatever words it uses."""
+    if not isinstance(value, str) or len(value) > 300:
+        return False
     text = cells.clean_text(value)
     return bool(text) and len(text) <= 70 and len(text.split()) <= 9
 
@@ -294,7 +303,7 @@ def _header_only(row: list[Cell], specs: list[FieldSpec], mapping: Mapping[str, 
     taken_cols: set[int] = set()
     found: dict[str, int] = {}
     for i, cell in enumerate(row):
-        key = column_key(cell.value, i) if cells.clean_text(cell.value) else None
+        key = column_key(cell.value, i) if mapping and cells.clean_text(cell.value) else None
         if key is not None and key in mapping:
             taken_cols.add(i)
             if mapping[key] in names and mapping[key] not in found:

@@ -30,7 +30,14 @@ from core.tabular.layouts import (
     split_update_entries,
 )
 from core.tabular.problems import Problem
-from core.tabular.recognise import FieldSpec, Recognition, find_columns, header_fields_scored, sheet_grid
+from core.tabular.recognise import (
+    FieldSpec,
+    Recognition,
+    find_columns,
+    header_fields_scored,
+    score_header,
+    sheet_grid,
+)
 from core.tabular.workbook import Cell, Sheet, Workbook
 
 from .columns import NATIVE_COLUMNS
@@ -461,6 +468,13 @@ class _SheetParser:
         if self.parsed.layout == NATIVE:
             return _is_native_header(row) is not None
         mapping = self.options.columns.get(self.sheet.name) or self.options.columns.get("*") or {}
+        if not mapping:
+            # Quick refusal first: a header names its activity (or commitment) column in a few words.
+            key = "activity" if "activity" in self.fields else "commitment"
+            value = cell_value(row, self.fields.get(key))
+            spec = next(f for f in PLAN_FIELDS if f.name == key)
+            if not isinstance(value, str) or len(value) > 70 or not score_header(value, spec)[0]:
+                return False
         return is_header(header_fields_scored(row, PLAN_FIELDS, mapping))
 
     def ref_at(self, row: list[Cell], key: str) -> str:
