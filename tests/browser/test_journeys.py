@@ -194,7 +194,7 @@ def test_an_editor_maps_columns_the_importer_was_unsure_of_and_the_answer_is_kep
     for row in (
         ["#", "Action", "Owner", "Update", "Progress"],
         ["Prevention"],
-        [1, "Launch a rural crime prevention campaign.", "Supt Paley", "Last year's words.", "Signed off by the board."],
+        [1, "Launch a rural crime campaign.", "Supt Paley", "Last year's words.", "Signed off by the board."],
     ):
         ws.append(row)
     out = io.BytesIO()
