@@ -123,15 +123,29 @@ class ExtractForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Workbook",
-        help_text="Excel (.xlsx, .xlsm or .xls) or OpenDocument (.ods), up to the size limit.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods"}),
+        help_text="Excel (.xlsx, .xlsm or .xls), OpenDocument (.ods) or CSV, up to the size limit.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods,.csv"}),
+    )
+    plan = forms.ModelChoiceField(
+        label="Plan",
+        queryset=Owner.objects.none(),  # the plans, given by the view
+        required=False,
+        empty_label="A new plan",
+        help_text="The plan this workbook updates. A workbook downloaded from a plan page goes back to its own "
+        "plan whatever its file is called.",
     )
     plan_name = forms.CharField(
-        widget=forms.TextInput(attrs={"list": "plan-names"}),
-        label="Plan",
+        label="Name of the new plan",
         required=False,
         max_length=200,
-        help_text="An existing plan's name, or a new one. Leave blank to take it from the workbook's title.",
+        help_text='Only for "A new plan". Leave blank to take it from the workbook\'s title.',
+    )
+    as_at = UKDateField(
+        label="Update date",
+        required=False,
+        help_text="The date the workbook's progress entries without a date of their own are as at (for example "
+        "the end of the quarter it reports). Leave blank to take it from the workbook: its title, its file "
+        "name or the date it was saved. You can change it in the preview.",
     )
     layout = forms.ChoiceField(
         choices=[
@@ -143,3 +157,77 @@ class ImportUploadForm(forms.Form):
         initial="auto",
     )
     sheet = forms.CharField(label="Only this sheet", required=False, max_length=100, help_text="Optional.")
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+
+    def clean(self):
+        data = super().clean()
+        if data.get("plan") is not None and (data.get("plan_name") or "").strip():
+            self.add_error("plan_name", 'Leave this blank when you choose an existing plan, or choose "A new plan".')
+        return data
+
+
+FIELD_CHOICES = [
+    ("", "Do not import"),
+    ("ref", "Ref (commitment reference)"),
+    ("commitment", "Plan commitment"),
+    ("activity", "Supporting activity / action"),
+    ("sub_ref", "Sub-reference"),
+    ("owners", "Owner/s"),
+    ("oversight", "Oversight mechanism(s)"),
+    ("date", "Due date / timescale"),
+    ("start", "Start date"),
+    ("rag", "RAG"),
+    ("status", "Status"),
+    ("progress", "Progress update"),
+]
+RAG_VALUE_CHOICES = [("R", "Red"), ("A", "Amber"), ("G", "Green"), ("B", "Blue (complete)"), ("", "Not rated")]
+STATUS_VALUE_CHOICES = [
+    ("not_started", "Not started"),
+    ("in_progress", "In progress"),
+    ("complete", "Complete"),
+    ("on_hold", "On hold"),
+    ("closed", "Closed"),
+]
+
+
+def import_mapping_from_post(post, preview: dict) -> dict:
+    """The mapping step's answers, read against the preview it was shown for: {"columns": {sheet:
+    {column index: field}}, "header_rows": {sheet: row}, "values": {kind: {value: code}}, "profile_name",
+    "as_at"}. Unknown field names are refused by the service."""
+    from datetime import date
+
+    columns: dict[str, dict[int, str]] = {}
+    header_rows: dict[str, int] = {}
+    for n, info in enumerate(preview.get("sheet_info", [])):
+        chosen = {}
+        for c in info.get("columns", []):
+            key = f"col-{n}-{c['index']}"
+            if key in post:
+                chosen[c["index"]] = post.get(key, "")
+        if chosen:
+            columns[info["sheet"]] = chosen
+        row = (post.get(f"header-{n}") or "").strip()
+        if row.isdigit() and int(row) > 0:
+            header_rows[info["sheet"]] = int(row)
+    values: dict[str, dict[str, str]] = {}
+    for n, item in enumerate(preview.get("unknown_values", [])):
+        key = f"value-{n}"
+        if key in post:
+            values.setdefault(item["kind"], {})[item["value"]] = post.get(key, "")
+    as_at = None
+    text = (post.get("as_at") or "").strip()
+    if text:
+        try:
+            as_at = date.fromisoformat(text)
+        except ValueError:
+            as_at = None
+    return {
+        "columns": columns if columns else None,
+        "header_rows": header_rows if (columns or header_rows) else None,
+        "values": values or None,
+        "profile_name": (post.get("profile_name") or "").strip()[:100],
+        "as_at": as_at,
+    }

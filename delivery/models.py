@@ -319,6 +319,35 @@ class Extract(Job):
         return f"appendix-1-{self.plan.slug}-as-at-{self.as_at.isoformat()}.{self.format}"
 
 
+class ImportProfile(models.Model):
+    """How a plan's workbooks are read, as the person importing answered once: which column holds which
+    field (by header text), which row is the header, and what unknown RAG and status values mean. Used
+    again for workbooks with the same headers; shown in the preview and changeable."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="import_profiles")
+    name = models.CharField(max_length=100)
+    signature = models.CharField(
+        max_length=2000, blank=True, help_text="The header texts it was made for, to recognise the same workbook."
+    )
+    columns = models.JSONField(default=dict, blank=True, help_text='{sheet or "*": {header text: field}}')
+    header_rows = models.JSONField(default=dict, blank=True, help_text="{sheet: Excel row number of its header}")
+    values = models.JSONField(default=dict, blank=True, help_text='{"rag": {value: R/A/G/B}, "status": {...}}')
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["plan", "name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="import_profile_name_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.plan or 'no plan yet'})"
+
+    def as_mapping(self) -> dict:
+        return {"columns": self.columns, "header_rows": self.header_rows, "values": self.values}
+
+
 class ImportRun(Job):
     """One uploaded workbook: its file (kept), the preview of its changes, and the outcome.
 
@@ -356,7 +385,20 @@ class ImportRun(Job):
     sheet = models.CharField(max_length=100, blank=True)
     plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports")
     as_at = models.DateField(
-        "as at", default=date.today, help_text="The date given to updates without a date of their own."
+        "update date", default=date.today, help_text="The date given to updates without a date of their own."
+    )
+    as_at_reason = models.CharField(
+        max_length=300, blank=True, help_text="Where a suggested update date came from; blank when it was given."
+    )
+    suggest_as_at = models.BooleanField(
+        default=False, help_text="No update date was given: suggest one from the workbook when it is read."
+    )
+    profile = models.ForeignKey(ImportProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports")
+    mapping = models.JSONField(
+        default=dict, blank=True, help_text="The column and value mapping this import is read with."
+    )
+    confirm_other_plan = models.BooleanField(
+        default=False, help_text="The plan's own workbook is imported into another plan, as confirmed."
     )
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     preview = models.JSONField(default=dict, blank=True)

@@ -361,3 +361,24 @@ def import_preview(*, run) -> list[PreviewCommitment]:
         if group is not None:
             group.activities.append(a)
     return list(groups.values())
+
+
+def import_mapping(*, run) -> dict:
+    """What the preview's mapping step shows: each sheet's columns (header, samples, the field guessed or
+    saved) with its header row and, for a sheet not understood, its first rows; the RAG and status values
+    to map; the profile in use; and whether the step needs an answer before the import can go ahead."""
+    preview = run.preview or {}
+    sheets = []
+    for n, info in enumerate(preview.get("sheet_info", [])):
+        if info.get("empty") or (not info.get("columns") and not info.get("grid")):
+            continue
+        sheets.append({"n": n, **info})
+    needs_answer = any(s.get("unsure") or not s.get("recognised") for s in sheets) and not preview.get("sheets")
+    needs_answer = needs_answer or any(s.get("unsure") for s in sheets) or bool(preview.get("unknown_values"))
+    return {
+        "sheets": sheets,
+        "values": [{"n": n, **v} for n, v in enumerate(preview.get("unknown_values", []))],
+        "profile": preview.get("profile"),
+        "needs_answer": needs_answer,
+        "rules": preview.get("rules", []),
+    }

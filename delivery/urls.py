@@ -21,6 +21,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.ImportView.as_view(), name="import"),
     path("imports/<int:pk>/apply/", views.import_apply, name="import-apply"),
     path("imports/<int:pk>/try-again/", views.import_try_again, name="import-try-again"),
+    path("imports/<int:pk>/mapping/", views.import_remap, name="import-remap"),
     path("imports/<int:pk>/file/", views.import_file, name="import-file"),
     path("health/", views.health, name="health"),
 ]

@@ -27,7 +27,18 @@ from core.views import JobPollingMixin
 
 from . import overdue, panels, selectors, services
 from .filters import ActivityFilter, ExtractFilter
-from .forms import ActivityUpdateForm, AsAtForm, ExtractForm, ImportUploadForm, InlineRagForm, OverdueReviewForm
+from .forms import (
+    FIELD_CHOICES,
+    RAG_VALUE_CHOICES,
+    STATUS_VALUE_CHOICES,
+    ActivityUpdateForm,
+    AsAtForm,
+    ExtractForm,
+    ImportUploadForm,
+    InlineRagForm,
+    OverdueReviewForm,
+    import_mapping_from_post,
+)
 from .models import Extract, Status
 from .tables import ActivityTable, ExtractTable, ImportTable, OverdueTable
 
@@ -437,8 +448,10 @@ class ImportHistoryView(ExportMixin, SingleTableMixin, TemplateView):
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     ensure_can_edit_plans(request.user)
+    plans = selectors.plans()
+    chosen = selectors.plan_by_name(request.GET.get("plan", "")) if request.GET.get("plan") else None
     form = ImportUploadForm(
-        request.POST or None, request.FILES or None, initial={"plan_name": request.GET.get("plan", "")}
+        request.POST or None, request.FILES or None, plans=plans, initial={"plan": chosen.pk if chosen else None}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -446,9 +459,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             run = services.import_upload(
                 by=request.user,
                 upload=data["file"],
+                plan=data["plan"],
                 plan_name=data["plan_name"],
                 layout=data["layout"],
                 sheet=data["sheet"],
+                as_at=data["as_at"],
             )
         except ValidationError as e:
             _add_errors(form, e)
@@ -457,7 +472,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "delivery/import_upload.html",
-        {"form": form, "plans": selectors.plans(), "limit_mb": settings.IMPORT_MAX_BYTES // 1048576},
+        {"form": form, "limit_mb": settings.IMPORT_MAX_BYTES // 1048576},
     )
 
 
@@ -471,7 +486,16 @@ class ImportView(JobPollingMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ensure_can_read(self.request.user)
         run = selectors.import_detail(pk=self.kwargs["pk"])
-        ctx.update(run=run, preview=selectors.import_preview(run=run), can_apply=can_edit_plans(self.request.user))
+        can_apply = can_edit_plans(self.request.user)
+        ctx.update(
+            run=run,
+            preview=selectors.import_preview(run=run),
+            can_apply=can_apply,
+            mapping=selectors.import_mapping(run=run) if can_apply else None,
+            field_choices=FIELD_CHOICES,
+            rag_value_choices=RAG_VALUE_CHOICES,
+            status_value_choices=STATUS_VALUE_CHOICES,
+        )
         return ctx
 
 
@@ -479,7 +503,9 @@ class ImportView(JobPollingMixin, TemplateView):
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.import_detail(pk=pk)
     try:
-        services.import_start_apply(run=run, by=request.user)
+        services.import_start_apply(
+            run=run, by=request.user, confirm_other_plan=request.POST.get("confirm_other_plan") == "yes"
+        )
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     return redirect(run)
@@ -493,6 +519,30 @@ def import_try_again(request: HttpRequest, pk: int) -> HttpResponse:
         services.import_try_again(run=run, by=request.user)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
+    return redirect(run)
+
+
+@require_http_methods(["POST"])
+def import_remap(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mapping step's answers (columns, header rows, values, update date): saved as the plan's import
+    profile, and the workbook read again with them."""
+    ensure_can_edit_plans(request.user)
+    run = selectors.import_detail(pk=pk)
+    answers = import_mapping_from_post(request.POST, run.preview or {})
+    try:
+        services.import_remap(
+            run=run,
+            by=request.user,
+            columns=answers["columns"],
+            header_rows=answers["header_rows"],
+            values=answers["values"],
+            profile_name=answers["profile_name"],
+            as_at=answers["as_at"],
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, "Your answers are saved; the workbook is being read again with them.")
     return redirect(run)
 
 

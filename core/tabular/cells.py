@@ -390,3 +390,152 @@ def clean_ref(value: object) -> str:
     while ref and ref[-1] in ".:":
         ref = ref[:-1].rstrip()
     return ref
+
+
+def ref_text(value: object, number_format: str | None = None) -> str:
+    """A reference as written, using the cell's number format where Excel stored a number: "3.10" typed
+    into a cell formatted "0.00" is the float 3.1, and is still "3.10"."""
+    if isinstance(value, float) and number_format:
+        m = re.fullmatch(r"[#0,]*\.(0+)", number_format.split(";")[0].strip())
+        if m:
+            return clean_ref(f"{value:.{len(m.group(1))}f}")
+    return clean_ref(value)
+
+
+# --- RAG and status values beyond the letters -------------------------------------------------------
+
+# Words offices use for a rating, mapped to the plan's RAG (and, for some, a status).
+RAG_VALUE_TABLE: dict[str, tuple[str, bool]] = {
+    "on track": ("G", False),
+    "on target": ("G", False),
+    "achieved": ("", True),
+    "at risk": ("A", False),
+    "slipping": ("A", False),
+    "delayed": ("A", False),
+    "behind": ("A", False),
+    "off track": ("R", False),
+    "not on track": ("R", False),
+    "not achieved": ("R", False),
+    "done": ("", True),
+    "not rated": ("", False),
+    "n/a": ("", False),
+    "not started": ("", False),
+    "in progress": ("", False),
+}
+# Five-level scales take the worse of their two colours.
+FIVE_LEVEL: dict[str, str] = {
+    "amber/red": "R",
+    "red/amber": "R",
+    "ar": "R",
+    "ra": "R",
+    "amber/green": "A",
+    "green/amber": "A",
+    "ag": "A",
+    "ga": "A",
+}
+FIVE_LEVEL_RULE = (
+    "Five-level ratings are mapped to the worse of their two colours: Red → Red, Amber/Red → Red, "
+    "Amber → Amber, Amber/Green → Amber, Green → Green."
+)
+STATUS_VALUE_TABLE: dict[str, str] = {
+    "not started": "not_started",
+    "not yet started": "not_started",
+    "planned": "not_started",
+    "in progress": "in_progress",
+    "ongoing": "in_progress",
+    "underway": "in_progress",
+    "started": "in_progress",
+    "on track": "in_progress",
+    "at risk": "in_progress",
+    "off track": "in_progress",
+    "delayed": "in_progress",
+    "complete": "complete",
+    "completed": "complete",
+    "done": "complete",
+    "achieved": "complete",
+    "on hold": "on_hold",
+    "paused": "on_hold",
+    "closed": "closed",
+    "cancelled": "closed",
+    "withdrawn": "closed",
+}
+_VALUE_SEP = re.compile(r"\s*[/\\|–—-]\s*")
+
+
+def value_key(value: object) -> str:
+    """A RAG or status value as mappings match it: case, spacing and the kind of slash do not count
+    ("Amber - Red", "amber/red" and "AMBER / RED" are one value)."""
+    text = clean_text(value).casefold().strip().rstrip(".")
+    text = _VALUE_SEP.sub("/", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class RagReading:
+    rag: str  # "R", "A", "G" or ""
+    complete: bool
+    written: str  # the value as written ("" for a fill or blank)
+    mapped: str = ""  # how a value that is not a plain rating was read, e.g. "five-level" or "table"
+
+
+class UnknownValue(CellError):
+    """A RAG or status value the importer does not know: listed for the person importing to map."""
+
+    def __init__(self, message: str, *, kind: str, value: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.value = value
+
+
+def rag_word(text: str, mapping: dict[str, str] | None = None) -> RagReading | None:
+    """The rating a text names, or None when it names none: a saved mapping first, then R/A/G/B and
+    their words, the table of office words ("On track"), five-level values ("Amber/Green"), and
+    finally a first word that is a rating ("Green - on schedule")."""
+    key = value_key(text)
+    if not key:
+        return RagReading("", False, "")
+    if mapping and key in mapping:
+        code = mapping[key]
+        return RagReading("" if code == "B" else code, code == "B", text, "profile")
+    if key in _RAG_WORDS:
+        rag, complete = _RAG_WORDS[key]
+        return RagReading(rag, complete, text)
+    if key in RAG_VALUE_TABLE:
+        rag, complete = RAG_VALUE_TABLE[key]
+        return RagReading(rag, complete, text, "table")
+    if key in FIVE_LEVEL:
+        return RagReading(FIVE_LEVEL[key], False, text, "five-level")
+    first = next((word for word in _RAG_SPLIT.split(key) if word), "").rstrip(".")
+    if first in _RAG_WORDS and first not in ("b", "a"):
+        rag, complete = _RAG_WORDS[first]
+        return RagReading(rag, complete, text)
+    return None
+
+
+def read_rag(value: object, fill: str | None = None, mapping: dict[str, str] | None = None) -> RagReading:
+    """The rating a cell shows, knowing more words than `parse_rag`: its text if it has any (through a
+    saved mapping, the built-in table and the five-level rule), else its fill. A value it does not know
+    raises UnknownValue, never dropped silently."""
+    text = clean_text(value).strip()
+    if not text:
+        reading = _rag_from_fill(fill)
+        return RagReading(reading.rag, reading.complete, "")
+    found = rag_word(text, mapping)
+    if found is None:
+        shown = text if len(text) <= 40 else text[:40].rstrip() + "…"
+        raise UnknownValue(
+            f'"{shown}" is not a RAG rating this importer knows; expected R, A, G or B (Red, Amber, Green, '
+            "Blue/Complete), On track, At risk, Off track or a five-level value. Map it in the preview, "
+            "or correct the cell.",
+            kind="rag",
+            value=text,
+        )
+    return found
+
+
+def status_word(text: str, mapping: dict[str, str] | None = None) -> str | None:
+    """The status a text names (a saved mapping first, then the built-in table), or None."""
+    key = value_key(text)
+    if mapping and key in mapping:
+        return mapping[key]
+    return STATUS_VALUE_TABLE.get(key)

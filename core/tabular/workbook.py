@@ -84,6 +84,7 @@ class Cell:
     value: CellValue  # cached values for formulas, never the formula text
     fill: str | None = None  # solid fill colour as 6-hex "RRGGBB" uppercase, or None
     merged: bool = False  # covered by a merged range but not its top-left cell (value is then None)
+    number_format: str | None = None  # Excel's number format, kept for numbers only ("0.00": 3.1 is "3.10")
 
 
 EMPTY = Cell(None)  # one shared empty cell pads every grid (cells are replaced, never changed in place)
@@ -111,6 +112,7 @@ class Workbook:
     format: str  # "xlsx", "xlsm", "xls", "ods"
     sheets: list[Sheet]
     notes: list[str] = field(default_factory=list)  # plain notes, e.g. "Macros in this .xlsm file were ignored."
+    properties: dict[str, Any] = field(default_factory=dict)  # document properties: "modified" (date), custom ones
 
 
 # --------------------------------------------------------------------------------------------------
@@ -142,6 +144,12 @@ def check_file(data: bytes, filename: str) -> str:
             f"The file is {_mb(size)} MB, which is over the {_mb(max_bytes)} MB limit for uploads. "
             "Remove unused sheets or pictures (or split the workbook) and upload it again."
         )
+    if (
+        filename.lower().endswith(".csv")
+        and (data[:2].startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in data[:4096])
+        and not data.startswith((ZIP_MAGIC, OLE_MAGIC, b"%PDF"))
+    ):
+        return "csv"
     if data.startswith(OLE_MAGIC):
         return _check_ole(data)
     if data.startswith(ZIP_MAGIC):
@@ -530,6 +538,8 @@ def read_workbook(data: bytes, filename: str, *, need_styles: bool = True) -> Wo
     which is much faster: fills are None and merged is False.
     """
     fmt = check_file(data, filename)
+    if fmt == "csv":
+        return read_csv(data, filename)
     notes: list[str] = []
     if fmt == "xlsm":
         notes.append("Macros in this .xlsm file were ignored.")
@@ -550,7 +560,89 @@ def read_workbook(data: bytes, filename: str, *, need_styles: bool = True) -> Wo
         raise WorkbookError(_unreadable(exc)) from exc
     if not sheets:
         raise WorkbookError("The workbook has no worksheets to read (only charts, or nothing at all).")
-    return Workbook(filename=filename, format=fmt, sheets=sheets, notes=notes)
+    return Workbook(filename=filename, format=fmt, sheets=sheets, notes=notes, properties=read_properties(data, fmt))
+
+
+# --------------------------------------------------------------------------------------------------
+# CSV and document properties
+# --------------------------------------------------------------------------------------------------
+
+CSV_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1", "utf-16": "UTF-16"}
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was in: UTF-8 with or without a byte-order mark, UTF-16
+    with one, else Windows-1252 (what Excel saves as "CSV" on a UK Windows PC)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding), ("utf-8" if encoding == "utf-8-sig" else encoding)
+        except UnicodeDecodeError:
+            continue
+    raise WorkbookError("The CSV file's characters could not be read. Save it again as CSV UTF-8 and upload that.")
+
+
+def read_csv(data: bytes, filename: str) -> Workbook:
+    """A CSV file as a workbook of one sheet named after the file. The separator (comma, semicolon or
+    tab) is detected; every value is text, as written (so "3.10" stays "3.10")."""
+    import csv
+    from pathlib import PurePath
+
+    text, encoding = decode_text(data)
+    sample = text[:20000]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [[Cell(value if value.strip() else None) for value in row] for row in csv.reader(io_text(text), dialect)]
+    width = max((len(r) for r in rows), default=0)
+    rows = _trim([r + [Cell(None)] * (width - len(r)) for r in rows])
+    name = PurePath(filename).stem[:31] or "CSV"
+    notes = [] if encoding == "utf-8" else [f"The CSV file was read as {ENCODING_NAMES.get(encoding, encoding)} text."]
+    return Workbook(filename=filename, format="csv", sheets=[Sheet(name=name, rows=rows)], notes=notes)
+
+
+def io_text(text: str):
+    from io import StringIO
+
+    return StringIO(text, newline="")
+
+
+_CUSTOM_PROPERTY = re.compile(
+    r'<property[^>]*\bname="(?P<name>[^"]+)"[^>]*>\s*<vt:\w+[^>]*>(?P<value>[^<]*)</vt:\w+>', re.IGNORECASE
+)
+_MODIFIED = re.compile(r"<(?:dcterms:modified|dc:date|meta:creation-date)[^>]*>(?P<value>[^<]+)<", re.IGNORECASE)
+
+
+def read_properties(data: bytes, fmt: str) -> dict[str, Any]:
+    """Document properties that say what a workbook is: when it was last saved ("modified", a date) and
+    custom properties (the tracker marks its own workbook with the plan it came from). Empty when the
+    format has none or they cannot be read."""
+    from html import unescape
+
+    props: dict[str, Any] = {}
+    if fmt not in ("xlsx", "xlsm", "ods"):
+        return props
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            for part in ("docProps/core.xml", "meta.xml"):
+                if part in names and archive.getinfo(part).file_size < 1_000_000:
+                    m = _MODIFIED.search(archive.read(part).decode("utf-8", "replace"))
+                    if m:
+                        try:
+                            props["modified"] = date.fromisoformat(m.group("value").strip()[:10])
+                        except ValueError:
+                            pass
+            if "docProps/custom.xml" in names and archive.getinfo("docProps/custom.xml").file_size < 1_000_000:
+                xml = archive.read("docProps/custom.xml").decode("utf-8", "replace")
+                for m in _CUSTOM_PROPERTY.finditer(xml):
+                    props[m.group("name")] = unescape(m.group("value"))
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return {}
+    return props
 
 
 def _unreadable(exc: BaseException) -> str:
@@ -614,7 +706,7 @@ def _read_openpyxl(data: bytes, calamine: CalamineWorkbook, wanted: list[tuple[s
             rows: list[list[Cell]] = []
             if height and width and name in book.sheetnames:
                 for row in book[name].iter_rows(min_row=1, max_row=height, min_col=1, max_col=width):
-                    rows.append([Cell(_plain(cell.value), _cached_fill(cell, fills, theme)) for cell in row])
+                    rows.append([_openpyxl_cell(cell, fills, theme) for cell in row])
             rows = _pad(rows, height, width)
             keep = _mark_merged(rows, ranges)
             sheets.append(Sheet(name=name, rows=_trim(rows, keep), hidden=hidden))
@@ -632,6 +724,15 @@ def _check_range(name: str, sheet: CalamineSheet) -> None:
         extents = _Extents()
         extents.start_sheet(name)
         extents.value(sheet.end[0] + 1, sheet.end[1] + 1)
+
+
+def _openpyxl_cell(cell: Any, fills: dict[int, str | None], theme: list[str]) -> Cell:
+    value = _plain(cell.value)
+    number_format = None
+    if isinstance(value, float):
+        number_format = getattr(cell, "number_format", None)
+        number_format = None if number_format in (None, "General") else number_format
+    return Cell(value, _cached_fill(cell, fills, theme), number_format=number_format)
 
 
 def _plain(value: Any) -> CellValue:

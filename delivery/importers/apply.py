@@ -210,6 +210,7 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
                 status=act.status,
                 start_date=act.start_date,
                 due_date=act.due_date,
+                changes={"rag_as_written": ["", a.rag_as_written]} if a.rag_as_written else {},
                 source=source,
             )
         )
@@ -238,6 +239,8 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
             for k, v in a.changes.items()
             if k not in ("progress", "text", "sub_ref", "oversight", "publish", "owner_text")
         }
+        if a.rag_as_written:
+            field_changes["rag_as_written"] = ["", a.rag_as_written]
         entries = a.updates or [{"on": max(cs.as_at, act.last_update_on or cs.as_at).isoformat(), "text": ""}]
         for i, u in enumerate(entries):
             on = date.fromisoformat(u["on"])

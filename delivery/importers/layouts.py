@@ -22,7 +22,6 @@ from core.tabular.layouts import (
     cell_fill,
     cell_value,
     field_column,
-    find_header_row,
     header_fields,
     header_texts,
     is_blank,
@@ -31,6 +30,14 @@ from core.tabular.layouts import (
     split_update_entries,
 )
 from core.tabular.problems import Problem
+from core.tabular.recognise import (
+    FieldSpec,
+    Recognition,
+    find_columns,
+    header_fields_scored,
+    score_header,
+    sheet_grid,
+)
 from core.tabular.workbook import Cell, Sheet, Workbook
 
 from .columns import NATIVE_COLUMNS
@@ -86,6 +93,59 @@ HEADERS = {
     # The tracker's own workbook (layout 3): its stable column names.
     **{normalise_header(label): name for name, label, _width in NATIVE_COLUMNS},
 }
+# What each field of a plan is called in real workbooks, and what its values look like. Header words are
+# matched as words, so "Key recommendation", "Action(s) / milestone", "Lead (officer)", "Current RAG"
+# and "Update – Q3 2023/24" are recognised; see core.tabular.recognise.
+PLAN_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("ref", ("ref", "reference", "#", "no", "number", "ref no", "id", "item"), "ref", "Ref"),
+    FieldSpec(
+        "commitment",
+        ("commitment", "plan commitment", "police and crime plan commitment", "priority", "aim"),
+        "text",
+        "Plan commitment",
+    ),
+    FieldSpec(
+        "activity",
+        (
+            "activity", "supporting activity", "action", "recommendation", "deliverable", "milestone", "task",
+            "what we will do", "recommendation action or activity",
+        ),
+        "text",
+        "Supporting activity",
+    ),
+    FieldSpec(
+        "progress",
+        ("update", "progress", "progress update", "position", "commentary", "narrative", "comment", "latest position"),
+        "update",
+        "Progress update",
+    ),
+    FieldSpec(
+        "owners",
+        ("owner", "lead", "lead officer", "responsible", "accountable", "responsible officer", "action owner", "who"),
+        "names",
+        "Owner/s",
+    ),
+    FieldSpec(
+        "oversight",
+        ("oversight", "oversight mechanism", "oversight body", "governance", "scrutiny", "board"),
+        "names",
+        "Oversight mechanism(s)",
+    ),
+    FieldSpec(
+        "date",
+        ("date", "due", "due date", "deadline", "timescale", "target date", "completion date", "by when", "when"),
+        "date",
+        "Date",
+    ),
+    FieldSpec("start", ("start", "start date", "commence", "commencement date"), "date", "Start date"),
+    FieldSpec("rag", ("rag", "rag status", "rag rating", "rating", "brag", "rag rating status"), "rag", "RAG",
+              weak_words=("status", "progress status")),
+    FieldSpec("status", ("status", "progress status", "state"), "status", "Status"),
+    FieldSpec("sub_ref", ("sub ref", "sub reference", "activity ref", "action ref", "sub no"), "ref", "Sub-ref"),
+)  # fmt: skip
+FIELD_LABELS = {f.name: f.label for f in PLAN_FIELDS}
+REQUIRED = ("ref", "activity")
+
 STATUS_WORDS = {
     "not started": "not_started",
     "in progress": "in_progress",
@@ -117,6 +177,8 @@ class ParsedActivity:
     publish: bool | None = None
     has_owners: bool = False
     has_oversight: bool = False
+    rag_written: str = ""  # the rating as written when it was mapped ("Amber/Green", "On track")
+    native: bool = False  # from the tracker's own workbook: a changed progress cell is as at the update date
 
 
 @dataclass
@@ -152,6 +214,13 @@ class ParsedWorkbook:
     skipped: list[dict] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
     notes: list[str] = field(default_factory=list)
+    properties: dict = field(default_factory=dict)
+    sheet_info: list[dict] = field(default_factory=list)  # per sheet: header row, columns understood, a grid
+    unknown_values: list[dict] = field(default_factory=list)  # RAG and status values to map
+
+    @property
+    def titles(self) -> list[str]:
+        return [t for s in self.sheets for t in s.titles]
 
     @property
     def errors(self) -> list[Problem]:
@@ -179,18 +248,88 @@ def is_header(fields: dict[str, int]) -> bool:
     return len(fields) >= 3 and ("activity" in fields or "commitment" in fields)
 
 
+def _is_native_header(row: list[Cell]) -> dict[str, int] | None:
+    """The tracker's own workbook is recognised by its exact column names (it writes them)."""
+    fields = header_fields(row, NATIVE_HEADERS)
+    return fields if {"sub_ref", "status", "objective", "ref", "activity"} <= fields.keys() else None
+
+
+NATIVE_HEADERS = {normalise_header(label): name for name, label, _width in NATIVE_COLUMNS}
+
+
 def _layout_of(fields: dict[str, int]) -> str | None:
     if {"sub_ref", "status", "objective"} <= fields.keys():
         return NATIVE
-    if "rag" in fields and "activity" in fields:
+    if ("rag" in fields or "status" in fields) and "activity" in fields and "commitment" not in fields:
         return TRACKER
     if {"commitment", "activity"} <= fields.keys() or {"ref", "activity", "progress"} <= fields.keys():
         return EXTRACT
+    if "ref" in fields and ("activity" in fields or "commitment" in fields):
+        return TRACKER if {"owners", "date", "rag"} & fields.keys() else EXTRACT
     return None
 
 
+@dataclass
+class ReadingOptions:
+    """What the person importing told the importer: column mappings per sheet ({sheet or "*":
+    {column key: field}}), header rows per sheet (Excel row numbers), and value mappings
+    ({"rag": {value key: "R"|"A"|"G"|"B"|""}, "status": {value key: status}})."""
+
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    header_rows: dict[str, int] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _likely_header_row(rows: list[list[Cell]]) -> int | None:
+    """For a sheet where no header was recognised: the first row of the first 15 with the most text
+    cells (what a person would take for its header)."""
+    best, best_count = None, 1
+    for i, row in enumerate(rows[:15]):
+        count = sum(1 for c in row if isinstance(c.value, str) and cells.clean_text(c.value))
+        if count > best_count:
+            best, best_count = i, count
+    return best
+
+
+def _understood(fields: dict[str, int]) -> list[str]:
+    return [
+        f"{FIELD_LABELS.get(name, name)} in column {field_column(fields, name)}"
+        for name in sorted(fields, key=fields.get)
+    ]
+
+
+_REF_TOKENS = re.compile(r"[A-Za-z]+|\d+")
+
+
+def sub_ref_extends(sub_ref: str, ref: str) -> bool:
+    """Whether a bracketed prefix is a sub-reference of this commitment: it extends the commitment's
+    reference ("A1.2" under "A.1" or "A1", "2.1.3" under "2.1", "D6.1" under "D6"). A leading letter may
+    stand for the commitment's leading number ("A1.2" under "1.1", "B2.17" under "B.2")."""
+    sub = [t.upper() for t in _REF_TOKENS.findall(sub_ref)]
+    base = [t.upper() for t in _REF_TOKENS.findall(ref)]
+    if not base or len(sub) <= len(base):
+        return False
+    if sub[: len(base)] == base:
+        return True
+    if len(sub[0]) == 1 and sub[0].isalpha() and base[0].isdigit() and len(sub) > len(base) + 0:
+        aliased = [str(ord(sub[0]) - 64), *sub[1:]]
+        if aliased[: len(base)] == base and len(aliased) > len(base):
+            return True
+    return False
+
+
+def _looks_like_sub_ref(candidate: str) -> bool:
+    """A prefix that reads as a reference (several parts: "C3.1", "2.4"), not list numbering ("1", "12")."""
+    return len(_REF_TOKENS.findall(candidate)) >= 2
+
+
 class _SheetParser:
-    def __init__(self, sheet: Sheet, layout: str | None, problems: Problems) -> None:
+    def __init__(
+        self, sheet: Sheet, layout: str | None, problems: Problems, options: ReadingOptions | None = None
+    ) -> None:
+        self.options = options or ReadingOptions()
+        self.info: dict = {}
+        self.recognition: Recognition | None = None
         self.sheet = sheet
         self.forced = layout
         self.problems = problems
@@ -202,27 +341,82 @@ class _SheetParser:
         self.commitment: ParsedCommitment | None = None
         self.activity: ParsedActivity | None = None
         self.seen_refs: dict[str, ParsedCommitment] = {}
+        self.unknown_values: dict[tuple[str, str], dict] = {}
 
     def problem(self, row: int | None, key: str | None, message: str, level: str = "error") -> None:
         self.problems.add(self.sheet.name, row, field_column(self.fields, key), message, level)
 
     def run(self) -> ParsedSheet | str:
-        """The parsed sheet, or why it was skipped."""
-        found = find_header_row(self.sheet.rows, HEADERS, is_header=is_header)
-        if found is None:
-            if self.forced:
+        """The parsed sheet, or why it was skipped. What was understood of the columns is kept in
+        `self.info` for the preview (and its mapping step)."""
+        rows = self.sheet.rows
+        self.info = {"sheet": self.sheet.name, "recognised": False, "header_row": None, "columns": []}
+        native = None
+        if not self.options.columns.get(self.sheet.name) and self.sheet.name not in self.options.header_rows:
+            native = next(((i, f) for i, row in enumerate(rows[:60]) if (f := _is_native_header(row))), None)
+        if native is not None:
+            header_at, self.fields = native
+            layout = NATIVE
+        else:
+            chosen_row = self.options.header_rows.get(self.sheet.name)
+            recognition = find_columns(
+                rows,
+                PLAN_FIELDS,
+                is_header=is_header,
+                mapping=self.options.columns.get(self.sheet.name) or self.options.columns.get("*") or {},
+                header_index=chosen_row - 1 if chosen_row else None,
+            )
+            if recognition is None:
+                self.info["grid"] = sheet_grid(self.sheet)
+                guess = _likely_header_row(rows)
+                if guess is not None:
+                    attempt = find_columns(rows, PLAN_FIELDS, is_header=is_header, header_index=guess)
+                    if attempt is not None:
+                        self.info["header_row"] = self.sheet.row_number(guess)
+                        self.info["columns"] = [c.as_json() for c in attempt.columns]
+                        self.info["understood"] = _understood(attempt.fields)
+                if self.forced:
+                    self.problem(
+                        None,
+                        None,
+                        (
+                            f'No header row found on sheet "{self.sheet.name}": expected a row with columns such as '
+                            "Ref, Plan commitment, Supporting activity, Progress update (or #, Action, Owner/s, "
+                            "Date, RAG, Update). Map its columns in the preview."
+                        ),
+                    )
+                return "no header row (Ref, Supporting activity, ...) found"
+            header_at, self.fields = recognition.header_index, dict(recognition.fields)
+            self.recognition = recognition
+            layout = _layout_of(self.fields)
+            self.info.update(
+                header_row=self.sheet.row_number(header_at),
+                columns=[c.as_json() for c in recognition.columns],
+                signature=recognition.signature,
+                understood=_understood(self.fields),
+            )
+            missing = [f for f in ("ref",) if f not in self.fields]
+            if "activity" not in self.fields and "commitment" not in self.fields:
+                missing.append("activity")
+            competing = {
+                name: [recognition.columns[i].letter for i in cols] for name, cols in recognition.competing.items()
+            }
+            if (missing or competing) and layout is not None:
+                self.info["unsure"] = True
+                self.info["grid"] = sheet_grid(self.sheet)
+                reasons = [f"no column for {FIELD_LABELS[m]}" for m in missing] + [
+                    f"columns {' and '.join(letters)} could each be {FIELD_LABELS[name]}"
+                    for name, letters in competing.items()
+                ]
                 self.problem(
-                    None,
+                    self.sheet.row_number(header_at),
                     None,
                     (
-                        f'No header row found on sheet "{self.sheet.name}": expected a row with columns such as '
-                        "Ref, Plan commitment, Supporting activity, Progress update (or #, Action, Owner/s, Date, "
-                        "RAG, Update)."
+                        f'The columns of sheet "{self.sheet.name}" need confirming ({"; ".join(reasons)}). '
+                        "Choose what each column holds in the column mapping below; the answer is kept for "
+                        "workbooks with the same headers."
                     ),
                 )
-            return "no header row (Ref, Supporting activity, ...) found"
-        header_at, self.fields = found
-        layout = _layout_of(self.fields)
         if self.forced and layout != self.forced:
             self.problem(
                 self.sheet.row_number(header_at),
@@ -234,7 +428,9 @@ class _SheetParser:
             )
             return "does not match the chosen layout"
         if layout is None:
+            self.info["grid"] = sheet_grid(self.sheet)
             return "its header row does not match a known layout"
+        self.info.update(recognised=True, layout=layout, header_row=self.sheet.row_number(header_at))
         self.parsed = ParsedSheet(name=self.sheet.name, layout=layout)
         first_col = min(self.fields.values())
         for i, row in enumerate(self.sheet.rows):
@@ -249,7 +445,7 @@ class _SheetParser:
                 self.add_titles(self.pending)
                 self.pending = []
                 continue
-            if i == header_at or is_header(header_fields(row, HEADERS)):
+            if i == header_at or self.repeated_header(row):
                 self.settle_banners()
                 continue
             banner = banner_text(row, first_col)
@@ -266,6 +462,26 @@ class _SheetParser:
                 None, None, f'Sheet "{self.sheet.name}" has a header row but no activities under it.', "warning"
             )
         return self.parsed
+
+    def repeated_header(self, row: list[Cell]) -> bool:
+        """The header row again (it repeats at every section, with small variations)."""
+        if self.parsed.layout == NATIVE:
+            return _is_native_header(row) is not None
+        mapping = self.options.columns.get(self.sheet.name) or self.options.columns.get("*") or {}
+        if not mapping:
+            # Quick refusal first: a header names its activity (or commitment) column in a few words.
+            key = "activity" if "activity" in self.fields else "commitment"
+            value = cell_value(row, self.fields.get(key))
+            spec = next(f for f in PLAN_FIELDS if f.name == key)
+            if not isinstance(value, str) or len(value) > 70 or not score_header(value, spec)[0]:
+                return False
+        return is_header(header_fields_scored(row, PLAN_FIELDS, mapping))
+
+    def ref_at(self, row: list[Cell], key: str) -> str:
+        col = self.fields.get(key)
+        if col is None or col >= len(row):
+            return ""
+        return cells.ref_text(row[col].value, row[col].number_format)
 
     # --- Banners: titles, objectives, sections ----------------------------------------------------
 
@@ -304,9 +520,9 @@ class _SheetParser:
             self.native_row(row, number)
             return
         f = self.fields
-        ref = cells.clean_ref(cell_value(row, f.get("ref")))
+        ref = self.ref_at(row, "ref")
         commitment_text = cells.clean_text(cell_value(row, f.get("commitment")))
-        sub_ref, activity_text = cells.split_sub_ref(cell_value(row, f.get("activity")))
+        raw_activity = cell_value(row, f.get("activity"))
         if ref:
             existing = self.seen_refs.get(ref)
             if (
@@ -337,7 +553,7 @@ class _SheetParser:
                     sheet=self.sheet.name,
                     row=number,
                     ref=ref,
-                    text=commitment_text or activity_text,
+                    text=commitment_text or cells.clean_text(raw_activity),
                     objective=self.objective or "Objectives",
                     objective_order=None,
                     section=self.section,
@@ -347,18 +563,62 @@ class _SheetParser:
                 self.parsed.commitments.append(self.commitment)
                 self.activity = None
         elif self.commitment is None:
-            if activity_text or commitment_text:
+            if cells.clean_text(raw_activity) or commitment_text:
                 self.problem(number, "ref", "This row has no Ref and there is no commitment above it to add it to.")
             return
+        sub_ref, activity_text = self.split_activity(row, raw_activity, number)
         if not activity_text and not ref:
             # Empty Ref and empty activity: its text belongs to the activity above.
             self.continue_activity(row, number)
             return
         if not activity_text:
             activity_text = self.commitment.text  # a commitment with no activities of its own
+        if sub_ref and any(a.sub_ref == sub_ref for a in self.commitment.activities):
+            self.problem(
+                number,
+                "activity",
+                f'Sub-reference "{sub_ref}" is used twice under commitment {self.commitment.ref}.',
+            )
         self.activity = ParsedActivity(sheet=self.sheet.name, row=number, sub_ref=sub_ref, text=activity_text)
         self.commitment.activities.append(self.activity)
         self.fill_activity(self.activity, row, number)
+
+    def split_activity(self, row: list[Cell], raw: object, number: int) -> tuple[str, str]:
+        """(sub-reference, text) of an activity cell. From a sub-reference column when the sheet has one;
+        else a bracketed prefix that extends the commitment's reference ("(A1.2)" under "A.1"). List
+        numbering ("(1)", "1)", "(a)", bullets) is text. A prefix that reads as a reference but belongs
+        to another commitment is kept as text, with a warning."""
+        text = cells.clean_text(raw)
+        if "sub_ref" in self.fields:
+            sub_ref = self.ref_at(row, "sub_ref")
+            candidate, rest = cells.split_sub_ref(text)
+            if sub_ref and candidate == sub_ref:
+                text = rest
+            return sub_ref, text
+        candidate, rest = cells.split_sub_ref(text)
+        if not candidate:
+            return "", text
+        if sub_ref_extends(candidate, self.commitment.ref):
+            return candidate, rest
+        if _looks_like_sub_ref(candidate):
+            self.problem(
+                number,
+                "activity",
+                (
+                    f'"({candidate})" at the start of the activity does not extend its commitment\'s reference '
+                    f"({self.commitment.ref}), so it is kept as part of the text, not read as a sub-reference."
+                ),
+                "warning",
+            )
+        return "", text
+
+    def unknown(self, number: int, key: str, e: cells.UnknownValue) -> None:
+        """A value the importer does not know: an error on its row, and listed for mapping."""
+        self.problem(number, key, str(e))
+        found = self.unknown_values.setdefault(
+            (e.kind, cells.value_key(e.value)), {"kind": e.kind, "value": e.value, "rows": 0}
+        )
+        found["rows"] += 1
 
     def continue_activity(self, row: list[Cell], number: int) -> None:
         if self.activity is None:
@@ -388,15 +648,42 @@ class _SheetParser:
             a.has_dates = True
             dt = cells.parse_date_text(cell_value(row, date_col))
             a.start, a.due, a.date_text = dt.start, dt.due, dt.text
+        if "start" in f:
+            a.has_dates = True
+            st = cells.parse_date_text(cell_value(row, f["start"]))
+            a.start = st.start or st.due or a.start
+            if st.text:
+                a.date_text = f"{st.text} – {a.date_text}" if a.date_text else st.text
         if "rag" in f:
             try:
-                rag = cells.parse_rag(cell_value(row, f["rag"]), cell_fill(row, f["rag"]))
-            except cells.CellError as e:
-                self.problem(number, "rag", str(e))
+                rag = cells.read_rag(
+                    cell_value(row, f["rag"]), cell_fill(row, f["rag"]), self.options.values.get("rag")
+                )
+            except cells.UnknownValue as e:
+                self.unknown(number, "rag", e)
             else:
                 a.rag = rag.rag
                 if rag.complete:
                     a.status = "complete"
+                if rag.mapped:
+                    a.rag_written = rag.written
+        if "status" in f:
+            text = cells.clean_text(cell_value(row, f["status"]))
+            if text:
+                status = cells.status_word(text, self.options.values.get("status"))
+                if status is None:
+                    self.unknown(
+                        number,
+                        "status",
+                        cells.UnknownValue(
+                            f'"{text[:40]}" is not a status this importer knows; expected Not started, In progress, '
+                            "Complete, On hold or Closed. Map it in the preview, or correct the cell.",
+                            kind="status",
+                            value=text,
+                        ),
+                    )
+                else:
+                    a.status = status
         entries, warnings = split_update_entries(cell_value(row, f.get("progress")))
         for w in warnings:
             self.problem(number, "progress", w, "warning")
@@ -404,7 +691,7 @@ class _SheetParser:
 
     def native_row(self, row: list[Cell], number: int) -> None:
         f = self.fields
-        ref = cells.clean_ref(cell_value(row, f.get("ref")))
+        ref = self.ref_at(row, "ref")
         if not ref:
             self.problem(number, "ref", "Every row of this workbook needs its commitment's Ref.")
             return
@@ -428,11 +715,12 @@ class _SheetParser:
         a = ParsedActivity(
             sheet=self.sheet.name,
             row=number,
-            sub_ref=cells.clean_ref(cell_value(row, f.get("sub_ref"))),
+            sub_ref=self.ref_at(row, "sub_ref"),
             text=cells.clean_text(cell_value(row, f.get("activity"))),
             has_owners=True,
             has_oversight=True,
             has_dates=True,
+            native=True,
         )
         a.owner_text = " ".join(cells.clean_text(cell_value(row, f.get("owners"))).split())
         a.owners = cells.split_owners(a.owner_text)
@@ -470,9 +758,11 @@ def _split_bodies(text: str) -> list[str]:
     return names
 
 
-def parse_workbook(book: Workbook, *, layout: str = "auto", sheet: str | None = None) -> ParsedWorkbook:
+def parse_workbook(
+    book: Workbook, *, layout: str = "auto", sheet: str | None = None, options: ReadingOptions | None = None
+) -> ParsedWorkbook:
     """Parse every sheet that matches a layout (or only `sheet`); list the rest as skipped."""
-    result = ParsedWorkbook(filename=book.filename, notes=list(book.notes))
+    result = ParsedWorkbook(filename=book.filename, notes=list(book.notes), properties=dict(book.properties))
     forced = None if layout == "auto" else layout
     sheets = book.sheets
     if sheet:
@@ -482,8 +772,13 @@ def parse_workbook(book: Workbook, *, layout: str = "auto", sheet: str | None = 
             result.problems.add(sheet, None, None, f'There is no sheet called "{sheet}". Sheets: {names}.')
             return result
     for s in sheets:
-        outcome = _SheetParser(s, forced, result.problems).run()
+        parser = _SheetParser(s, forced, result.problems, options)
+        outcome = parser.run()
+        result.sheet_info.append(parser.info)
+        result.unknown_values.extend(parser.unknown_values.values())
         if isinstance(outcome, str):
+            if not any(c.value not in (None, "") for r in s.rows[:30] for c in r):
+                parser.info["empty"] = True
             result.skipped.append({"sheet": s.name, "reason": outcome})
         else:
             result.sheets.append(outcome)
@@ -495,7 +790,8 @@ def parse_workbook(book: Workbook, *, layout: str = "auto", sheet: str | None = 
             None,
             "No sheet in this workbook looks like a delivery plan or RAG tracker "
             f"({reasons}). The header row needs columns such as Ref, Plan commitment, Supporting activity and "
-            "Progress update, or #, Action, Owner/s, Date, RAG and Update.",
+            "Progress update, or #, Action, Owner/s, Date, RAG and Update. The first rows of each sheet are "
+            "shown below with what was understood of them: choose what each column holds there.",
         )
     _check_duplicates_across_sheets(result)
     return result
@@ -503,7 +799,6 @@ def parse_workbook(book: Workbook, *, layout: str = "auto", sheet: str | None = 
 
 def _check_duplicates_across_sheets(result: ParsedWorkbook) -> None:
     seen: dict[str, ParsedCommitment] = {}
-    sub_refs: dict[str, ParsedActivity] = {}
     for s in result.sheets:
         for c in s.commitments:
             other = seen.get(c.ref)
@@ -516,15 +811,4 @@ def _check_duplicates_across_sheets(result: ParsedWorkbook) -> None:
                     "unique in a plan.",
                 )
             seen.setdefault(c.ref, c)
-            for a in c.activities:
-                if not a.sub_ref:
-                    continue
-                twin = sub_refs.get(a.sub_ref)
-                if twin is not None:
-                    result.problems.add(
-                        a.sheet,
-                        a.row,
-                        None,
-                        f'Sub-reference "{a.sub_ref}" is used twice (also sheet "{twin.sheet}" row {twin.row}).',
-                    )
-                sub_refs.setdefault(a.sub_ref, a)
+            # A sub-reference need only be unique within its commitment (checked as each row is read).

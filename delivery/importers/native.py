@@ -10,6 +10,10 @@ from ..models import Plan, Status
 from ..selectors import plan_workbook_rows
 from .columns import NATIVE_COLUMNS
 
+# Document properties that carry the plan's identity, so the workbook comes back to its plan whatever
+# the file is called (custom properties survive Excel's "Save").
+PLAN_PROPERTY = {"id": "Tracker plan id", "slug": "Tracker plan slug", "name": "Tracker plan"}
+
 
 def native_workbook(*, plan: Plan, as_at: date | None = None) -> bytes:
     import xlsxwriter
@@ -17,6 +21,10 @@ def native_workbook(*, plan: Plan, as_at: date | None = None) -> bytes:
     rows = plan_workbook_rows(plan=plan, as_at=as_at)
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_custom_property(PLAN_PROPERTY["id"], str(plan.pk))
+    wb.set_custom_property(PLAN_PROPERTY["slug"], plan.slug)
+    wb.set_custom_property(PLAN_PROPERTY["name"], plan.name)
+    wb.set_properties({"title": f"{plan.name}: the tracker's own workbook"})
     ws = wb.add_worksheet("Activities")
     header = wb.add_format({"bold": True, "bg_color": "#DBE7F2", "border": 1, "text_wrap": True, "valign": "top"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})

@@ -35,6 +35,7 @@ class ActivityChange:
     position: int
     activity_id: int | None = None
     version: int | None = None
+    rag_as_written: str = ""  # the rating as the workbook wrote it, when it was mapped ("Amber/Green")
     fields: dict = field(default_factory=dict)  # field -> new value (JSON-ready)
     changes: dict = field(default_factory=dict)  # field -> [before, after] (for the preview)
     updates: list[dict] = field(default_factory=list)  # new progress updates: {"on", "text"}
@@ -59,6 +60,12 @@ class ChangeSet:
     errors: list[Problem] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     sheets: list[dict] = field(default_factory=list)
+    as_at_reason: str = ""  # where the update date came from, when it was suggested
+    sheet_info: list[dict] = field(default_factory=list)  # what was understood of each sheet's columns
+    unknown_values: list[dict] = field(default_factory=list)  # RAG and status values to map
+    other_plan: dict = field(default_factory=dict)  # the workbook came from another plan: {"from", "into"}
+    rules: list[str] = field(default_factory=list)  # value rules used (the five-level rule)
+    notes: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, dict[str, int]]:
         out = {k: {kind: 0 for kind in KINDS} for k in ("created", "updated", "unchanged")}
@@ -101,6 +108,13 @@ class ChangeSet:
             "activities": [a.__dict__ for a in self.activities],
             "new_owners": self.new_owners,
             "new_bodies": self.new_bodies,
+            "as_at_reason": self.as_at_reason,
+            "sheet_info": self.sheet_info,
+            "unknown_values": self.unknown_values,
+            "other_plan": self.other_plan,
+            "rules": self.rules,
+            "notes": self.notes,
+            "new_plan": self.plan_id is None,
         }
 
 
@@ -109,8 +123,9 @@ def name_key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def build_change_set(parsed: ParsedWorkbook, *, plan_name: str, as_at: date) -> ChangeSet:
-    plan = Plan.objects.filter(name__iexact=plan_name).first()
+def build_change_set(parsed: ParsedWorkbook, *, plan_name: str, as_at: date, plan_id: int | None = None) -> ChangeSet:
+    plan = Plan.objects.filter(pk=plan_id).first() if plan_id else None
+    plan = plan or Plan.objects.filter(name__iexact=plan_name).first()
     result = ChangeSet(
         plan_name=plan.name if plan else plan_name,
         plan_id=plan.pk if plan else None,
@@ -119,6 +134,9 @@ def build_change_set(parsed: ParsedWorkbook, *, plan_name: str, as_at: date) -> 
         skipped=parsed.skipped,
         warnings=list(parsed.warnings),
         errors=list(parsed.errors),
+        sheet_info=parsed.sheet_info,
+        unknown_values=parsed.unknown_values,
+        notes=list(parsed.notes),
     )
     result.sheets = [
         {"sheet": s.name, "layout": s.layout, "commitments": len(s.commitments), "activities": s.activity_count}
@@ -348,6 +366,10 @@ def _activity_change(
             continue
         if match and match.progress.strip() == entry.text:
             continue
+        if pa.native and match is not None:
+            # The plan's own workbook: a changed progress cell is news as at this import's update date,
+            # whatever its "Latest update date" cell (the previous update's date) says.
+            on = as_at
         if on > as_at:
             result.warnings.append(
                 Problem(
@@ -378,6 +400,7 @@ def _activity_change(
 
     if match is None:
         change.fields = wanted
+        change.rag_as_written = pa.rag_written
         return change
     change.activity_id, change.version = match.pk, match.version
     current = {
@@ -404,4 +427,6 @@ def _activity_change(
     if change.updates:
         change.changes["progress"] = [match.progress, change.updates[-1]["text"]]
     change.action = "update" if (change.fields or change.updates) else "unchanged"
+    if pa.rag_written and "rag" in change.fields:
+        change.rag_as_written = pa.rag_written
     return change

@@ -8,10 +8,12 @@ from .imports import (
     import_apply,
     import_from_file,
     import_read_and_plan,
+    import_remap,
     import_start_apply,
     import_try_again,
     import_upload,
     import_validate,
+    parse_map_options,
 )
 from .structure import (
     commitment_create,
@@ -40,6 +42,7 @@ __all__ = [
     "import_apply",
     "import_from_file",
     "import_read_and_plan",
+    "import_remap",
     "import_start_apply",
     "import_try_again",
     "import_upload",
@@ -47,6 +50,7 @@ __all__ = [
     "objective_create",
     "oversight_body_create",
     "owner_get_or_create",
+    "parse_map_options",
     "plan_create",
     "section_create",
     "user_set_role",

@@ -164,7 +164,7 @@ def test_an_editor_imports_a_tracker_previews_it_and_applies_it(page, live_serve
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Imports").click()
     page.get_by_role("link", name="Import a workbook").click()
     page.get_by_label("Workbook").set_input_files(str(path))
-    page.get_by_label("Plan", exact=True).fill("Community Charter")
+    page.get_by_label("Name of the new plan").fill("Community Charter")
     page.get_by_role("button", name="Upload and check").click()
     expect(page.get_by_role("button", name="Apply these changes")).to_be_visible(timeout=30_000)
     expect(
@@ -176,3 +176,46 @@ def test_an_editor_imports_a_tracker_previews_it_and_applies_it(page, live_serve
     page.get_by_role("link", name="Community Charter").click()
     expect(page.get_by_role("heading", name="Community Charter")).to_be_visible()
     expect(page.locator(".table--plan .rag--green").first).to_be_visible()
+
+
+def test_an_editor_maps_columns_the_importer_was_unsure_of_and_the_answer_is_kept(
+    page, live_server, worker_if_broker, tmp_path
+):
+    import io
+
+    from openpyxl import Workbook
+
+    from delivery.models import Activity, ImportProfile
+
+    make_user("jo", role="Editor", first_name="Jo", last_name="Hadley")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tracker"
+    for row in (
+        ["#", "Action", "Owner", "Update", "Progress"],
+        ["Prevention"],
+        [1, "Launch a rural crime campaign.", "Supt Paley", "Last year's words.", "Signed off by the board."],
+    ):
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    path = tmp_path / "tracker.xlsx"
+    path.write_bytes(out.getvalue())
+    sign_in(page, live_server, "jo")
+    page.goto(f"{live_server.url}/imports/new/")
+    page.get_by_label("Workbook").set_input_files(str(path))
+    page.get_by_label("Name of the new plan").fill("Community Charter")
+    page.get_by_label("Update date").fill("2026-09-30")
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("heading", name="Tell us what the columns hold")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("mapping-form").get_by_text("Signed off by the board.").first).to_be_visible()
+    page.get_by_label("Column D (Update) holds").select_option(label="Do not import")
+    page.get_by_label("Column E (Progress) holds").select_option(label="Progress update")
+    page.get_by_label("Save as import profile").fill("Charter tracker")
+    page.get_by_role("button", name="Save and read the workbook again").click()
+    expect(page.get_by_role("button", name="Apply these changes")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("the column mapping saved for this plan")).to_be_visible()
+    page.get_by_role("button", name="Apply these changes").click()
+    expect(page.get_by_test_id("result")).to_contain_text("1 activities created", timeout=30_000)
+    assert Activity.objects.get().progress == "Signed off by the board."
+    assert ImportProfile.objects.get().name == "Charter tracker"
