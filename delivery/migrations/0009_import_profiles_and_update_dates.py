@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delivery', '0006_jobs'),
+        ('delivery', '0008_job_lease_and_attempts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
