@@ -181,8 +181,9 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_update_owned(request.user, activity):
         raise PermissionDenied("You cannot update this activity.")
     ask_reopen = False
+    can_change_owners = can_edit_plans(request.user)
     if request.method == "POST":
-        form = ActivityUpdateForm(request.POST)
+        form = ActivityUpdateForm(request.POST, can_change_owners=can_change_owners)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -196,7 +197,7 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
                     start_date=data["start_date"],
                     due_date=data["due_date"],
                     date_text=data["date_text"],
-                    owners=data["owners"],
+                    owners=data.get("owners"),  # None (unchanged) when the form has no owners field
                     on=data["on"],
                     reopen=data["reopen"],
                 )
@@ -209,11 +210,18 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Update saved.")
                 return redirect(activity)
     else:
-        form = ActivityUpdateForm(initial=ActivityUpdateForm.initial_for(activity, today()))
+        form = ActivityUpdateForm(
+            initial=ActivityUpdateForm.initial_for(activity, today()), can_change_owners=can_change_owners
+        )
     return render(
         request,
         "delivery/activity_update.html",
-        {"activity": activity, "form": form, "ask_reopen": ask_reopen or activity.status in ENDED},
+        {
+            "activity": activity,
+            "form": form,
+            "ask_reopen": ask_reopen or activity.status in ENDED,
+            "can_change_owners": can_change_owners,
+        },
     )
 
 
