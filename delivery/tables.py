@@ -4,11 +4,12 @@ import django_tables2 as tables
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from core import rag as rag_scale
 from core.dates import is_past
-from core.roles import can_update_owned
+from core.roles import can_see_upload, can_update_owned
 from core.status import is_overdue
 from core.status import label as status_label
 
@@ -163,6 +164,16 @@ class ExtractTable(tables.Table):
         empty_text = "No extracts yet."
         per_page = 50
 
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def render_created_at(self, value, record):
+        text = dateformat.format(timezone.localtime(value), "j M Y H:i")
+        if self.user is not None and can_see_upload(self.user, record):
+            return format_html('<a href="{}">{}</a>', record.get_absolute_url(), text)
+        return text
+
     def render_created_by(self, value):
         return value.get_full_name() or value.get_username()
 
@@ -192,8 +203,11 @@ class ExtractTable(tables.Table):
 
 
 class ImportTable(tables.Table):
+    """The import history. Every reader sees who imported what and when; only those who may see the
+    uploaded content (editors, administrators, the uploader) get the link to its preview."""
+
     region_label = "Imports"
-    created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="j M Y H:i", linkify=True)
+    created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="j M Y H:i")
     filename = tables.Column(verbose_name="File")
     plan_name = tables.Column(verbose_name="Plan")
     created_by = tables.Column(verbose_name="By", default="—")
@@ -205,6 +219,16 @@ class ImportTable(tables.Table):
         export_title = "Imports"
         empty_text = "No imports yet."
         per_page = 50
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def render_created_at(self, value, record):
+        text = dateformat.format(timezone.localtime(value), "j M Y H:i")
+        if self.user is not None and can_see_upload(self.user, record):
+            return format_html('<a href="{}">{}</a>', record.get_absolute_url(), text)
+        return text
 
     def render_created_by(self, value):
         return value.get_full_name() or value.get_username()

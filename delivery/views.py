@@ -23,7 +23,15 @@ from django_tables2.views import SingleTableMixin
 from core.dates import is_past, today
 from core.documents import CONTENT_TYPES
 from core.exports import SafeTableExport
-from core.roles import Role, can_edit_plans, can_update_owned, ensure_can_edit_plans, ensure_can_read, role_of
+from core.roles import (
+    Role,
+    can_edit_plans,
+    can_update_owned,
+    ensure_can_edit_plans,
+    ensure_can_read,
+    ensure_can_see_upload,
+    role_of,
+)
 from core.views import JobPollingMixin
 
 from . import overdue, panels, selectors, services
@@ -430,6 +438,9 @@ class ImportHistoryView(ExportMixin, SingleTableMixin, TemplateView):
     def get_table_data(self):
         return selectors.import_history()
 
+    def get_table_kwargs(self):
+        return {"user": self.request.user}
+
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
@@ -465,8 +476,8 @@ class ImportView(JobPollingMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ensure_can_read(self.request.user)
         run = selectors.import_detail(pk=self.kwargs["pk"])
+        ensure_can_see_upload(self.request.user, run)  # the preview shows the uploaded content
         ctx.update(run=run, preview=selectors.import_preview(run=run), can_apply=can_edit_plans(self.request.user))
         return ctx
 
@@ -482,8 +493,8 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def import_file(request: HttpRequest, pk: int) -> HttpResponse:
-    ensure_can_edit_plans(request.user)
     run = selectors.import_detail(pk=pk)
+    ensure_can_see_upload(request.user, run)
     response = FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
     response["Content-Type"] = "application/octet-stream"
     return response

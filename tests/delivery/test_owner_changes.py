@@ -60,9 +60,7 @@ def test_editors_and_administrators_change_owners(users, role, activity, preece)
     assert saved.updates.order_by("-pk").first().changes["owners"] == [["Supt Paley"], ["CI Preece"]]
 
 
-def test_the_owners_form_has_no_owners_field_and_says_to_propose_a_change_in_the_update(
-    client, owner_user, activity
-):
+def test_the_owners_form_has_no_owners_field_and_says_to_propose_a_change_in_the_update(client, owner_user, activity):
     client.login(username=owner_user.username, password=PASSWORD)
     response = client.get(reverse("activity-update", args=[activity.pk]))
     assert response.status_code == 200
