@@ -159,6 +159,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 TRACKER_DUE_SOON_DAYS = env.int("TRACKER_DUE_SOON_DAYS", default=30)
 TRACKER_STALE_DAYS = env.int("TRACKER_STALE_DAYS", default=90)
 TRACKER_PAGE_SIZE = env.int("TRACKER_PAGE_SIZE", default=50)
+TRACKER_MAX_PAGE_SIZE = env.int("TRACKER_MAX_PAGE_SIZE", default=500)  # the most `?per_page=` may ask for
 
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)

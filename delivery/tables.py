@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from core import rag as rag_scale
 from core.dates import is_past
+from core.tables import Table
 from core.roles import can_see_upload, can_update_owned
 from core.status import is_overdue
 from core.status import label as status_label
@@ -21,7 +22,7 @@ NUMERIC = {
 }
 
 
-class ActivityTable(tables.Table):
+class ActivityTable(Table):
     region_label = "Activities"
     ref = tables.Column(verbose_name="Ref", accessor="commitment__ref", order_by=("commitment__ref_key", "sub_ref_key"))
     plan = tables.Column(accessor="commitment__plan__name", verbose_name="Plan")
@@ -107,7 +108,7 @@ class ActivityTable(tables.Table):
         return is_past(self.as_at)
 
 
-class OverdueTable(tables.Table):
+class OverdueTable(Table):
     """Rows are OverdueItem objects from every registered source."""
 
     region_label = "Overdue items"
@@ -144,7 +145,7 @@ class OverdueTable(tables.Table):
         return rag_scale.word(value)
 
 
-class ExtractTable(tables.Table):
+class ExtractTable(Table):
     region_label = "Extracts"
     created_at = tables.DateTimeColumn(verbose_name="Made", format="j M Y H:i")
     plan = tables.Column(accessor="plan__name", verbose_name="Plan")
@@ -202,7 +203,7 @@ class ExtractTable(tables.Table):
         )
 
 
-class ImportTable(tables.Table):
+class ImportTable(Table):
     """The import history. Every reader sees who imported what and when; only those who may see the
     uploaded content (editors, administrators, the uploader) get the link to its preview."""
 
