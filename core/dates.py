@@ -6,7 +6,6 @@ from datetime import date
 
 from django.utils import timezone
 
-
 # The dates a form accepts ("as at", due, since...): far enough apart for any plan, near enough that
 # adding or subtracting a year or two never overflows Python's date range.
 EARLIEST = date(1900, 1, 1)

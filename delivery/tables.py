@@ -9,10 +9,10 @@ from django.utils.html import format_html
 
 from core import rag as rag_scale
 from core.dates import is_past
-from core.tables import Table
 from core.roles import can_see_upload, can_update_owned
 from core.status import is_overdue
 from core.status import label as status_label
+from core.tables import Table
 
 # GOV.UK Frontend's table classes on every header and cell.
 CELL_ATTRS = {"th": {"class": "govuk-table__header"}, "td": {"class": "govuk-table__cell"}}
