@@ -239,6 +239,8 @@ def activity_rag(request: HttpRequest, pk: int) -> HttpResponse:
     user's choice and reason stay as they were, with the question (a reason, or whether to reopen a
     complete activity) asked in place."""
     activity = selectors.activity_for_update(pk=pk)
+    if not can_update_owned(request.user, activity):  # checked again in the service
+        raise PermissionDenied("You cannot update this activity.")
     form = InlineRagForm(request.POST)
     error = ""
     ask_reopen = False
