@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig
@@ -416,6 +416,7 @@ def _summary_rows(extract: Extract) -> list[tuple[str, list[int], int]]:
     return [(title, [c.get(k, 0) for k in keys], sum(c.values())) for title, c in counts.items()]
 
 
+@require_safe
 def extract_download(request: HttpRequest, pk: int) -> HttpResponse:
     ensure_can_read(request.user)
     extract = selectors.extract_detail(pk=pk)
@@ -494,6 +495,7 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(run)
 
 
+@require_safe
 def import_file(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.import_detail(pk=pk)
     ensure_can_see_upload(request.user, run)
@@ -502,6 +504,7 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@require_safe
 def plan_workbook(request: HttpRequest, slug: str) -> HttpResponse:
     """The plan as the tracker's own workbook (import it back to apply edits made in Excel)."""
     from .importers.native import native_workbook

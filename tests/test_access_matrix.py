@@ -29,7 +29,7 @@ from tests.factories import OversightBodyFactory, OwnerFactory, SectionFactory, 
 WHO = ("anonymous", "no role", "Administrator", "Editor", "Owner", "Chief Executive", "Viewer")
 READ = (302, 403, 200, 200, 200, 200, 200)  # every role reads; no role reads nothing
 EDIT = (302, 403, 200, 200, 403, 403, 403)  # editors and administrators only
-NO_POST = (302, 403, 405, 405, 405, 405, 405)  # also: no GET
+WRONG_METHOD = (302, 403, 405, 405, 405, 405, 405)  # the page does not take this method
 ADMIN_ONLY = (302, 403, 200, 302, 302, 302, 302)  # staff only; the others get the admin's sign-in
 
 ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
@@ -38,26 +38,26 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "logout": {"GET": (302, 405, 405, 405, 405, 405, 405), "POST": (302, 302, 302, 302, 302, 302, 302)},
     "health": {"GET": (200, 200, 200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200, 200, 200)},
     # --- reading ----------------------------------------------------------------------------
-    "home": {"GET": READ, "POST": NO_POST},
-    "plan": {"GET": READ, "POST": NO_POST},
-    "plan-workbook": {"GET": READ, "POST": READ},  # a download: POST answers like GET
-    "activities": {"GET": READ, "POST": NO_POST},
-    "activity": {"GET": READ, "POST": NO_POST},
-    "overdue": {"GET": READ, "POST": NO_POST},
-    "extracts": {"GET": READ, "POST": NO_POST},
-    "extract": {"GET": READ, "POST": NO_POST},
-    "extract-download": {"GET": READ, "POST": READ},  # a download: POST answers like GET
-    "imports": {"GET": READ, "POST": NO_POST},
+    "home": {"GET": READ, "POST": WRONG_METHOD},
+    "plan": {"GET": READ, "POST": WRONG_METHOD},
+    "plan-workbook": {"GET": READ, "POST": WRONG_METHOD},
+    "activities": {"GET": READ, "POST": WRONG_METHOD},
+    "activity": {"GET": READ, "POST": WRONG_METHOD},
+    "overdue": {"GET": READ, "POST": WRONG_METHOD},
+    "extracts": {"GET": READ, "POST": WRONG_METHOD},
+    "extract": {"GET": READ, "POST": WRONG_METHOD},
+    "extract-download": {"GET": READ, "POST": WRONG_METHOD},
+    "imports": {"GET": READ, "POST": WRONG_METHOD},
     # --- writing ----------------------------------------------------------------------------
     # The activity is owned by the Owner's owner name: they update it (the form), nobody else below editor.
     "activity-update": {"GET": (302, 403, 200, 200, 200, 403, 403), "POST": (302, 403, 200, 200, 200, 403, 403)},
-    "activity-rag": {"GET": NO_POST, "POST": (302, 403, 302, 302, 302, 403, 403)},
+    "activity-rag": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 302, 403, 403)},
     "extract-new": {"GET": READ, "POST": READ},  # any reader may request an extract
     "import-new": {"GET": EDIT, "POST": EDIT},
     # The preview shows the uploaded content: editors, administrators and the uploader (an Editor here).
-    "import": {"GET": EDIT, "POST": NO_POST},
-    "import-file": {"GET": EDIT, "POST": EDIT},  # a download: POST answers like GET
-    "import-apply": {"GET": NO_POST, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    "import": {"GET": EDIT, "POST": WRONG_METHOD},
+    "import-file": {"GET": EDIT, "POST": WRONG_METHOD},
+    "import-apply": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
     # --- the admin site (GET only) ----------------------------------------------------------------
     "admin:index": {"GET": ADMIN_ONLY},
     "admin:login": {"GET": (200, 403, 302, 200, 200, 200, 200)},
