@@ -75,6 +75,7 @@ def _waiting_on_a_lock(pid: int | None) -> bool:
         return cur.fetchone() is not None
 
 
+@pytest.mark.slow
 def test_saves_during_an_apply_are_never_lost_and_versions_only_go_up(postgres):
     editor = make_user("race-editor", role="Editor")
     colleague = make_user("race-colleague", role="Editor")
@@ -182,3 +183,77 @@ def test_saves_during_an_apply_are_never_lost_and_versions_only_go_up(postgres):
     assert untouched <= import_updates
     assert all(final[pk].version == initial[pk] + 1 for pk in untouched)
     assert all(final[pk].progress.startswith("Imported progress") for pk in untouched)
+
+
+@pytest.mark.slow
+def test_an_apply_and_a_busy_colleague_running_freely_lose_nothing(postgres):
+    """No pauses: a colleague keeps loading and saving activities of the plan (fresh forms, as a busy
+    office does) for as long as the apply runs. Whatever the timing, no save is followed by an import
+    write to the same activity, and each activity's version counts every write exactly once."""
+    editor = make_user("race-editor", role="Editor")
+    colleague = make_user("race-colleague", role="Editor")
+    first = _previewed_import(editor, _workbook("Baseline progress"))
+    ImportRun.objects.filter(pk=first.pk).update(state=ImportRun.State.APPLY_QUEUED, applied_by=editor)
+    services.import_apply(run_id=first.pk)
+    initial = dict(Activity.objects.values_list("pk", "version"))
+    targets = sorted(initial)[::5]  # every fifth activity, spread through the plan
+    run = _previewed_import(editor, _workbook("Imported progress"))
+    ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.State.APPLY_QUEUED, applied_by=editor)
+
+    done = threading.Event()
+    errors: list[BaseException] = []
+    counts = {"saved": 0, "stale": 0}
+
+    def apply_thread() -> None:
+        try:
+            services.import_apply(run_id=run.pk)
+        except BaseException as e:
+            errors.append(e)
+        finally:
+            done.set()
+            connections.close_all()
+
+    def saver_thread() -> None:
+        try:
+            rounds = 0
+            while not done.is_set() or rounds == 0:
+                rounds += 1
+                for pk in targets:
+                    activity = Activity.objects.get(pk=pk)
+                    try:
+                        services.activity_record_update(
+                            activity=activity, by=colleague, seen_version=activity.version, text=f"Round {rounds}"
+                        )
+                        counts["saved"] += 1
+                    except services.StaleEdit:
+                        counts["stale"] += 1
+                    if done.is_set():
+                        break
+        except BaseException as e:
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=saver_thread), threading.Thread(target=apply_thread)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(180)
+    assert not any(t.is_alive() for t in threads) and not errors, errors
+    applied = ImportRun.objects.get(pk=run.pk)
+    assert applied.state == ImportRun.State.APPLIED, applied.error
+    conflicts = {c["activity_id"] for c in applied.result["conflicts"]}
+    assert counts["saved"] > 0
+
+    for act in Activity.objects.all():
+        ups = list(
+            ProgressUpdate.objects.filter(activity=act).exclude(kind=ProgressUpdate.Kind.CREATED).order_by("pk")
+        )
+        mine = [u.pk for u in ups if u.author_id == colleague.pk]
+        imported = [u.pk for u in ups if u.text.startswith("Imported progress")]
+        assert len(imported) == (act.pk not in conflicts)
+        if imported:  # the import wrote it: every colleague save on it came after the import
+            assert all(pk > imported[0] for pk in mine), f"activity {act.pk}: a save was overwritten"
+        else:  # a conflict: the colleague saved it before the apply locked it
+            assert mine, f"activity {act.pk}: listed as a conflict but nobody saved it"
+        assert act.version == initial[act.pk] + len(mine) + len(imported)
