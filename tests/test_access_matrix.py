@@ -23,8 +23,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from core.dates import today
 from delivery import services
 from delivery.models import Extract, ImportRun
+from meetings import services as meetings_services
 from tests.delivery.importers.builders import tracker_workbook
 from tests.factories import OversightBodyFactory, OwnerFactory, SectionFactory, make_activity, make_user
+from tests.meetings.conftest import make_action, make_meeting
 
 WHO = ("anonymous", "no role", "Administrator", "Editor", "Owner", "Chief Executive", "Viewer")
 READ = (302, 403, 200, 200, 200, 200, 200)  # every role reads; no role reads nothing
@@ -58,9 +60,33 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "import": {"GET": EDIT, "POST": WRONG_METHOD},
     "import-file": {"GET": EDIT, "POST": WRONG_METHOD},
     "import-apply": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    # --- pages open without signing in ------------------------------------------------------------
+    "accessibility": {"GET": (200, 200, 200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200, 200, 200)},
+    "privacy": {"GET": (200, 200, 200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200, 200, 200)},
+    # --- holding-to-account meetings (the meeting is approved; the action is owned by the Owner) ----
+    "meetings:list": {"GET": READ, "POST": WRONG_METHOD},
+    "meetings:detail": {"GET": READ, "POST": READ},  # answers POST like GET
+    "meetings:notes": {"GET": READ, "POST": READ},  # answers POST like GET
+    "meetings:actions": {"GET": READ, "POST": WRONG_METHOD},
+    "meetings:action": {"GET": READ, "POST": READ},  # answers POST like GET
+    "meetings:requests": {"GET": READ, "POST": WRONG_METHOD},
+    "meetings:request": {"GET": READ, "POST": EDIT},  # POST records the response: editors
+    "meetings:panel-report": {"GET": READ, "POST": READ},  # answers POST like GET
+    "meetings:new": {"GET": EDIT, "POST": EDIT},
+    "meetings:edit": {"GET": EDIT, "POST": EDIT},
+    "meetings:findings": {"GET": EDIT, "POST": EDIT},
+    "meetings:agenda": {"GET": EDIT, "POST": EDIT},
+    "meetings:state": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    "meetings:action-new": {"GET": EDIT, "POST": EDIT},
+    "meetings:action-update": {"GET": (302, 403, 200, 200, 200, 403, 403), "POST": (302, 403, 200, 200, 200, 403, 403)},
+    # An empty POST is refused as invalid (redirect with a message) before the role is checked; a valid one
+    # from a reader is refused by the service.
+    "meetings:action-status": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 302, 302, 302)},
+    "meetings:request-new": {"GET": EDIT, "POST": EDIT},
+    "meetings:request-edit": {"GET": EDIT, "POST": EDIT},
     # --- the admin site (GET only) ----------------------------------------------------------------
     "admin:index": {"GET": ADMIN_ONLY},
-    "admin:login": {"GET": (200, 403, 302, 200, 200, 200, 200)},
+    "admin:login": {"GET": (302, 403, 302, 403, 403, 403, 403)},  # anonymous: the site's sign-in
     "admin:logout": {"GET": (302, 403, 405, 302, 302, 302, 302)},
     "admin:password_change": {"GET": ADMIN_ONLY},
     "admin:password_change_done": {"GET": ADMIN_ONLY},
@@ -86,6 +112,8 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     "admin:axes_accessfailurelog_add": {"GET": NOT_EVEN_ADMIN},
     # Activities are added by the app (or an import) so that each starts with its "created" update.
     "admin:delivery_activity_add": {"GET": NOT_EVEN_ADMIN},
+    # Meeting actions are added from their meeting's page, each with its first update.
+    "admin:meetings_action_add": {"GET": NOT_EVEN_ADMIN},
     # Progress updates are append-only: the history is never written or deleted by hand.
     "admin:delivery_progressupdate_add": {"GET": NOT_EVEN_ADMIN},
     "admin:delivery_progressupdate_delete": {"GET": NOT_EVEN_ADMIN},
@@ -142,13 +170,25 @@ def world(db, django_capture_on_commit_callbacks, eager_tasks):
         by=editor, data=tracker_workbook(), filename="tracker.xlsx", plan_name="Charter", dry_run=True
     )
     assert Extract.objects.get().state == Extract.State.DONE and run.state == ImportRun.State.PREVIEWED
+    meeting = make_meeting()
+    action = make_action(meeting=meeting, owners=[owner], due_date=today())
+    written = meetings_services.request_create(by=editor, subject="Custody times", question="Q", sent_on=today())
     # One object of every model the admin shows, so each change, delete and history page is walked.
     SectionFactory(objective=activity.commitment.objective)
     OversightBodyFactory()
     AccessAttempt.objects.create(username="someone", ip_address="192.0.2.1", failures_since_start=1)
     AccessLog.objects.create(username="someone", ip_address="192.0.2.1")
     AccessFailureLog.objects.create(username="someone", ip_address="192.0.2.1")
-    return {"users": users, "activity": activity, "plan": plan, "extract": Extract.objects.get(), "run": run}
+    return {
+        "users": users,
+        "activity": activity,
+        "plan": plan,
+        "extract": Extract.objects.get(),
+        "run": run,
+        "meeting": meeting,
+        "action": action,
+        "request": written,
+    }
 
 
 def _admin_object(name: str):
@@ -176,6 +216,13 @@ def url_of(name: str, pattern: URLPattern, world) -> str | None:
         "import-file": {"pk": world["run"].pk},
         "import-apply": {"pk": world["run"].pk},
     }
+    for url_name in ("detail", "edit", "findings", "agenda", "state", "action-new"):
+        by_name[f"meetings:{url_name}"] = {"pk": world["meeting"].pk}
+    by_name["meetings:notes"] = {"pk": world["meeting"].pk, "fmt": "docx"}
+    for url_name in ("action", "action-update", "action-status"):
+        by_name[f"meetings:{url_name}"] = {"pk": world["action"].pk}
+    for url_name in ("request", "request-edit"):
+        by_name[f"meetings:{url_name}"] = {"pk": world["request"].pk}
     if name in by_name:
         return reverse(name, kwargs=by_name[name])
     if name.endswith("_simple_history"):  # django-simple-history's one history entry, positional groups
