@@ -163,4 +163,4 @@ def test_an_as_at_date_out_of_range_shows_today_and_says_so(client, editor, site
     assert "Enter a date between 1 Jan 1900 and 31 Dec 2999." in response.content.decode()
     response = client.get(reverse("activities"), {"as_at": "0001-01-01"})
     assert response.context["as_at"] is None
-    assert "not a valid date; showing today" in response.content.decode()
+    assert "showing today" in response.content.decode()
