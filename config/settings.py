@@ -5,6 +5,7 @@ key. DJANGO_ENV=production insists on a real SECRET_KEY and ALLOWED_HOSTS and tu
 HTTPS-only protections that `manage.py check --deploy` looks for.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "simple_history",
+    "axes",
     "core",
     "delivery",
     "kpis",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,6 +101,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Brute-force protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one IP address, that combination is locked out for AXES_COOLOFF_MINUTES; an administrator unlocks it
+# sooner in the admin ("Access attempts": delete the row) or with `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use the connection's address).
+TRACKER_PROXY_COUNT = env.int("TRACKER_PROXY_COUNT", default=0)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -181,6 +202,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 TRACKER_DUE_SOON_DAYS = env.int("TRACKER_DUE_SOON_DAYS", default=30)
 TRACKER_STALE_DAYS = env.int("TRACKER_STALE_DAYS", default=90)
 TRACKER_PAGE_SIZE = env.int("TRACKER_PAGE_SIZE", default=50)
+TRACKER_MAX_PAGE_SIZE = env.int("TRACKER_MAX_PAGE_SIZE", default=500)  # the most `?per_page=` may ask for
 
 # Processes that lay out a large PDF extract; unset means one per core, 0 lays it out in the worker itself.
 EXTRACT_PDF_WORKERS = env.int("EXTRACT_PDF_WORKERS", default=None)
@@ -248,5 +270,6 @@ LOGGING = {
         "django.request": {"filters": ["permission_denied_one_line"]},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # lockouts (warnings) are logged; every attempt (info) is not
     },
 }

@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Shared core"
+
+    def ready(self) -> None:
+        from . import security
+
+        security._connect()

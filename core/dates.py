@@ -6,6 +6,15 @@ from datetime import date
 
 from django.utils import timezone
 
+# The dates a form accepts ("as at", due, since...): far enough apart for any plan, near enough that
+# adding or subtracting a year or two never overflows Python's date range.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
+def in_range(value: date) -> bool:
+    return EARLIEST <= value <= LATEST
+
 
 def today() -> date:
     return timezone.localdate()

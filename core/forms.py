@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django import forms
 
+from .dates import EARLIEST, LATEST, in_range
+
 UK_DATE_INPUT_FORMATS = [
     "%Y-%m-%d",
     "%d/%m/%Y",
@@ -40,9 +42,15 @@ class UKDateInput(forms.TextInput):
 
 
 class UKDateField(forms.DateField):
+    """Also refuses dates outside core.dates.EARLIEST to LATEST (1900 to 2999): 0001-01-01 or 9999-12-31 in
+    a link would otherwise overflow when a page adds or subtracts days."""
+
     widget = UKDateInput
     input_formats = UK_DATE_INPUT_FORMATS
-    default_error_messages = {"invalid": "Enter a real date, for example 31/12/2023."}
+    default_error_messages = {
+        "invalid": "Enter a real date, for example 31/12/2023.",
+        "out_of_range": f"Enter a date between {EARLIEST:%-d %b %Y} and {LATEST:%-d %b %Y}.",
+    }
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("help_text", DATE_HINT)
@@ -54,3 +62,8 @@ class UKDateField(forms.DateField):
             # "Sept" is how many people shorten September.
             value = value.replace("Sept ", "Sep ").replace("sept ", "sep ")
         return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not in_range(value):
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")

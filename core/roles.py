@@ -91,3 +91,15 @@ def can_read(user) -> bool:
 def ensure_can_read(user) -> None:
     if not can_read(user):
         raise PermissionDenied("Your account has no role yet; ask an administrator to give you one.")
+
+
+def can_see_upload(user, job) -> bool:
+    """An uploaded file and what it holds (an import's preview, the file itself): editors and
+    administrators, and whoever uploaded it while they still hold a role. Other readers see only that
+    the import happened (who, when, file name, outcome)."""
+    return can_edit_plans(user) or (can_read(user) and job.created_by_id is not None and job.created_by_id == user.pk)
+
+
+def ensure_can_see_upload(user, job) -> None:
+    if not can_see_upload(user, job):
+        raise PermissionDenied("Only editors, administrators and the person who uploaded it can see this import.")

@@ -43,6 +43,11 @@ class ActivityUpdateForm(forms.Form):
     )
     seen_version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args, can_change_owners: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_change_owners:  # owners propose a new owner in the update text; editors change it
+            del self.fields["owners"]
+
     @classmethod
     def initial_for(cls, activity: Activity, on) -> dict:
         return {

@@ -4,13 +4,15 @@ import django_tables2 as tables
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from core import rag as rag_scale
 from core.dates import is_past
-from core.roles import can_update_owned
+from core.roles import can_see_upload, can_update_owned
 from core.status import is_overdue
 from core.status import label as status_label
+from core.tables import Table
 
 # GOV.UK Frontend's table classes on every header and cell.
 CELL_ATTRS = {"th": {"class": "govuk-table__header"}, "td": {"class": "govuk-table__cell"}}
@@ -20,7 +22,7 @@ NUMERIC = {
 }
 
 
-class ActivityTable(tables.Table):
+class ActivityTable(Table):
     region_label = "Activities"
     ref = tables.Column(verbose_name="Ref", accessor="commitment__ref", order_by=("commitment__ref_key", "sub_ref_key"))
     plan = tables.Column(accessor="commitment__plan__name", verbose_name="Plan")
@@ -106,7 +108,7 @@ class ActivityTable(tables.Table):
         return is_past(self.as_at)
 
 
-class OverdueTable(tables.Table):
+class OverdueTable(Table):
     """Rows are OverdueItem objects from every registered source."""
 
     region_label = "Overdue items"
@@ -143,7 +145,7 @@ class OverdueTable(tables.Table):
         return rag_scale.word(value)
 
 
-class ExtractTable(tables.Table):
+class ExtractTable(Table):
     region_label = "Extracts"
     created_at = tables.DateTimeColumn(verbose_name="Made", format="j M Y H:i")
     plan = tables.Column(accessor="plan__name", verbose_name="Plan")
@@ -162,6 +164,16 @@ class ExtractTable(tables.Table):
         export_title = "Extracts"
         empty_text = "No extracts yet."
         per_page = 50
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def render_created_at(self, value, record):
+        text = dateformat.format(timezone.localtime(value), "j M Y H:i")
+        if self.user is not None and can_see_upload(self.user, record):
+            return format_html('<a href="{}">{}</a>', record.get_absolute_url(), text)
+        return text
 
     def render_created_by(self, value):
         return value.get_full_name() or value.get_username()
@@ -191,9 +203,12 @@ class ExtractTable(tables.Table):
         )
 
 
-class ImportTable(tables.Table):
+class ImportTable(Table):
+    """The import history. Every reader sees who imported what and when; only those who may see the
+    uploaded content (editors, administrators, the uploader) get the link to its preview."""
+
     region_label = "Imports"
-    created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="j M Y H:i", linkify=True)
+    created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="j M Y H:i")
     filename = tables.Column(verbose_name="File")
     plan_name = tables.Column(verbose_name="Plan")
     created_by = tables.Column(verbose_name="By", default="—")
@@ -205,6 +220,16 @@ class ImportTable(tables.Table):
         export_title = "Imports"
         empty_text = "No imports yet."
         per_page = 50
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def render_created_at(self, value, record):
+        text = dateformat.format(timezone.localtime(value), "j M Y H:i")
+        if self.user is not None and can_see_upload(self.user, record):
+            return format_html('<a href="{}">{}</a>', record.get_absolute_url(), text)
+        return text
 
     def render_created_by(self, value):
         return value.get_full_name() or value.get_username()

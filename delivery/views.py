@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig
@@ -22,7 +22,15 @@ from django_tables2.views import SingleTableMixin
 from core.dates import is_past, today
 from core.documents import CONTENT_TYPES
 from core.exports import SafeTableExport
-from core.roles import Role, can_edit_plans, can_update_owned, ensure_can_edit_plans, ensure_can_read, role_of
+from core.roles import (
+    Role,
+    can_edit_plans,
+    can_update_owned,
+    ensure_can_edit_plans,
+    ensure_can_read,
+    ensure_can_see_upload,
+    role_of,
+)
 from core.views import JobPollingMixin
 
 from . import overdue, panels, selectors, services
@@ -191,8 +199,9 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_update_owned(request.user, activity):
         raise PermissionDenied("You cannot update this activity.")
     ask_reopen = False
+    can_change_owners = can_edit_plans(request.user)
     if request.method == "POST":
-        form = ActivityUpdateForm(request.POST)
+        form = ActivityUpdateForm(request.POST, can_change_owners=can_change_owners)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -206,7 +215,7 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
                     start_date=data["start_date"],
                     due_date=data["due_date"],
                     date_text=data["date_text"],
-                    owners=data["owners"],
+                    owners=data.get("owners"),  # None (unchanged) when the form has no owners field
                     on=data["on"],
                     reopen=data["reopen"],
                 )
@@ -219,11 +228,18 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Update saved.")
                 return redirect(activity)
     else:
-        form = ActivityUpdateForm(initial=ActivityUpdateForm.initial_for(activity, today()))
+        form = ActivityUpdateForm(
+            initial=ActivityUpdateForm.initial_for(activity, today()), can_change_owners=can_change_owners
+        )
     return render(
         request,
         "delivery/activity_update.html",
-        {"activity": activity, "form": form, "ask_reopen": ask_reopen or activity.status in ENDED},
+        {
+            "activity": activity,
+            "form": form,
+            "ask_reopen": ask_reopen or activity.status in ENDED,
+            "can_change_owners": can_change_owners,
+        },
     )
 
 
@@ -233,6 +249,8 @@ def activity_rag(request: HttpRequest, pk: int) -> HttpResponse:
     user's choice and reason stay as they were, with the question (a reason, or whether to reopen a
     complete activity) asked in place."""
     activity = selectors.activity_for_update(pk=pk)
+    if not can_update_owned(request.user, activity):  # checked again in the service
+        raise PermissionDenied("You cannot update this activity.")
     form = InlineRagForm(request.POST)
     error = ""
     ask_reopen = False
@@ -420,6 +438,7 @@ def _summary_rows(extract: Extract) -> list[tuple[str, list[int], int]]:
     return [(title, [c.get(k, 0) for k in keys], sum(c.values())) for title, c in counts.items()]
 
 
+@require_safe
 def extract_download(request: HttpRequest, pk: int) -> HttpResponse:
     ensure_can_read(request.user)
     extract = selectors.extract_detail(pk=pk)
@@ -443,6 +462,9 @@ class ImportHistoryView(ExportMixin, SingleTableMixin, TemplateView):
 
     def get_table_data(self):
         return selectors.import_history()
+
+    def get_table_kwargs(self):
+        return {"user": self.request.user}
 
 
 @require_http_methods(["GET", "POST"])
@@ -484,8 +506,8 @@ class ImportView(JobPollingMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ensure_can_read(self.request.user)
         run = selectors.import_detail(pk=self.kwargs["pk"])
+        ensure_can_see_upload(self.request.user, run)  # the preview shows the uploaded content
         can_apply = can_edit_plans(self.request.user)
         ctx.update(
             run=run,
@@ -546,14 +568,16 @@ def import_remap(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(run)
 
 
+@require_safe
 def import_file(request: HttpRequest, pk: int) -> HttpResponse:
-    ensure_can_edit_plans(request.user)
     run = selectors.import_detail(pk=pk)
+    ensure_can_see_upload(request.user, run)
     response = FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
     response["Content-Type"] = "application/octet-stream"
     return response
 
 
+@require_safe
 def plan_workbook(request: HttpRequest, slug: str) -> HttpResponse:
     """The plan as the tracker's own workbook (import it back to apply edits made in Excel)."""
     from .importers.native import native_workbook

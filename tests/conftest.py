@@ -84,6 +84,29 @@ def users(admin_user, editor, owner_user, chief, viewer):
 def pytest_configure(config):
     # Hashing each test user's password with PBKDF2 costs ~0.3 s; tests don't need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _login_with_a_request()
+
+
+def _login_with_a_request() -> None:
+    """django-axes checks every sign-in against the caller's address, so `authenticate` needs the
+    request; the test client's `login()` calls it without one. Give it a request from the test client's
+    own address, so `client.login(...)` goes through the same lockout rules as the sign-in page."""
+    from django.http import HttpRequest
+    from django.test import Client
+
+    plain_login = Client.login
+    if getattr(plain_login, "_with_request", False):
+        return
+
+    def login(self, **credentials):
+        if "request" not in credentials:
+            request = HttpRequest()
+            request.META["REMOTE_ADDR"] = "127.0.0.1"
+            credentials["request"] = request
+        return plain_login(self, **credentials)
+
+    login._with_request = True
+    Client.login = login
 
 
 @pytest.fixture(autouse=True)

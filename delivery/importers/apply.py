@@ -121,11 +121,15 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
     # Activities.
     creates = [a for a in cs.activities if a.action == "create"]
     changes = [a for a in cs.activities if a.action == "update"]
-    current = Activity.objects.in_bulk([a.activity_id for a in changes])
+    # Lock the activities this import changes, in primary-key order (so two imports, or an import and
+    # a colleague's save, never wait on each other in a cycle), and check their versions under the
+    # lock: a save that committed before the lock is a conflict; one that comes after waits for this
+    # transaction and is then refused as stale by its own version check. Nothing is lost either way.
+    current = _lock_activities(sorted({a.activity_id for a in changes}))
     for a in changes:
         live = current.get(a.activity_id)
         expected = seen_versions.get(str(a.activity_id), seen_versions.get(a.activity_id, a.version))
-        if live is None or live.version != expected:
+        if live is None or live.version != expected or live.version != a.version:
             result.conflicts.append(
                 {
                     "ref": a.ref,
@@ -248,7 +252,7 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
             act.last_update_on = max(on, act.last_update_on or on)
             if u["text"]:
                 act.progress, act.progress_on = u["text"], on
-        act.version += 1
+        act.version += 1  # `act` is the row read under the lock: its version is the current one
         updated_objs.append(act)
     Activity.objects.bulk_update(
         updated_objs,
@@ -283,6 +287,17 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
     ProgressUpdate.objects.bulk_create(new_updates, batch_size=2000)
     result.created["updates"] = sum(1 for u in new_updates if u.kind != ProgressUpdate.Kind.CREATED)
     return result
+
+
+def _lock_activities(ids: list[int], *, chunk: int = 900) -> dict[int, Activity]:
+    """The activities with these ids, read afresh and locked (SELECT ... FOR UPDATE) in id order, in
+    chunks that stay under SQLite's parameter limit. Held until the apply's transaction ends."""
+    locked: dict[int, Activity] = {}
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        for act in Activity.objects.select_for_update().filter(pk__in=part).order_by("pk"):
+            locked[act.pk] = act
+    return locked
 
 
 def _d(value) -> date | None:

@@ -7,12 +7,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
 from core.dates import today
-from core.roles import ensure_can_edit_plans, ensure_can_update_owned
+from core.roles import can_edit_plans, ensure_can_edit_plans, ensure_can_update_owned
 from core.text import author_name
 
 from ..models import (
@@ -37,15 +37,18 @@ def reopen_message(*, rag: str, status: str) -> str:
     )
 
 
+OWNERS_EDITORS_ONLY = (
+    "Only editors and administrators can change who owns an activity. "
+    "To propose a new owner, say so in your progress update."
+)
+
+
 class StaleEdit(Exception):
     """Someone saved the activity after the editor loaded it; nothing was written."""
 
     def __init__(self, *, activity: Activity) -> None:
         self.activity = activity
         super().__init__(f"Activity {activity.pk} has changed since it was loaded (now version {activity.version}).")
-
-
-
 
 
 def _check_dates(*, start_date: date | None, due_date: date | None, on: date) -> dict[str, str]:
@@ -155,6 +158,8 @@ def activity_record_update(
     The reopen rule: rating a complete or closed activity Red or Amber (or completing it while newly
     rated Red or Amber) would hide the rating behind "Complete". It is refused (error code "reopen" on
     `rag`) unless `reopen` is set, which puts the status back to In progress.
+
+    Only editors and administrators change the owners; an owner proposes a change in the update text.
     """
     ensure_can_update_owned(by, activity)
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
@@ -199,6 +204,8 @@ def activity_record_update(
         if before != value:
             changes[field] = [_value_for_history(field, before), _value_for_history(field, value)]
     if new_owner_names != old_owners:
+        if not can_edit_plans(by):
+            raise PermissionDenied(OWNERS_EDITORS_ONLY)
         changes["owners"] = [old_owners, new_owner_names]
     if not changes and not text and not errors:
         errors["text"] = "Nothing has changed: add progress text or change a field."

@@ -83,12 +83,14 @@ def test_seed_demo_builds_a_realistic_plan_once():
 
 def test_seed_demo_gives_one_login_per_role():
     from django.contrib.auth import authenticate
+    from django.test import RequestFactory
 
     from core.roles import role_of
 
     run("seed_demo")
+    request = RequestFactory().post("/accounts/login/")  # the sign-in backends (django-axes) need the request
     roles = {
-        u: role_of(authenticate(username=u, password="tracker-demo"))
+        u: role_of(authenticate(request, username=u, password="tracker-demo"))
         for u in ["admin", "editor", "owner", "chief", "viewer"]
     }
     assert [r.value for r in roles.values()] == ["Administrator", "Editor", "Owner", "Chief Executive", "Viewer"]

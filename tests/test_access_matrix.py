@@ -1,0 +1,317 @@
+"""Every URL pattern, walked as every role, as a login with no role and anonymously, with GET and (for
+the app's own pages) POST, checked against the table below (issue 8: "tests that stay").
+
+The table is the access policy in one place. A new URL pattern fails `test_every_url_pattern_has_a_row`
+until someone adds its row and so decides who may use it. Admin pages are walked too: their rows are
+patterns (`admin:*_changelist`) because every registered model adds some; the admin is GETs only (a
+POST there changes data and has its own tests).
+
+Columns: anonymous, a login with no role, Administrator, Editor, Owner, Chief Executive, Viewer.
+302 for anonymous is the redirect to sign in; 403 for the no-role login is the "ask an administrator"
+page; 302 for non-staff in the admin is the admin's own sign-in; 405 is a method the page does not take.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core.dates import today
+from delivery import services
+from delivery.models import Extract, ImportRun
+from meetings import services as meetings_services
+from tests.delivery.importers.builders import tracker_workbook
+from tests.factories import OversightBodyFactory, OwnerFactory, SectionFactory, make_activity, make_user
+from tests.meetings.conftest import make_action, make_meeting
+
+WHO = ("anonymous", "no role", "Administrator", "Editor", "Owner", "Chief Executive", "Viewer")
+READ = (302, 403, 200, 200, 200, 200, 200)  # every role reads; no role reads nothing
+EDIT = (302, 403, 200, 200, 403, 403, 403)  # editors and administrators only
+WRONG_METHOD = (302, 403, 405, 405, 405, 405, 405)  # the page does not take this method
+ADMIN_ONLY = (302, 403, 200, 302, 302, 302, 302)  # staff only; the others get the admin's sign-in
+
+ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
+    # --- sign in and out, health: open to everyone --------------------------------------------
+    "login": {"GET": (200, 200, 200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200, 200, 200)},
+    "logout": {"GET": (302, 405, 405, 405, 405, 405, 405), "POST": (302, 302, 302, 302, 302, 302, 302)},
+    "health": {"GET": (200, 200, 200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200, 200, 200)},
+    # --- reading ----------------------------------------------------------------------------
+    "home": {"GET": READ, "POST": WRONG_METHOD},
+    "plan": {"GET": READ, "POST": WRONG_METHOD},
+    "plan-workbook": {"GET": READ, "POST": WRONG_METHOD},
+    "activities": {"GET": READ, "POST": WRONG_METHOD},
+    "activity": {"GET": READ, "POST": WRONG_METHOD},
+    "overdue": {"GET": READ, "POST": WRONG_METHOD},
+    "extracts": {"GET": READ, "POST": WRONG_METHOD},
+    "extract": {"GET": READ, "POST": WRONG_METHOD},
+    "extract-download": {"GET": READ, "POST": WRONG_METHOD},
+    "imports": {"GET": READ, "POST": WRONG_METHOD},
+    # --- writing ----------------------------------------------------------------------------
+    # The activity is owned by the Owner's owner name: they update it (the form), nobody else below editor.
+    "activity-update": {"GET": (302, 403, 200, 200, 200, 403, 403), "POST": (302, 403, 200, 200, 200, 403, 403)},
+    "activity-rag": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 302, 403, 403)},
+    "extract-new": {"GET": READ, "POST": READ},  # any reader may request an extract
+    "import-new": {"GET": EDIT, "POST": EDIT},
+    # The preview shows the uploaded content: editors, administrators and the uploader (an Editor here).
+    "import": {"GET": EDIT, "POST": WRONG_METHOD},
+    "import-file": {"GET": EDIT, "POST": WRONG_METHOD},
+    "import-apply": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    # --- pages open without signing in ------------------------------------------------------------
+    "accessibility": {"GET": (200, 200, 200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200, 200, 200)},
+    "privacy": {"GET": (200, 200, 200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200, 200, 200)},
+    # --- holding-to-account meetings (the meeting is approved; the action is owned by the Owner) ----
+    "meetings:list": {"GET": READ, "POST": WRONG_METHOD},
+    "meetings:detail": {"GET": READ, "POST": READ},  # answers POST like GET
+    "meetings:notes": {"GET": READ, "POST": READ},  # answers POST like GET
+    "meetings:actions": {"GET": READ, "POST": WRONG_METHOD},
+    "meetings:action": {"GET": READ, "POST": READ},  # answers POST like GET
+    "meetings:requests": {"GET": READ, "POST": WRONG_METHOD},
+    "meetings:request": {"GET": READ, "POST": EDIT},  # POST records the response: editors
+    "meetings:panel-report": {"GET": READ, "POST": READ},  # answers POST like GET
+    "meetings:new": {"GET": EDIT, "POST": EDIT},
+    "meetings:edit": {"GET": EDIT, "POST": EDIT},
+    "meetings:findings": {"GET": EDIT, "POST": EDIT},
+    "meetings:agenda": {"GET": EDIT, "POST": EDIT},
+    "meetings:state": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    "meetings:action-new": {"GET": EDIT, "POST": EDIT},
+    "meetings:action-update": {"GET": (302, 403, 200, 200, 200, 403, 403), "POST": (302, 403, 200, 200, 200, 403, 403)},
+    # An empty POST is refused as invalid (redirect with a message) before the role is checked; a valid one
+    # from a reader is refused by the service.
+    "meetings:action-status": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 302, 302, 302)},
+    "meetings:request-new": {"GET": EDIT, "POST": EDIT},
+    "meetings:request-edit": {"GET": EDIT, "POST": EDIT},
+    # --- the admin site (GET only) ----------------------------------------------------------------
+    "admin:index": {"GET": ADMIN_ONLY},
+    "admin:login": {"GET": (302, 403, 302, 403, 403, 403, 403)},  # anonymous: the site's sign-in
+    "admin:logout": {"GET": (302, 403, 405, 302, 302, 302, 302)},
+    "admin:password_change": {"GET": ADMIN_ONLY},
+    "admin:password_change_done": {"GET": ADMIN_ONLY},
+    "admin:jsi18n": {"GET": ADMIN_ONLY},
+    "admin:autocomplete": {"GET": (302, 403, 403, 302, 302, 302, 302)},
+    "admin:app_list": {"GET": ADMIN_ONLY},
+    "admin:view_on_site": {"GET": (302, 403, 302, 302, 302, 302, 302)},
+    "admin:auth_user_password_change": {"GET": ADMIN_ONLY},
+    "admin:*_changelist": {"GET": ADMIN_ONLY},
+    "admin:*_add": {"GET": ADMIN_ONLY},
+    "admin:*_change": {"GET": ADMIN_ONLY},
+    "admin:*_delete": {"GET": ADMIN_ONLY},
+    "admin:*_history": {"GET": ADMIN_ONLY},
+    "admin:*_simple_history": {"GET": ADMIN_ONLY},
+}
+
+# Admin pages that differ from their pattern's row, and why.
+NOT_EVEN_ADMIN = (302, 403, 403, 302, 302, 302, 302)
+ADMIN_EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
+    # Sign-in records are written by django-axes only.
+    "admin:axes_accessattempt_add": {"GET": NOT_EVEN_ADMIN},
+    "admin:axes_accesslog_add": {"GET": NOT_EVEN_ADMIN},
+    "admin:axes_accessfailurelog_add": {"GET": NOT_EVEN_ADMIN},
+    # Activities are added by the app (or an import) so that each starts with its "created" update.
+    "admin:delivery_activity_add": {"GET": NOT_EVEN_ADMIN},
+    # Meeting actions are added from their meeting's page, each with its first update.
+    "admin:meetings_action_add": {"GET": NOT_EVEN_ADMIN},
+    # Progress updates are append-only: the history is never written or deleted by hand.
+    "admin:delivery_progressupdate_add": {"GET": NOT_EVEN_ADMIN},
+    "admin:delivery_progressupdate_delete": {"GET": NOT_EVEN_ADMIN},
+}
+
+
+def _patterns(resolver=None, prefix: str = "", namespace: str = "") -> list[tuple[str, URLPattern, str]]:
+    """(name with namespace, pattern, route) for every named pattern under the root URLconf."""
+    resolver = resolver or get_resolver()
+    found = []
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            found += _patterns(p, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            found.append((f"{namespace}{p.name}" if p.name else "", p, prefix + str(p.pattern)))
+    return found
+
+
+def all_url_names() -> list[str]:
+    return sorted({name for name, _, _ in _patterns() if name})
+
+
+def row_for(name: str) -> str | None:
+    if name in ADMIN_EXCEPTIONS or name in ACCESS:
+        return name
+    matches = [key for key in ACCESS if "*" in key and fnmatchcase(name, key)]
+    return max(matches, key=len) if matches else None
+
+
+def test_every_url_pattern_has_a_name_and_a_row():
+    # The admin's own unnamed patterns (its redirect from <id>/ to <id>/change/ and its catch-all) are
+    # behind the admin's sign-in like the rest of it.
+    unnamed = [route for name, _, route in _patterns() if not name and not route.startswith("admin/")]
+    assert not unnamed, f"URL patterns without a name cannot be in the access table: {unnamed}"
+    missing = [name for name in all_url_names() if row_for(name) is None]
+    assert not missing, f"Add these URL names to ACCESS in {__file__} (who may use them?): {missing}"
+    stale = [key for key in ACCESS if "*" not in key and key not in all_url_names()]
+    assert not stale, f"Rows for URL names that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(db, django_capture_on_commit_callbacks, eager_tasks):
+    users = {"anonymous": None, "no role": make_user("norole")}
+    for role in WHO[2:]:
+        users[role] = make_user(role.lower().replace(" ", "-"), role=role, is_superuser=role == "Administrator")
+    editor = users["Editor"]
+    owner = OwnerFactory(name="Supt Paley", user=users["Owner"])
+    activity = make_activity(owners=[owner], due_date=today())
+    plan = activity.commitment.plan
+    with django_capture_on_commit_callbacks(execute=True):
+        services.extract_request(by=editor, plan=plan, as_at=today(), formats=["csv"])
+    run, _ = services.import_from_file(
+        by=editor, data=tracker_workbook(), filename="tracker.xlsx", plan_name="Charter", dry_run=True
+    )
+    assert Extract.objects.get().state == Extract.State.DONE and run.state == ImportRun.State.PREVIEWED
+    meeting = make_meeting()
+    action = make_action(meeting=meeting, owners=[owner], due_date=today())
+    written = meetings_services.request_create(by=editor, subject="Custody times", question="Q", sent_on=today())
+    # One object of every model the admin shows, so each change, delete and history page is walked.
+    SectionFactory(objective=activity.commitment.objective)
+    OversightBodyFactory()
+    AccessAttempt.objects.create(username="someone", ip_address="192.0.2.1", failures_since_start=1)
+    AccessLog.objects.create(username="someone", ip_address="192.0.2.1")
+    AccessFailureLog.objects.create(username="someone", ip_address="192.0.2.1")
+    return {
+        "users": users,
+        "activity": activity,
+        "plan": plan,
+        "extract": Extract.objects.get(),
+        "run": run,
+        "meeting": meeting,
+        "action": action,
+        "request": written,
+    }
+
+
+def _admin_object(name: str):
+    """A real object for an admin URL that takes one: the model named in the URL name."""
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        label = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(label):
+            return model._default_manager.order_by("pk").first()
+    return None
+
+
+def url_of(name: str, pattern: URLPattern, world) -> str | None:
+    keys = list(pattern.pattern.converters) or [*getattr(pattern.pattern, "regex", None).groupindex]
+    by_name = {
+        "plan": {"slug": world["plan"].slug},
+        "plan-workbook": {"slug": world["plan"].slug},
+        "activity": {"pk": world["activity"].pk},
+        "activity-update": {"pk": world["activity"].pk},
+        "activity-rag": {"pk": world["activity"].pk},
+        "extract": {"pk": world["extract"].pk},
+        "extract-download": {"pk": world["extract"].pk},
+        "import": {"pk": world["run"].pk},
+        "import-file": {"pk": world["run"].pk},
+        "import-apply": {"pk": world["run"].pk},
+    }
+    for url_name in ("detail", "edit", "findings", "agenda", "state", "action-new"):
+        by_name[f"meetings:{url_name}"] = {"pk": world["meeting"].pk}
+    by_name["meetings:notes"] = {"pk": world["meeting"].pk, "fmt": "docx"}
+    for url_name in ("action", "action-update", "action-status"):
+        by_name[f"meetings:{url_name}"] = {"pk": world["action"].pk}
+    for url_name in ("request", "request-edit"):
+        by_name[f"meetings:{url_name}"] = {"pk": world["request"].pk}
+    if name in by_name:
+        return reverse(name, kwargs=by_name[name])
+    if name.endswith("_simple_history"):  # django-simple-history's one history entry, positional groups
+        obj = _admin_object(name)
+        return reverse(name, args=[obj.pk, obj.history.order_by("pk").first().pk]) if obj is not None else None
+    if not keys:
+        return reverse(name)
+    if name == "admin:view_on_site":
+        from django.contrib.contenttypes.models import ContentType
+
+        return reverse(name, args=[ContentType.objects.get_for_model(world["plan"]).pk, world["plan"].pk])
+    kwargs = {}
+    for key in keys:
+        if key == "object_id":
+            obj = _admin_object(name)
+            if obj is None:
+                return None
+            kwargs[key] = obj.pk
+        elif key == "app_label":
+            kwargs[key] = "delivery"
+        elif key == "content_type_id":
+            from django.contrib.contenttypes.models import ContentType
+
+            kwargs[key] = ContentType.objects.get_for_model(world["plan"]).pk
+        elif key == "history_id":
+            obj = _admin_object(name)
+            if obj is None or not hasattr(obj, "history"):
+                return None
+            kwargs[key] = obj.history.order_by("pk").first().pk
+        elif key == "id":
+            kwargs[key] = world["users"]["Administrator"].pk
+        else:
+            raise AssertionError(f"{name}: no value for the URL argument {key!r}; teach url_of")
+    if name == "admin:view_on_site":
+        kwargs["object_id"] = world["plan"].pk
+    return reverse(name, kwargs=kwargs)
+
+
+def observe(world, name: str, pattern, method: str) -> tuple[int, ...] | None:
+    url = url_of(name, pattern, world)
+    if url is None:
+        return None
+    statuses = []
+    for who in WHO:
+        client = Client()
+        if world["users"][who] is not None:
+            client.force_login(world["users"][who])
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        statuses.append(response.status_code)
+    return tuple(statuses)
+
+
+def _walk_cases():
+    cases = []
+    for name, pattern, _ in _patterns():
+        if not name:
+            continue
+        methods = ("GET",) if name.startswith("admin:") else ("GET", "POST")
+        cases += [pytest.param(name, pattern, m, id=f"{m} {name}") for m in methods]
+    return cases
+
+
+@pytest.mark.parametrize(("name", "pattern", "method"), _walk_cases())
+def test_each_url_answers_each_kind_of_user_as_the_table_says(world, name, pattern, method):
+    key = row_for(name)
+    assert key is not None, f"{name} has no row in ACCESS"
+    expected = (ADMIN_EXCEPTIONS.get(name) or ACCESS[key]).get(method)
+    assert expected is not None, f"{name}: no {method} column in its row {key!r}"
+    got = observe(world, name, pattern, method)
+    if got is None:
+        pytest.skip(f"{name}: no object of its model to walk with")
+    assert got == expected, f"{method} {name}: got {got}, table says {expected} (columns: {WHO})"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "activities?_export=csv",
+        "activities?_export=xlsx",
+        "overdue?_export=csv",
+        "extracts?_export=csv",
+        "imports?_export=xlsx",
+    ],
+)
+def test_a_login_with_no_role_gets_no_export_only_the_ask_for_access_page(world, query):
+    client = Client()
+    client.force_login(world["users"]["no role"])
+    name, _, params = query.partition("?")
+    response = client.get(f"{reverse(name)}?{params}")
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+    assert "ask an administrator" in response.content.decode().lower()
