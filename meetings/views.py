@@ -172,7 +172,7 @@ def meeting_agenda(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agenda_save(by=request.user, meeting=meeting, items=kept)
         except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
+            formset.add_non_form_errors(e.messages)
         else:
             messages.success(request, "Agenda saved.")
             return redirect(meeting)
