@@ -222,6 +222,33 @@ def test_at_390px_the_activity_list_scrolls_inside_its_box_not_the_page(browser,
     context.close()
 
 
+def test_at_390px_no_meetings_page_scrolls_sideways(browser, live_server):
+    users, _plan, activity = _data()
+    meeting, _draft, action, request = _meetings_data(users, activity)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _sign_in(page, live_server.url, users["Editor"].username)
+    too_wide = {}
+    for name in (
+        "meetings list",
+        "meeting page",
+        "action log",
+        "action page",
+        "written-requests tracker",
+        "request page",
+        "panel report page, a period",
+        "findings form",
+        "agenda form",
+        "action form",
+    ):
+        page.goto(live_server.url + _meetings_pages(meeting, _draft, action, request)[name])
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if widths[0] > widths[1]:
+            too_wide[name] = widths
+    assert too_wide == {}
+    context.close()
+
+
 def test_a_keyboard_only_user_records_an_update_and_lands_on_the_success_banner(browser, live_server):
     users, _plan, activity = _data()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
