@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from core.status import overdue_q
+from delivery.filters import UKDateFilter
 from delivery.models import Owner
 
 from .models import Action, Meeting
@@ -17,11 +18,9 @@ class MeetingFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         label="Type", choices=Meeting.Kind.choices, widget=forms.CheckboxSelectMultiple
     )
-    held = django_filters.DateFromToRangeFilter(
-        label="Held between",
-        field_name="held_on",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
-    )
+    # Two labelled boxes, typed as UK dates (held_after, held_before: the names the range filter used).
+    held_after = UKDateFilter(label="Held on or after", field_name="held_on", lookup_expr="gte")
+    held_before = UKDateFilter(label="Held on or before", field_name="held_on", lookup_expr="lte")
     subject = django_filters.CharFilter(label="Subject area", field_name="subject_area", lookup_expr="icontains")
     state = django_filters.MultipleChoiceFilter(
         label="Status", choices=Meeting.State.choices, widget=forms.CheckboxSelectMultiple
@@ -71,11 +70,8 @@ class WrittenRequestFilter(django_filters.FilterSet):
         label="State", field_name="at_state", choices=REQUEST_STATE_CHOICES, widget=forms.CheckboxSelectMultiple
     )
     q = django_filters.CharFilter(label="Search", method="filter_text")
-    sent = django_filters.DateFromToRangeFilter(
-        label="Sent between",
-        field_name="sent_on",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
-    )
+    sent_after = UKDateFilter(label="Sent on or after", field_name="sent_on", lookup_expr="gte")
+    sent_before = UKDateFilter(label="Sent on or before", field_name="sent_on", lookup_expr="lte")
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -7,6 +7,8 @@ from delivery.models import Activity, Commitment, OversightBody, Owner
 
 from .models import Action, Meeting
 
+WIDE = "govuk-!-width-full"
+
 
 def _activities():
     return Activity.objects.select_related("commitment").order_by(
@@ -25,12 +27,13 @@ class CommitmentChoiceField(forms.ModelChoiceField):
 
 
 class MeetingForm(forms.Form):
-    kind = forms.ChoiceField(label="Type", choices=Meeting.Kind.choices)
+    kind = forms.ChoiceField(label="Type", choices=Meeting.Kind.choices, widget=forms.RadioSelect)
     held_on = UKDateField(label="Date")
     subject_area = forms.CharField(
         label="Subject area",
         max_length=300,
-        help_text='E.g. "Connecting with Communities", "Investigations and Outcome 16".',
+        help_text='For example, "Connecting with Communities" or "Investigations and Outcome 16".',
+        widget=forms.TextInput(attrs={"class": WIDE}),
     )
     oversight_body = forms.ModelChoiceField(
         label="Oversight body", queryset=OversightBody.objects.order_by("name"), required=False, empty_label="None"
@@ -62,19 +65,43 @@ class FindingForm(forms.Form):
     for_panel = forms.BooleanField(label="For the panel report", required=False)
 
 
-FindingFormSet = forms.formset_factory(FindingForm, extra=3, can_order=False, can_delete=True)
+class EditableListFormSet(forms.BaseFormSet):
+    """A formset whose save can be refused as a whole: the service's reason goes in its error summary."""
+
+    def add_non_form_errors(self, messages) -> None:
+        self.non_form_errors()  # makes the list, if the formset has not been cleaned yet
+        self._non_form_errors.extend(messages)
+
+
+FindingFormSet = forms.formset_factory(
+    FindingForm, formset=EditableListFormSet, extra=3, can_order=False, can_delete=True
+)
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label="Agenda item", required=False, max_length=500)
+    title = forms.CharField(
+        label="Agenda item", required=False, max_length=500, widget=forms.TextInput(attrs={"class": WIDE})
+    )
     commitment = CommitmentChoiceField(
         label="Commitment", queryset=Commitment.objects.order_by("plan__name", "ref_key"), required=False
     )
     activity = ActivityChoiceField(label="Activity", queryset=_activities(), required=False)
-    kpi_ref = forms.CharField(label="KPI", required=False, max_length=200)
+    kpi_ref = forms.CharField(
+        label="KPI", required=False, max_length=200, help_text='Its reference or name, e.g. "KPI 7".'
+    )
+
+    def clean(self):
+        data = super().clean()
+        linked = data.get("commitment") or data.get("activity") or (data.get("kpi_ref") or "").strip()
+        if linked and not (data.get("title") or "").strip() and not data.get("DELETE"):
+            self.add_error("title", "Give the agenda item a title, or tick Delete to remove it.")
+        activity, commitment = data.get("activity"), data.get("commitment")
+        if activity is not None and commitment is not None and activity.commitment_id != commitment.pk:
+            self.add_error("activity", "The activity is not under the commitment chosen; choose one or the other.")
+        return data
 
 
-AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=2, can_delete=True)
+AgendaFormSet = forms.formset_factory(AgendaItemForm, formset=EditableListFormSet, extra=2, can_delete=True)
 
 
 class ActionForm(forms.Form):
@@ -98,9 +125,14 @@ class ActionForm(forms.Form):
 
 
 class ActionUpdateForm(forms.Form):
-    status = forms.ChoiceField(choices=Action.Status.choices, widget=forms.RadioSelect)
+    status = forms.ChoiceField(label="Status", choices=Action.Status.choices, widget=forms.RadioSelect)
     due_date = UKDateField(label="Due date", required=False)
-    text = forms.CharField(label="Update", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label="Update",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What has happened since the last update.",
+    )
     on = UKDateField(label="Date of this update")
     seen_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -117,8 +149,10 @@ class MeetingStateForm(forms.Form):
 
 class WrittenRequestForm(forms.Form):
     reference = forms.CharField(label="Reference", required=False, max_length=40)
-    subject = forms.CharField(label="Subject", max_length=300)
-    subject_area = forms.CharField(label="Subject area", required=False, max_length=300)
+    subject = forms.CharField(label="Subject", max_length=300, widget=forms.TextInput(attrs={"class": WIDE}))
+    subject_area = forms.CharField(
+        label="Subject area", required=False, max_length=300, widget=forms.TextInput(attrs={"class": WIDE})
+    )
     question = forms.CharField(label="The question", widget=forms.Textarea(attrs={"rows": 6}))
     sent_on = UKDateField(label="Date sent")
     working_days = forms.IntegerField(

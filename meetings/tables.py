@@ -8,9 +8,14 @@ from django.utils.html import format_html
 from core.dates import is_past
 from core.roles import can_update_owned
 from core.status import is_overdue
+from delivery.tables import CELL_ATTRS, NUMERIC
 
+from . import badges
 from .models import REQUEST_STATES, Action
 from .workdays import working_days_between
+
+# Links in cells look like every other link on the pages.
+LINK = {**CELL_ATTRS, "a": {"class": "govuk-link"}}
 
 
 def _date(value) -> str:
@@ -22,18 +27,19 @@ def _iso(value) -> str:
 
 
 class MeetingTable(tables.Table):
-    held_on = tables.Column(verbose_name="Date", linkify=True)
+    region_label = "Meetings"
+    held_on = tables.Column(verbose_name="Date", linkify=True, attrs=LINK)
     kind = tables.Column(verbose_name="Type")
-    subject_area = tables.Column(verbose_name="Subject area", linkify=True)
+    subject_area = tables.Column(verbose_name="Subject area", linkify=True, attrs=LINK)
     oversight_body = tables.Column(verbose_name="Forum", accessor="oversight_body__name", default="—")
-    n_findings = tables.Column(verbose_name="Findings", attrs={"td": {"class": "num"}})
-    n_actions = tables.Column(verbose_name="Actions", attrs={"td": {"class": "num"}})
-    n_open_actions = tables.Column(verbose_name="Open actions", attrs={"td": {"class": "num"}})
+    n_findings = tables.Column(verbose_name="Findings", attrs=NUMERIC)
+    n_actions = tables.Column(verbose_name="Actions", attrs=NUMERIC)
+    n_open_actions = tables.Column(verbose_name="Open actions", attrs=NUMERIC)
     state = tables.Column(verbose_name="Status")
     published_on = tables.Column(verbose_name="Published", default="—")
 
     class Meta:
-        attrs = {"class": "table"}
+        attrs = {"class": "govuk-table app-table--small", **CELL_ATTRS}
         export_title = "Meetings"
         empty_text = "No meetings match these filters."
         per_page = 50
@@ -50,9 +56,7 @@ class MeetingTable(tables.Table):
     value_kind = render_kind
 
     def render_state(self, record):
-        if record.is_draft:
-            return format_html('<strong class="tag tag--red">{}</strong>', record.get_state_display())
-        return record.get_state_display()
+        return badges.meeting_state(record.state)
 
     def value_state(self, record):
         return record.get_state_display()
@@ -65,17 +69,18 @@ class MeetingTable(tables.Table):
 
 
 class ActionTable(tables.Table):
-    ref = tables.Column(verbose_name="Ref", accessor="pk", linkify=lambda record: record.get_absolute_url())
-    text = tables.Column(verbose_name="Action", linkify=True)
+    region_label = "Meeting actions"
+    ref = tables.Column(verbose_name="Ref", accessor="pk", linkify=lambda record: record.get_absolute_url(), attrs=LINK)
+    text = tables.Column(verbose_name="Action", linkify=True, attrs=LINK)
     meeting = tables.Column(verbose_name="Meeting", accessor="meeting__held_on", order_by=("meeting__held_on",))
     owners = tables.Column(verbose_name="Owner/s", empty_values=(), orderable=False)
     due = tables.Column(verbose_name="Due", accessor="at_due", order_by=("at_due",))
     status = tables.Column(verbose_name="Status", accessor="at_status")
     updated = tables.Column(verbose_name="Last update", accessor="at_last_update_on")
-    change = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
+    change = tables.Column(verbose_name="Change status", empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta:
-        attrs = {"class": "table"}
+        attrs = {"class": "govuk-table app-table--small", **CELL_ATTRS}
         export_title = "Meeting actions"
         empty_text = "No actions match these filters."
         per_page = 50
@@ -93,7 +98,7 @@ class ActionTable(tables.Table):
     def render_meeting(self, record):
         m = record.meeting
         return format_html(
-            '<a href="{}">{}</a><br><span class="muted">{}: {}</span>',
+            '<a class="govuk-link" href="{}">{}</a><br><span class="app-muted">{}: {}</span>',
             m.get_absolute_url(),
             _date(m.held_on),
             m.get_kind_display(),
@@ -113,18 +118,17 @@ class ActionTable(tables.Table):
     def render_due(self, record, value):
         overdue = ""
         if self.as_at and is_overdue(due=value, status=record.at_status, on=self.as_at):
-            overdue = format_html(
-                '<br><strong class="tag tag--red">Overdue {} days</strong>', (self.as_at - value).days
-            )
+            overdue = format_html("<br>{}", badges.overdue((self.as_at - value).days))
         return format_html("{}{}", _date(value), overdue)
 
     def value_due(self, value):
         return _iso(value)
 
     def render_status(self, value):
-        return Action.Status(value).label if value in Action.Status.values else value
+        return badges.action_status(value)
 
-    value_status = render_status
+    def value_status(self, value):
+        return Action.Status(value).label if value in Action.Status.values else value
 
     def render_updated(self, value):
         return _date(value)
@@ -138,21 +142,23 @@ class ActionTable(tables.Table):
         return render_to_string(
             "meetings/_inline_status.html",
             {"action": record, "url": reverse("meetings:action-status", args=[record.pk])},
+            request=getattr(self, "request", None),
         )
 
 
 class WrittenRequestTable(tables.Table):
-    ref = tables.Column(verbose_name="Ref", accessor="pk", linkify=lambda record: record.get_absolute_url())
-    subject = tables.Column(linkify=True)
+    region_label = "Written requests"
+    ref = tables.Column(verbose_name="Ref", accessor="pk", linkify=lambda record: record.get_absolute_url(), attrs=LINK)
+    subject = tables.Column(linkify=True, attrs=LINK)
     subject_area = tables.Column(verbose_name="Subject area")
     sent_on = tables.Column(verbose_name="Sent")
     response_due = tables.Column(verbose_name="Response due")
     at_state = tables.Column(verbose_name="State")
     response_received_on = tables.Column(verbose_name="Answered", default="—")
-    days_taken = tables.Column(verbose_name="Working days taken", empty_values=(), orderable=False)
+    days_taken = tables.Column(verbose_name="Working days taken", empty_values=(), orderable=False, attrs=NUMERIC)
 
     class Meta:
-        attrs = {"class": "table"}
+        attrs = {"class": "govuk-table app-table--small", **CELL_ATTRS}
         export_title = "Written requests"
         empty_text = "No written requests match these filters."
         per_page = 50
@@ -179,12 +185,8 @@ class WrittenRequestTable(tables.Table):
         return _iso(value)
 
     def render_at_state(self, record, value):
-        label = REQUEST_STATES[value]
-        if value == "overdue":
-            return format_html(
-                '<strong class="tag tag--red">{} by {} days</strong>', label, (self.as_at - record.response_due).days
-            )
-        return format_html('<span class="tag">{}</span>', label)
+        days = (self.as_at - record.response_due).days if value == "overdue" else None
+        return badges.request_state(value, days_overdue=days)
 
     def value_at_state(self, value):
         return REQUEST_STATES[value]

@@ -172,7 +172,7 @@ def meeting_agenda(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agenda_save(by=request.user, meeting=meeting, items=kept)
         except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
+            formset.add_non_form_errors(e.messages)
         else:
             messages.success(request, "Agenda saved.")
             return redirect(meeting)
@@ -194,7 +194,9 @@ def meeting_state(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"The meeting is now {meeting.get_state_display().lower()}.")
     else:
-        messages.error(request, "Choose a status.")
+        # Say what was wrong (a publication date that is not a real date, say), not just "try again".
+        problems = [f"{form.fields[name].label or 'Status'}: {' '.join(errs)}" for name, errs in form.errors.items()]
+        messages.error(request, " ".join(problems))
     return redirect(meeting)
 
 

@@ -1,6 +1,8 @@
 """axe-core (npm, vendored in static/vendor/axe-core) on every page type as every role, failing on any
-serious or critical violation; no Content-Security-Policy violation on any of them; and a keyboard-only
-journey that records an update and lands on the focused success banner."""
+serious or critical violation; no Content-Security-Policy violation on any of them; and keyboard-only
+journeys that record an update (an activity's, a meeting action's) and land on the focused success banner.
+The meetings pages are checked the same way; a page a role may not open (a draft, an editing page) is
+listed with its HTTP status, not checked."""
 
 from datetime import date, timedelta
 
@@ -72,15 +74,16 @@ def _axe(page, base):
     return result
 
 
-def test_axe_finds_no_serious_or_critical_problem_on_any_page_as_any_role(browser, live_server):
-    users, plan, activity = _data()
+def _axe_every_page_as_every_role(browser, live_server, users, pages):
+    """axe on every page as every role; returns the report rows, the serious or critical violations and
+    any Content-Security-Policy violation the console showed."""
     report, failures, csp = [], [], []
     for role, user in users.items():
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
         _sign_in(page, live_server.url, user.username)
-        for name, path in _pages(plan, activity).items():
+        for name, path in pages.items():
             response = page.goto(f"{live_server.url}{path}")
             if response.status != 200:
                 report.append((role, name, f"HTTP {response.status}"))
@@ -93,7 +96,113 @@ def test_axe_finds_no_serious_or_critical_problem_on_any_page_as_any_role(browse
     print("\naxe results per role and page:")
     for row in report:
         print(" ", row)
+    return report, failures, csp
+
+
+def test_axe_finds_no_serious_or_critical_problem_on_any_page_as_any_role(browser, live_server):
+    users, plan, activity = _data()
+    _report, failures, csp = _axe_every_page_as_every_role(browser, live_server, users, _pages(plan, activity))
     assert not failures, failures
+    assert not csp, csp
+
+
+def _meetings_data(users, activity):
+    """An approved meeting (agenda, findings for and not for the panel, an action the Owner owns linked to
+    the activity), a draft, and written requests awaiting, overdue and answered."""
+    from meetings import services as meetings
+
+    editor = users["Editor"]
+    owner = activity.owners.get()
+    held = today() - timedelta(days=40)
+    meeting = meetings.meeting_create(
+        by=editor,
+        kind="thematic",
+        held_on=held,
+        subject_area="Connecting with Communities",
+        attendees="PCC\nChief Constable",
+        notes="<h2>Summary</h2><p>The Commissioner asked about <strong>101</strong>.</p><ul><li>One</li></ul>",
+    )
+    meetings.agenda_save(
+        by=editor,
+        meeting=meeting,
+        items=[{"title": "101 call-backs", "activity": activity}, {"title": "Neighbourhood teams", "kpi_ref": "KPI 7"}],
+    )
+    meetings.findings_save(
+        by=editor,
+        meeting=meeting,
+        findings=[
+            {"text": "Call-backs are rising.", "for_panel": True},
+            {"text": "Staffing is short.", "for_panel": False},
+        ],
+    )
+    action = meetings.action_create(
+        by=editor,
+        meeting=meeting,
+        text="Report the call-back rate to the next meeting",
+        owners=[owner],
+        due_date=today() - timedelta(days=5),
+        activity=activity,
+        on=held,
+    )
+    meetings.action_create(
+        by=editor, meeting=meeting, text="Publish the Outcome 16 audit", due_date=today() + timedelta(days=20), on=held
+    )
+    meetings.meeting_set_state(by=editor, meeting=meeting, state="approved")
+    draft = meetings.meeting_create(by=editor, kind="formal", held_on=today(), subject_area="Draft subject")
+    meetings.request_create(by=editor, subject="Stop and search", question="Why?", sent_on=today() - timedelta(days=2))
+    late = meetings.request_create(
+        by=editor, subject="Custody waits", question="How long?", sent_on=today() - timedelta(days=60), meeting=meeting
+    )
+    answered = meetings.request_create(
+        by=editor, subject="Rural crime", question="What changed?", sent_on=today() - timedelta(days=50)
+    )
+    meetings.request_record_response(
+        by=editor, request=answered, received_on=today() - timedelta(days=30), response="An answer."
+    )
+    return meeting, draft, action, late
+
+
+def _meetings_pages(meeting, draft, action, request):
+    start, end = (today() - timedelta(days=90)).isoformat(), today().isoformat()
+    return {
+        "meetings list": "/meetings/",
+        "meetings list, filtered": "/meetings/?kind=thematic&held_after=01/01/2020&state=approved",
+        "meeting page": f"/meetings/{meeting.pk}/",
+        "draft meeting page": f"/meetings/{draft.pk}/",
+        "meeting form (new)": "/meetings/new/",
+        "meeting form (edit)": f"/meetings/{meeting.pk}/edit/",
+        "findings form": f"/meetings/{meeting.pk}/findings/",
+        "agenda form": f"/meetings/{meeting.pk}/agenda/",
+        "action log": "/meetings/actions/",
+        "action log, overdue": "/meetings/actions/?overdue=on",
+        "action page": f"/meetings/actions/{action.pk}/",
+        "action form": f"/meetings/{meeting.pk}/actions/new/",
+        "action update form": f"/meetings/actions/{action.pk}/update/",
+        "written-requests tracker": "/meetings/requests/",
+        "request page": f"/meetings/requests/{request.pk}/",
+        "request form (new)": "/meetings/requests/new/",
+        "request form (edit)": f"/meetings/requests/{request.pk}/edit/",
+        "panel report page": "/meetings/panel-report/",
+        "panel report page, a period": f"/meetings/panel-report/?start={start}&end={end}",
+        "panel report page, an error": "/meetings/panel-report/?start=31/02/2025&end=",
+        "activity page with its meetings panel": f"/activities/{action.activity_id}/",
+    }
+
+
+def test_axe_finds_no_serious_or_critical_problem_on_any_meetings_page_as_any_role(browser, live_server):
+    users, _plan, activity = _data()
+    meeting, draft, action, request = _meetings_data(users, activity)
+    pages = _meetings_pages(meeting, draft, action, request)
+    report, failures, csp = _axe_every_page_as_every_role(browser, live_server, users, pages)
+    checked = {(role, name) for role, name, result in report if not isinstance(result, str)}
+    # Every page type was really checked as someone, and the pages a role may not see were refused.
+    assert {name for _role, name in checked} == set(pages)
+    refused = {(role, name): result for role, name, result in report if isinstance(result, str)}
+    assert refused[("Viewer", "draft meeting page")] == "HTTP 404"
+    assert refused[("Viewer", "meeting form (new)")] == "HTTP 403"
+    assert refused[("Owner", "action form")] == "HTTP 403"
+    assert ("Owner", "action update form") in checked and ("Viewer", "action update form") not in checked
+    assert failures == [], failures
     assert not csp, csp
 
 
@@ -110,6 +219,33 @@ def test_at_390px_the_activity_list_scrolls_inside_its_box_not_the_page(browser,
         ".map(e => e.tagName + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right))"
     )
     assert widths[0] <= widths[1], (widths, wide)
+    context.close()
+
+
+def test_at_390px_no_meetings_page_scrolls_sideways(browser, live_server):
+    users, _plan, activity = _data()
+    meeting, _draft, action, request = _meetings_data(users, activity)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _sign_in(page, live_server.url, users["Editor"].username)
+    too_wide = {}
+    for name in (
+        "meetings list",
+        "meeting page",
+        "action log",
+        "action page",
+        "written-requests tracker",
+        "request page",
+        "panel report page, a period",
+        "findings form",
+        "agenda form",
+        "action form",
+    ):
+        page.goto(live_server.url + _meetings_pages(meeting, _draft, action, request)[name])
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if widths[0] > widths[1]:
+            too_wide[name] = widths
+    assert too_wide == {}
     context.close()
 
 
@@ -147,4 +283,79 @@ def test_a_keyboard_only_user_records_an_update_and_lands_on_the_success_banner(
         page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.dataset.testid === 'success-banner'")
     assert "Update saved." in page.evaluate("() => document.activeElement.textContent")
+    context.close()
+
+
+def test_a_keyboard_only_owner_updates_their_meeting_action_and_lands_on_the_success_banner(browser, live_server):
+    users, _plan, activity = _data()
+    _meeting, _draft, action, _request = _meetings_data(users, activity)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    csp = []
+    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+    _sign_in(page, live_server.url, users["Owner"].username)
+    page.goto(f"{live_server.url}/meetings/actions/{action.pk}/")
+
+    def tab_to(predicate_js, limit=80):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(predicate_js):
+                return
+        raise AssertionError(f"never reached {predicate_js}")
+
+    tab_to("() => document.activeElement.textContent.trim() === 'Record an update'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # Tab reaches the status radios at the checked one (Open); two presses of the down arrow choose Closed.
+    tab_to("() => document.activeElement.name === 'status'")
+    assert page.evaluate("() => document.activeElement.id") == "id_status_0"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.id") == "id_status_2"
+    # Closed without saying why: the error summary takes focus, the title says "Error:", the choice is kept.
+    tab_to("() => document.activeElement.textContent.trim() === 'Save update'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.title().startswith("Error: ")
+    page.wait_for_function("() => document.activeElement.classList.contains('govuk-error-summary')")
+    assert "Say why the action is closed" in page.evaluate("() => document.activeElement.textContent")
+    assert page.evaluate("() => document.getElementById('id_status_2').checked")
+    bad = [v for v in _axe(page, live_server.url) if v["impact"] in ("serious", "critical")]
+    assert not bad, bad
+    # The summary's link takes the user to the box; they say why and save.
+    tab_to("() => document.activeElement.getAttribute('href') === '#id_text'")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "id_text"
+    page.keyboard.type("Superseded by the new call-back target.")
+    tab_to("() => document.activeElement.textContent.trim() === 'Save update'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.dataset.testid === 'success-banner'")
+    assert "Update saved." in page.evaluate("() => document.activeElement.textContent")
+    action.refresh_from_db()
+    assert action.status == "closed" and action.progress == "Superseded by the new call-back target."
+    assert not csp, csp
+    context.close()
+
+
+def test_the_action_logs_inline_status_change_works_under_the_content_security_policy(browser, live_server):
+    users, _plan, activity = _data()
+    _meeting, _draft, action, _request = _meetings_data(users, activity)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    csp = []
+    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+    _sign_in(page, live_server.url, users["Owner"].username)
+    page.goto(f"{live_server.url}/meetings/actions/")
+    page.get_by_label(f"Status of {action.ref}", exact=True).select_option("complete")
+    page.get_by_role("button", name=f"Save status of {action.ref}").click()
+    form = page.get_by_role("form", name=f"Change status of {action.ref}")
+    form.get_by_role("status").wait_for()
+    assert "Saved: Done" in form.get_by_role("status").text_content()
+    # htmx swapped the form in place (no page load) and gave focus back to its Save button.
+    assert page.evaluate("() => document.activeElement.id") == f"status-save-{action.pk}"
+    assert page.evaluate("() => document.querySelectorAll('[style]').length") == 0
+    action.refresh_from_db()
+    assert action.status == "complete"
+    assert not csp, csp
     context.close()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from core.dates import today
 from meetings.models import Meeting
 from tests.browser.test_journeys import sign_in
-from tests.factories import OwnerFactory, make_user
+from tests.factories import OwnerFactory, make_activity, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -19,13 +19,15 @@ def test_an_editor_records_a_thematic_meeting_and_its_action_reaches_the_chief_e
     make_user("jo", role="Editor", first_name="Jo", last_name="Hadley")
     make_user("priya", role="Chief Executive")
     OwnerFactory(name="DCI Hart")
+    # An overdue activity too: beside it, the review names each item's kind (it hides a Kind column of one kind).
+    make_activity(text="Roll out body-worn video", due_date=today() - timedelta(days=5))
     held = today() - timedelta(days=20)
     due = today() + timedelta(days=7)
 
     sign_in(page, live_server, "jo")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings", exact=True).click()
     page.get_by_role("link", name="Record a meeting").click()
-    page.get_by_label("Type").select_option("thematic")
+    page.get_by_role("group", name="Type").get_by_label("Thematic").check()
     page.get_by_label("Date").fill(held.isoformat())
     page.get_by_label("Subject area").fill("Investigations and Outcome 16")
     page.get_by_label("Notes").fill("<p>The Commissioner asked about Outcome 16.</p>")
