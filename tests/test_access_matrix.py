@@ -60,6 +60,11 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "import": {"GET": EDIT, "POST": WRONG_METHOD},
     "import-file": {"GET": EDIT, "POST": WRONG_METHOD},
     "import-apply": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    # The mapping step's answers: editors only.
+    "import-remap": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    # "Try again" on a stuck job: its creator (an Editor here) and editors; others 403.
+    "import-try-again": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    "extract-try-again": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
     # --- pages open without signing in ------------------------------------------------------------
     "accessibility": {"GET": (200, 200, 200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200, 200, 200)},
     "privacy": {"GET": (200, 200, 200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200, 200, 200)},
@@ -215,6 +220,9 @@ def url_of(name: str, pattern: URLPattern, world) -> str | None:
         "import": {"pk": world["run"].pk},
         "import-file": {"pk": world["run"].pk},
         "import-apply": {"pk": world["run"].pk},
+        "import-remap": {"pk": world["run"].pk},
+        "import-try-again": {"pk": world["run"].pk},
+        "extract-try-again": {"pk": world["extract"].pk},
     }
     for url_name in ("detail", "edit", "findings", "agenda", "state", "action-new"):
         by_name[f"meetings:{url_name}"] = {"pk": world["meeting"].pk}
