@@ -132,7 +132,6 @@ def notes_document(meeting: Meeting) -> TableDocument:
         blocks=blocks or [Block("", rows=[Row(cells={"item": "No agenda, findings or actions recorded."})])],
         footer=f"{meeting.get_kind_display()} meeting, {meeting.held_on:%d/%m/%Y}",
         sheet_name="Notes",
-        tagged=True,
     )
 
 

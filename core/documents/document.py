@@ -37,6 +37,9 @@ class Column:
     is_rag: bool = False  # a shaded cell with the RAG letter (the row's `rag`); the word in csv
     pdf_width: float | None = None  # relative weight in the pdf when it needs to differ (padding)
     csv_only: bool = False  # only in the csv, which has no room for anything else (e.g. Status)
+    # The row's reference (e.g. a commitment's Ref): the pdf shows it on every row, a merge-down one
+    # too (muted where it repeats), so a row at the top of a page still says what it is.
+    identifies: bool = False
 
 
 @dataclass
@@ -88,9 +91,6 @@ class TableDocument:
     sheet_name: str = "Table"
     banner_labels: tuple[str, ...] = ()  # csv headings for the level-1 and level-2 banners, e.g. ("Objective",)
     identifier: str = ""  # the PDF's /ID (32 characters); by default a hash of the document
-    # A tagged PDF (structure tree, for screen readers; published documents such as meeting notes):
-    # laid out in one piece in this process, numbered by CSS. Meant for short documents.
-    tagged: bool = False
 
     @property
     def row_count(self) -> int:

@@ -8,7 +8,7 @@ import io
 from xml.sax.saxutils import escape
 
 from .document import Column, SummarySheet, TableDocument, merge_spans
-from .files import Progress, cell_text, fixed_zip, noop, rag_key, rag_letter, stamp
+from .files import Progress, cell_text, fixed_zip, noop, rag_key, rag_key_line, rag_letter, stamp
 
 LEVEL1_FILL = "1D70B8"
 LEVEL2_FILL = "DBE7F2"
@@ -136,11 +136,34 @@ def _field(instr: str) -> str:
     return f'<w:fldSimple xmlns:w="{W_NS}" w:instr="{instr}"><w:r><w:t>1</w:t></w:r></w:fldSimple>'
 
 
+def _set_language(word, language: str) -> None:
+    """The language of the text, for spelling and screen readers: the document defaults every style
+    inherits, the Normal style, and the settings' theme-font language (the template says en-US)."""
+    from docx.oxml.ns import qn
+
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    targets = [word.styles["Normal"].element.get_or_add_rPr()]
+    if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
+        targets.append(rpr_default.find(qn("w:rPr")))
+    for rpr in targets:
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = rpr.makeelement(qn("w:lang"), {})
+            rpr.append(lang)
+        lang.set(qn("w:val"), language)
+        lang.set(qn("w:eastAsia"), language)
+    settings = word.settings.element
+    theme = settings.find(qn("w:themeFontLang"))
+    if theme is not None:
+        theme.set(qn("w:val"), language)
+        theme.set(qn("w:eastAsia"), language)
+
+
 def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.oxml import parse_xml
-    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
     progress = progress or noop
@@ -158,13 +181,7 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
     props.language = doc.language
     props.created = props.modified = stamp(doc)
     props.revision = 1
-    # The language of the text, for spelling and screen readers.
-    rpr = style.element.get_or_add_rPr()
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = rpr.makeelement(qn("w:lang"), {})
-        rpr.append(lang)
-    lang.set(qn("w:val"), doc.language)
+    _set_language(word, doc.language)
 
     body = word.element.body
 
@@ -176,6 +193,8 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
         word.add_paragraph(doc.subtitle)
     for line in doc.intro:
         word.add_paragraph(line)
+    if rag_key_line(doc):
+        word.add_paragraph(rag_key_line(doc))
     add(parse_xml(table_xml(doc, progress)))
     for sheet in doc.summaries:
         word.add_heading(sheet.title, level=2)

@@ -40,6 +40,16 @@ def rag_letter(row: Row) -> str:
     return "" if row.rag is None else rag.letter(row.rag)
 
 
+def rag_key_line(doc: TableDocument) -> str:
+    """The key to the RAG letters, under the title of a file with a RAG column (Word, Excel, PDF):
+    "RAG: R Red, A Amber, G Green, B Complete, – Not rated". Empty when there is no RAG column."""
+    from core import rag
+
+    if not any(c.is_rag for c in doc.shown_columns()):
+        return ""
+    return "RAG: " + ", ".join(f"{rag.letter(key)} {rag.word(key)}" for key in rag.ORDER)
+
+
 def rag_word(row: Row) -> str:
     from core import rag
 

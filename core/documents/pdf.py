@@ -2,6 +2,12 @@
 A4, the header row repeated on every page, banners shaded, merge-down cells spanning their group's
 rows, RAG cells filled with their letter, summaries after the table, "Page X of Y" bottom right.
 
+Rows are never split across pages (break-inside: avoid). A row too long for one page is cut, before
+layout, into continuation rows of at most ROW_LINES lines (estimated from the font's widths): each
+repeats the row's reference and RAG letter, and its first text cell starts "(continued)". The
+reference column (Column.identifies) is shown on every row, so a row at the top of a page names its
+commitment even where the commitment's text is merged down from the page before.
+
 A big table is cut into chunks of whole groups, laid out side by side by worker processes
 (pdfworkers.py), merged and numbered. How the rows are cut depends on the rows alone, never on the
 workers, so the file does too: the same document gives the same bytes however it was rendered.
@@ -11,9 +17,10 @@ from __future__ import annotations
 
 import os
 from calendar import timegm
+from dataclasses import replace
 
 from .document import Block, Column, Row, TableDocument, merge_spans
-from .files import Progress, cell_text, noop, rag_key, rag_letter, stamp
+from .files import Progress, cell_text, noop, rag_key, rag_key_line, rag_letter, stamp
 
 # Big tables are laid out as several HTML documents ("chunks") of at most this many rows, rendered
 # by worker processes side by side; anything up to one chunk renders in this process.
@@ -31,9 +38,16 @@ _EM = {
     **dict.fromkeys("ABCDEFGHIJKLNOPQRSTUVXYZ", 0.8),
 }
 
+SPACE_EM = 0.32
+# A row taller than this many lines (8 pt, 1.3 line height: 3.7 mm) is cut into continuation rows. A
+# landscape A4 page holds about 44 under the header row; the estimate of wrapping errs long, and a
+# piece has to fit below a banner or two.
+ROW_LINES = 34
+CONTINUED = "(continued)"
+
 # A chunk: runs of (block index, leaf index, rows), in order.
 Run = list[tuple[int, int, list[Row]]]
-_Cell = tuple[str, str, int, bool, str]  # column key, text, rowspan, may break inside words, RAG class
+_Cell = tuple[str, str, int, str, str]  # column key, text, rowspan, classes, RAG class
 
 
 def css_string(text: str) -> str:
@@ -59,6 +73,98 @@ def fits(text: str, width_mm: float) -> bool:
     cell, so the template asks for it only on the few cells with a word that might not fit."""
     limit = (width_mm - PADDING_MM) / EM_MM
     return all(sum(_EM.get(c, 1.0) for c in word) <= limit for word in text.split() if len(word) > limit)
+
+
+def _em(word: str) -> float:
+    return sum(_EM.get(c, 1.0) for c in word)
+
+
+def wrap(text: str, width_mm: float) -> list[list[str]]:
+    """`text` as it would wrap in a column this wide: for each paragraph (line of `text`), its lines,
+    each a list of words. Estimated from the font's widths, rounded up; a word too long for a line
+    takes as many lines as it needs (such cells may break inside words)."""
+    limit = max((width_mm - PADDING_MM) / EM_MM, 1.0)
+    paragraphs = []
+    for paragraph in text.split("\n"):
+        lines: list[list[str]] = [[]]
+        used = 0.0
+        for word in paragraph.split():
+            width = _em(word)
+            if lines[-1] and used + SPACE_EM + width <= limit:
+                lines[-1].append(word)
+                used += SPACE_EM + width
+                continue
+            if lines[-1]:
+                lines.append([])
+            lines[-1].append(word)
+            used = width
+            while used > limit:  # a long word: the lines it fills on its own
+                lines.append([])
+                used -= limit
+        paragraphs.append(lines)
+    return paragraphs
+
+
+def _pieces(text: str, width_mm: float, size: int) -> list[str]:
+    """`text` cut into pieces of at most `size` wrapped lines, at line ends (a paragraph cut in two
+    continues in the next piece)."""
+    pieces: list[list[str]] = [[]]
+    count = 0
+    for lines in wrap(text, width_mm):
+        part: list[str] = []
+        for line in lines:
+            if count == size:
+                if part:
+                    pieces[-1].append(" ".join(part))
+                pieces.append([])
+                part, count = [], 0
+            part.extend(line)
+            count += 1
+        pieces[-1].append(" ".join(part))
+    return ["\n".join(piece) for piece in pieces]
+
+
+def split_long_rows(doc: TableDocument, mm: dict[str, float]) -> TableDocument:
+    """The document with every row longer than ROW_LINES lines cut into continuation rows: each keeps
+    the row's group (so merged cells span them all), reference and RAG, and its first text cell
+    starts "(continued)". The same document when no row is that long."""
+    cols = doc.shown_columns()
+    text_cols = [c for c in cols if not c.is_rag and not c.merge_down]
+
+    def split(row: Row, number: int) -> list[Row]:
+        lines = {c.key: sum(len(p) for p in wrap(cell_text(row, c.key), mm[c.key])) for c in text_cols}
+        if not lines or max(lines.values()) <= ROW_LINES:
+            return [row]
+        parts = {c.key: _pieces(cell_text(row, c.key), mm[c.key], ROW_LINES - 1) for c in text_cols}
+        group = row.group if row.group is not None else f"\x00row {number}"  # its pieces merge as one
+        out = []
+        for i in range(max(len(p) for p in parts.values())):
+            cells = dict(row.cells)
+            for c in text_cols:
+                cells[c.key] = parts[c.key][i] if i < len(parts[c.key]) else ""
+            if i:
+                first = text_cols[0].key
+                cells[first] = CONTINUED + ("\n" + cells[first] if cells[first] else "")
+            out.append(Row(cells=cells, rag=row.rag, group=group))
+        return out
+
+    changed = False
+    blocks = []
+    number = 0
+    for block in doc.blocks:
+        leaves = []
+        for leaf in [Block("", rows=block.rows), *block.children]:
+            rows = []
+            for row in leaf.rows:
+                number += 1
+                pieces = split(row, number)
+                changed |= len(pieces) > 1
+                rows.extend(pieces)
+            leaves.append(Block(leaf.title, rows=rows))
+        blocks.append(Block(block.title, rows=leaves[0].rows, children=leaves[1:]))
+    if not changed:
+        return doc
+    return replace(doc, blocks=blocks, identifier=doc.pdf_identifier().decode())
 
 
 def workers() -> int:
@@ -107,6 +213,8 @@ def context(doc: TableDocument) -> dict:
     return {
         "doc": doc,
         "cols": cols,
+        "mm": {k: TABLE_MM * weight / total_weight for k, weight in weights.items()},
+        "rag_key": rag_key_line(doc),
         "footer_css": mark_safe(css_string(doc.footer)),  # noqa: S308 - css_string escapes everything
         "rag_styles": [(key or "none", rag.FILL[key], rag.TEXT[key]) for key in rag.FILL],
         "widths": {k: round(100 * w / total_weight, 2) for k, w in weights.items()},
@@ -118,17 +226,22 @@ def _spans(rows: list[Row]):
     return zip(rows, merge_spans(rows), strict=True)
 
 
-def _cells(row: Row, cols: list[Column], span: int, mm: dict[str, float]) -> list[_Cell]:
-    """A row's cells; a merge-down cell spans its group's rows, and is left out where it continues."""
+def _cells(row: Row, cols: list[Column], span: int, mm: dict[str, float], group_row: Row) -> list[_Cell]:
+    """A row's cells; a merge-down cell spans its group's rows, and is left out where it continues,
+    except the reference (Column.identifies), shown on every row (muted where it repeats)."""
     out = []
     for col in cols:
+        if col.is_rag and row.rag is not None:
+            out.append((col.key, rag_letter(row), 1, "", rag_key(row) or "none"))
+            continue
+        if col.merge_down and col.identifies:
+            text = cell_text(group_row, col.key)
+            out.append((col.key, text, 1, "key again" if span == 0 else "key", ""))
+            continue
         if col.merge_down and span == 0:
             continue
-        if col.is_rag and row.rag is not None:
-            out.append((col.key, rag_letter(row), 1, False, rag_key(row) or "none"))
-            continue
         text = cell_text(row, col.key)
-        out.append((col.key, text, span if col.merge_down else 1, not fits(text, mm[col.key]), ""))
+        out.append((col.key, text, span if col.merge_down else 1, "" if fits(text, mm[col.key]) else "wrap", ""))
     return out
 
 
@@ -140,6 +253,7 @@ def html(doc: TableDocument, run: Run, first: bool, last: bool, ctx: dict) -> st
     cols: list[Column] = ctx["cols"]
     mm = {k: TABLE_MM * width / 100 for k, width in ctx["widths"].items()}
     spans = ctx["spans"]
+    group_rows = {}  # each row's group's first row, whose merge-down cells it shows
     blocks: list[tuple[str, list[tuple[str, list[tuple[Row, list[_Cell]]]]]]] = []
     last_block = None
     for bi, li, rows in run:
@@ -152,7 +266,12 @@ def html(doc: TableDocument, run: Run, first: bool, last: bool, ctx: dict) -> st
             last_block = bi
         if title and not blocks[-1][1] and rows[0] is not leaf_rows[0]:
             title += " (continued)"
-        blocks[-1][1].append((title, [(row, _cells(row, cols, spans[id(row)], mm)) for row in rows]))
+        cells = []
+        for row in rows:
+            head = row if spans[id(row)] else group_rows.get(id(leaf_rows), row)
+            group_rows[id(leaf_rows)] = head
+            cells.append((row, _cells(row, cols, spans[id(row)], mm, head)))
+        blocks[-1][1].append((title, cells))
     return render_to_string(TEMPLATE, {**ctx, "blocks": blocks, "first": first, "last": last})
 
 
@@ -162,9 +281,8 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
     from . import pdfworkers
 
     progress = progress or noop
+    doc = split_long_rows(doc, context(doc)["mm"])
     ctx = context(doc)
-    if doc.tagged:
-        return _render_tagged(doc, ctx, progress)
     # An even number of chunks, so that two (or four) workers finish together.
     n = -(-doc.row_count // CHUNK_ROWS)
     runs = chunks(doc, n + n % 2 if n > 1 else 1)
@@ -179,26 +297,12 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
     if len(runs) == 1 or pool == 0:
         pdfs = []
         for document in documents:
-            pdfs.append(pdfworkers.render_html(document, epoch))
+            pdfs.append(pdfworkers.render_html(document, epoch, **pdfworkers.TAGGED))
             done(len(pdfs))
     else:
         pdfs = pdfworkers.render_in_workers(documents, workers=pool, count=len(runs), done=done, epoch=epoch)
     blob = pdfworkers.merge_and_number(
         pdfs, identifier=doc.pdf_identifier(), title=doc.title, subject=doc.subject, lang=doc.language
     )
-    progress(100)
-    return blob
-
-
-def _render_tagged(doc: TableDocument, ctx: dict, progress: Progress) -> bytes:
-    """A tagged PDF (headings, paragraphs, table headers and cells in a structure tree, the document's
-    language and title): one HTML document laid out in this process, with "Page X of Y" from CSS
-    (page numbers stamped afterwards would be untagged content, and merging would drop the tree)."""
-    from . import pdfworkers
-
-    epoch = timegm(stamp(doc).timetuple())
-    document = html(doc, chunks(doc, 1)[0], True, True, {**ctx, "tagged": True})
-    progress(10)
-    blob = pdfworkers.render_html(document, epoch, pdf_tags=True, pdf_identifier=doc.pdf_identifier())
     progress(100)
     return blob

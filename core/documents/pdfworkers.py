@@ -14,7 +14,15 @@ A worker exits 0 at end of input; on any error it writes a traceback to stderr a
 exits soon after its parent dies, since its stdin then closes.
 
 Chunks know nothing of each other, so "Page X of Y" is stamped onto the merged pages afterwards as a
-few bytes of content stream in a standard PDF font (no overlay PDF per page, no layout).
+few bytes of content stream in a standard PDF font (no overlay PDF per page, no layout), marked as a
+pagination artifact so that screen readers skip it.
+
+Tagged (PDF/UA-1, for the panel papers published on council websites): every chunk is rendered with
+WeasyPrint's structure tree (headings, paragraphs, Table/THead/TBody/TR/TH/TD), and merging joins the
+chunks' trees into one (pikepdf): one Document element with every chunk's elements in order, one
+ParentTree with each chunk's keys moved past the previous chunks' pages, table-header IDs made unique
+across chunks (with an IDTree), every TH given /Scope /Column. Language, title and DisplayDocTitle
+come from the first chunk (WeasyPrint sets them for tagged output) and are set again here.
 
 Reproducible: fontTools, which WeasyPrint uses to subset fonts when HarfBuzz-subset is missing and
 to save variable and emoji fonts, writes the current time into each embedded font's `head` table,
@@ -133,10 +141,14 @@ def source_date_epoch(epoch: int | None) -> Iterator[None]:
                 os.environ["SOURCE_DATE_EPOCH"] = before
 
 
+# What every chunk is rendered with: a structure tree, PDF/UA-1 (PDF 1.7, its XMP identification).
+TAGGED = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
 def render_html(html: str, epoch: int | None = None, **options) -> bytes:
     """One HTML document (using only USED_ELEMENTS) to PDF bytes, in this process; any time written
     into the file (the fonts' `head.modified`) is `epoch`. `options` go to WeasyPrint's write_pdf
-    (e.g. pdf_tags=True, pdf_identifier=b"...")."""
+    (e.g. **TAGGED, pdf_identifier=b"...")."""
     with source_date_epoch(epoch):
         return _html_class()(string=html).write_pdf(**options)
 
@@ -308,7 +320,7 @@ def _worker_main() -> int:
         body = source.read(size)
         if len(body) != size:
             raise PdfRenderError("truncated request")
-        pdf = render_html(body.decode())
+        pdf = render_html(body.decode(), **TAGGED)
         out.write(_HEADER.pack(len(pdf)))
         out.write(pdf)
         out.flush()
@@ -330,81 +342,172 @@ def _helvetica_width(text: str, size: float) -> float:
 
 
 def merge_and_number(pdfs: list[bytes], *, identifier: bytes, title: str, subject: str = "", lang: str = "") -> bytes:
-    """Concatenate PDFs and stamp "Page X of Y" bottom right of every page. Reproducible: the same
-    input gives the same bytes (/ID from `identifier`, no dates)."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (
-        ArrayObject,
-        ByteStringObject,
-        DictionaryObject,
-        IndirectObject,
-        NameObject,
-        StreamObject,
-        TextStringObject,
+    """Concatenate tagged PDFs, joining their structure trees, and stamp "Page X of Y" bottom right of
+    every page (a pagination artifact). Reproducible: the same input gives the same bytes (/ID starts
+    with `identifier`, then a hash of the content; no dates)."""
+    import pikepdf
+
+    merged = pikepdf.open(io.BytesIO(pdfs[0]))  # its catalog: outline, tree, language, XMP metadata
+    tree = _Tree(merged)
+    tree.adopt(merged, 0, 0)
+    for index, blob in enumerate(pdfs[1:], start=1):
+        chunk = pikepdf.open(io.BytesIO(blob))
+        offset = len(merged.pages)
+        merged.pages.extend(chunk.pages)
+        tree.adopt(chunk, index, offset)
+    tree.finish()
+    _number_pages(merged)
+
+    merged.docinfo[pikepdf.Name.Title] = title
+    if subject:
+        merged.docinfo[pikepdf.Name.Subject] = subject
+    if lang:
+        merged.Root.Lang = pikepdf.String(lang)
+    merged.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+    merged.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    merged.trailer.ID = pikepdf.Array([pikepdf.String(identifier), pikepdf.String(identifier)])
+    out = io.BytesIO()
+    merged.save(
+        out,
+        deterministic_id=True,  # keeps /ID[0], the identifier; /ID[1] from the content, never the clock
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,  # the tree's many small objects, compressed
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,  # WeasyPrint's streams as they are
+        min_version="1.7",
     )
+    return out.getvalue()
 
-    writer = PdfWriter()
-    for i, blob in enumerate(pdfs):
-        # Only the first document has the heading, so only its bookmarks are worth keeping.
-        writer.append(PdfReader(io.BytesIO(blob)), import_outline=i == 0)
 
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-            }
+class _Tree:
+    """The merged structure tree: one Document element, one ParentTree, unique IDs."""
+
+    def __init__(self, merged) -> None:
+        import pikepdf
+
+        self.pikepdf = pikepdf
+        self.merged = merged
+        root = merged.Root.get("/StructTreeRoot")
+        if root is None:  # an untagged first chunk: start an empty tree
+            root = merged.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+            merged.Root.StructTreeRoot = root
+        self.root = root
+        kids = root.get("/K")
+        if kids is None or (isinstance(kids, pikepdf.Array) and len(kids) == 0):
+            document = merged.make_indirect(
+                pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root, K=pikepdf.Array())
+            )
+            root.K = pikepdf.Array([document])
+        self.document = root.K[0] if isinstance(root.K, pikepdf.Array) else root.K
+        self.nums: list = []  # flat [key, value, key, value ...] of the merged ParentTree
+        self.ids: dict[bytes, object] = {}  # table-header ID -> its TH element
+        self.next_key = 0
+
+    def adopt(self, chunk, index: int, offset: int) -> None:
+        """Take chunk `index`'s elements (its pages already at `offset` in the merged file)."""
+        pikepdf = self.pikepdf
+        source = chunk.Root.get("/StructTreeRoot")
+        pages = self.merged.pages[offset : offset + len(chunk.pages)]
+        if source is None:
+            for page in pages:
+                if "/StructParents" in page.obj:
+                    del page.obj["/StructParents"]
+            return
+        if index:
+            source = self.merged.copy_foreign(source)  # the pages were copied from `chunk` already
+        keys: dict[int, int] = {}
+        parent_tree = source.get("/ParentTree")
+        old = list(parent_tree.get("/Nums", [])) if parent_tree is not None else []
+        for key, value in zip(old[::2], old[1::2], strict=True):
+            keys[int(key)] = self.next_key
+            self.nums += [self.next_key, value]
+            self.next_key += 1
+        for page in pages:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = keys[int(page.obj.StructParents)]
+            for annotation in page.obj.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = keys[int(annotation.StructParent)]
+        documents = source.K if isinstance(source.K, pikepdf.Array) else [source.K]
+        prefix = f"c{index}-".encode()
+        kids = self.document.K if index else pikepdf.Array()
+        for document in documents:
+            for element in document.get("/K", []):
+                if isinstance(element, pikepdf.Dictionary):
+                    element.P = self.document
+                    self._mark_headers(element, prefix)
+                kids.append(element)
+        self.document.K = kids
+
+    def _mark_headers(self, element, prefix: bytes) -> None:
+        """Below `element`: every TH scoped to its column, with an ID unique in the whole file; every
+        TD's /Headers naming those IDs."""
+        pikepdf = self.pikepdf
+        stack = [element]
+        while stack:
+            node = stack.pop()
+            tag = node.get("/S")
+            if tag == "/TH" or tag == "/TD":
+                attributes = node.get("/A")
+                if attributes is None:
+                    attributes = node.A = pikepdf.Dictionary(O=pikepdf.Name.Table)
+                if tag == "/TH":
+                    attributes.Scope = pikepdf.Name.Column
+                    if "/ID" in node:
+                        new = prefix + bytes(node.ID)
+                        node.ID = pikepdf.String(new)
+                        self.ids[new] = node
+                elif "/Headers" in attributes:
+                    attributes.Headers = pikepdf.Array([pikepdf.String(prefix + bytes(h)) for h in attributes.Headers])
+                continue  # a cell's children are its text
+            for kid in node.get("/K", []):
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type", pikepdf.Name.StructElem) == "/StructElem":
+                    stack.append(kid)
+
+    def finish(self) -> None:
+        pikepdf = self.pikepdf
+        self.root.ParentTree = self.merged.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(self.nums)))
+        self.root.ParentTreeNextKey = self.next_key
+        if self.ids:
+            names = pikepdf.Array()
+            for key in sorted(self.ids):
+                names.append(pikepdf.String(key))
+                names.append(self.ids[key])
+            self.root.IDTree = self.merged.make_indirect(pikepdf.Dictionary(Names=names))
+
+
+def _number_pages(merged) -> None:
+    """Stamp "Page X of Y" bottom right of every page, as a pagination artifact."""
+    import pikepdf
+
+    font = merged.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding,
         )
     )
     # Each page's own drawing is wrapped in q ... Q so the stamp starts from the default coordinates.
-    save = StreamObject()
-    save.set_data(b"q\n")
-    save_ref = writer._add_object(save)
-    total = len(writer.pages)
+    save = merged.make_stream(b"q\n")
+    total = len(merged.pages)
     colour = " ".join(f"{c:.3f}" for c in STAMP_COLOUR).encode()
-    for number, page in enumerate(writer.pages, start=1):
-        resources = page.get("/Resources")
+    for number, page in enumerate(merged.pages, start=1):
+        resources = page.obj.get("/Resources")
         if resources is None:
-            resources = DictionaryObject()
-            page[NameObject("/Resources")] = resources
-        resources = resources.get_object()
-        fonts = resources.get("/Font")
-        if fonts is None:
-            fonts = DictionaryObject()
-            resources[NameObject("/Font")] = fonts
-        fonts.get_object()[NameObject(STAMP_FONT)] = font
-
+            resources = page.obj.Resources = pikepdf.Dictionary()
+        if "/Font" not in resources:
+            resources.Font = pikepdf.Dictionary()
+        resources.Font[STAMP_FONT] = font
         text = f"Page {number} of {total}"
         box = page.mediabox
-        x = float(box.right) - STAMP_RIGHT - _helvetica_width(text, STAMP_SIZE)
-        y = float(box.bottom) + STAMP_BASELINE
-        stamp = StreamObject()
-        stamp.set_data(
-            b"Q q BT %s %d Tf %s rg %.2f %.2f Td %s Tj ET Q\n"
+        x = float(box[2]) - STAMP_RIGHT - _helvetica_width(text, STAMP_SIZE)
+        y = float(box[1]) + STAMP_BASELINE
+        stamp = merged.make_stream(
+            b"Q q /Artifact <</Type /Pagination /Subtype /Footer>> BDC BT %s %d Tf %s rg %.2f %.2f Td %s Tj ET EMC Q\n"
             % (STAMP_FONT.encode(), STAMP_SIZE, colour, x, y, pdf_string(text))
         )
-        contents = page.raw_get("/Contents") if "/Contents" in page else None
-        if contents is None:
-            existing = []
-        elif isinstance(contents.get_object(), ArrayObject):
-            existing = list(contents.get_object())
-        elif isinstance(contents, IndirectObject):
-            existing = [contents]
-        else:
-            existing = [writer._add_object(contents)]
-        page[NameObject("/Contents")] = ArrayObject([save_ref, *existing, writer._add_object(stamp)])
-
-    writer.add_metadata({"/Title": title, **({"/Subject": subject} if subject else {})})
-    if lang:
-        writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
-    # pypdf writes no /ID unless given one, and has no public way to give it one.
-    writer._ID = ArrayObject([ByteStringObject(identifier), ByteStringObject(identifier)])
-    writer.pdf_header = b"%PDF-1.7"
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        contents = page.obj.get("/Contents")
+        existing = [] if contents is None else list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        page.obj.Contents = pikepdf.Array([save, *existing, stamp])
 
 
 if __name__ == "__main__":

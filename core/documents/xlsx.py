@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 
 from .document import TableDocument, merge_spans
-from .files import Progress, cell_text, fixed_zip, noop, rag_key, rag_letter, stamp
+from .files import Progress, cell_text, fixed_zip, noop, rag_key, rag_key_line, rag_letter, stamp
 
 LEVEL1_FILL = "1D70B8"
 LEVEL2_FILL = "DBE7F2"
@@ -68,7 +68,8 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
 
     r = 0
     ws.write_string(r, 0, doc.title, f_title)
-    for line in ([doc.subtitle] if doc.subtitle else []) + list(doc.intro):
+    key = [rag_key_line(doc)] if rag_key_line(doc) else []
+    for line in ([doc.subtitle] if doc.subtitle else []) + list(doc.intro) + key:
         r += 1
         ws.write_string(r, 0, line)
     header_row = r + 2

@@ -47,6 +47,7 @@ def _columns(data: ExtractData) -> list[Column]:
             pdf_width=PDF_WIDTHS.get(key),
             merge_down=key in MERGED,
             is_rag=key == "rag",
+            identifies=key == "ref",
         )
         for key in data.columns
     ]

@@ -6,13 +6,48 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from ..models import Plan, Status
+from ..models import Plan, Rag, Status
 from ..selectors import plan_workbook_rows
 from .columns import NATIVE_COLUMNS
 
 # Document properties that carry the plan's identity, so the workbook comes back to its plan whatever
 # the file is called (custom properties survive Excel's "Save").
 PLAN_PROPERTY = {"id": "Tracker plan id", "slug": "Tracker plan slug", "name": "Tracker plan"}
+
+# Data validation covers every row below the header, including rows a user adds.
+LAST_ROW = 1_048_575
+
+
+def _validate_choices(ws, status_labels: dict[str, str]) -> None:
+    """RAG and Status cells offer a dropdown of the values the importer accepts and refuse others, so
+    the file that comes back is clean. RAG may be left blank (not rated)."""
+    names = [name for name, _label, _width in NATIVE_COLUMNS]
+    choices = {
+        "rag": (
+            [value for value in Rag.values if value],
+            "RAG",
+            "R (Red), A (Amber), G (Green), or leave it blank for not rated.",
+        ),
+        "status": (list(status_labels.values()), "Status", "One of: " + ", ".join(status_labels.values()) + "."),
+    }
+    for name, (values, title, message) in choices.items():
+        col = names.index(name)
+        ws.data_validation(
+            1,
+            col,
+            LAST_ROW,
+            col,
+            {
+                "validate": "list",
+                "source": values,
+                "ignore_blank": True,
+                "input_title": title,
+                "input_message": message[:255],
+                "error_title": f"Not a {title} value",
+                "error_message": message[:255],
+                "error_type": "stop",
+            },
+        )
 
 
 def native_workbook(*, plan: Plan, as_at: date | None = None) -> bytes:
@@ -70,5 +105,6 @@ def native_workbook(*, plan: Plan, as_at: date | None = None) -> bytes:
                 ws.write_string(r, col, str(value), wrap)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(r, 1), len(NATIVE_COLUMNS) - 1)
+    _validate_choices(ws, labels)
     wb.close()
     return out.getvalue()

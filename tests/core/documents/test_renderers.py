@@ -87,14 +87,15 @@ def test_xlsx_has_the_heading_frozen_header_banners_rag_letters_text_not_formula
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     assert rows[0][0] == "Performance summary" and rows[1][0] == "Quarter 1 2025/26"
     assert rows[3][0] == "Figures from the force's data team"
-    assert rows[5] == ["Area", "Measure", "Value", "RAG"]  # the csv-only column is not here
-    assert ws.freeze_panes == "A7" and ws.auto_filter.ref == "A6:D14" and ws.print_title_rows == "$6:$6"
-    assert rows[6][0] == "1. Reducing crime" and rows[7][0] == "Neighbourhood crime"
-    assert {"A7:D7", "A8:D8", "A13:D13"} <= {str(r) for r in ws.merged_cells.ranges}
-    assert [r[0] for r in rows[8:11]] == ["Crime", "Crime", "Crime"]  # repeated, so filters keep rows whole
-    assert [r[3] for r in rows[8:11]] == ["R", "A", "–"] and not rows[11][3] and rows[13][3] == "B"
-    assert ws.cell(row=9, column=4).fill.fgColor.rgb.endswith(FILL["R"])
-    formula = ws.cell(row=10, column=3)
+    assert rows[4][0] == "RAG: R Red, A Amber, G Green, B Complete, – Not rated"  # the key
+    assert rows[6] == ["Area", "Measure", "Value", "RAG"]  # the csv-only column is not here
+    assert ws.freeze_panes == "A8" and ws.auto_filter.ref == "A7:D15" and ws.print_title_rows == "$7:$7"
+    assert rows[7][0] == "1. Reducing crime" and rows[8][0] == "Neighbourhood crime"
+    assert {"A8:D8", "A9:D9", "A14:D14"} <= {str(r) for r in ws.merged_cells.ranges}
+    assert [r[0] for r in rows[9:12]] == ["Crime", "Crime", "Crime"]  # repeated, so filters keep rows whole
+    assert [r[3] for r in rows[9:12]] == ["R", "A", "–"] and not rows[12][3] and rows[14][3] == "B"
+    assert ws.cell(row=10, column=4).fill.fgColor.rgb.endswith(FILL["R"])
+    formula = ws.cell(row=11, column=3)
     assert formula.value == "=1+1" and formula.data_type == "s"
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
     summary = [[c.value for c in r] for r in book["RAG by area"].iter_rows()]
