@@ -21,7 +21,7 @@ from tests.core.tabular import hostile
 from tests.core.tabular.test_workbook import rewrite_zip
 
 ROOT = Path(__file__).resolve().parents[3]
-PEAK_MB = 300
+GROWTH_MB = 200  # what the readers may add to the child's high-water mark (Django and the file: ~100-350 MB)
 
 REFUSALS = {
     "far_corner": "has values as far as cell XFD1048576 (1,048,576 rows by 16,384 columns)",
@@ -159,7 +159,7 @@ def measure_in_a_child(name: str) -> dict:
 def test_a_hostile_workbook_is_refused_before_any_reader_allocates_much(name: str) -> None:
     figures = measure_in_a_child(name)
     assert all(REFUSALS[name] in m for m in figures["messages"]), figures["messages"]
-    assert figures["peak_mb"] < PEAK_MB, figures
+    assert figures["peak_mb"] - figures["before_mb"] < GROWTH_MB, figures
     assert figures["seconds"] < 5, figures
 
 
