@@ -122,6 +122,82 @@ class Job(models.Model):
         return f"The {self.kind} could not be finished ({exc.__class__.__name__}); nothing was changed."
 
 
+def job_file_path(instance: Job, filename: str) -> str:
+    """Kept files go under the job's kind and month: extracts/2026/11/…, imports/2026/11/…"""
+    return f"{instance.kind}s/{timezone.now():%Y/%m}/{filename}"
+
+
+class ImportJob(Job):
+    """An uploaded workbook imported in two jobs in one row: reading and checking (queued -> validating ->
+    previewed or invalid), then, when someone applies the preview, applying (apply_queued -> applying ->
+    applied or failed). The file is kept; the preview and the outcome are stored as JSON. Each app's
+    import (delivery's ImportRun, the KPI import) extends it and names its tasks in `TASKS`."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to be read"
+        VALIDATING = "validating", "Reading and checking"
+        INVALID = "invalid", "Has errors"
+        PREVIEWED = "previewed", "Ready to apply"
+        APPLY_QUEUED = "apply_queued", "Waiting to apply"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed"
+
+    QUEUED = (State.QUEUED, State.APPLY_QUEUED)
+    RUNNING = (State.VALIDATING, State.APPLYING)
+    FINISHED = (State.INVALID, State.PREVIEWED, State.APPLIED, State.FAILED)
+    APPLY_TASK: ClassVar[str] = ""  # the task that applies a preview, e.g. "delivery.tasks.apply_import"
+
+    file = models.FileField(upload_to=job_file_path)
+    filename = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    layout = models.CharField(max_length=10, default="auto")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    preview = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_state_display()})"
+
+    def failure_message(self, exc: BaseException) -> str:
+        if self.state == self.State.APPLYING:
+            return f"The import could not be applied ({exc.__class__.__name__}); nothing was changed."
+        if isinstance(exc, OSError):
+            return "The uploaded file could not be read back from storage; upload it again."
+        return f"The workbook could not be read and checked ({exc.__class__.__name__}); nothing was changed."
+
+
+def import_start_apply(*, job: ImportJob, by, **fields: Any) -> ImportJob:
+    """Queue the apply of a previewed import (the caller has checked `by` may apply it); a second request
+    for the same preview is refused. `fields` are stored with the move (e.g. a confirmation)."""
+    model = type(job)
+    with transaction.atomic():
+        moved = model.objects.filter(pk=job.pk, state=model.State.PREVIEWED).update(
+            state=model.State.APPLY_QUEUED, applied_by=by, progress=0, attempts=0, **fields
+        )
+        if not moved:
+            current = model.objects.get(pk=job.pk)
+            raise ValidationError(
+                f"This import cannot be applied: it is {current.get_state_display().lower()}."
+                + (
+                    " Each preview is applied once; upload the file again to import it again."
+                    if current.state in (model.State.APPLIED, *model.QUEUED, *model.RUNNING)
+                    else ""
+                )
+            )
+        enqueue_on_commit(model.APPLY_TASK, job.pk, job=job)
+    job.refresh_from_db()
+    return job
+
+
 def run_job(
     model: type[J],
     job_id: int,

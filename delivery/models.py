@@ -13,12 +13,11 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from core import rag as rag_scale
-from core.jobs import Job
+from core.jobs import ImportJob, Job, job_file_path
 from core.rag import Rag
 from core.status import Status
 from core.text import natural_key
@@ -240,11 +239,6 @@ class ProgressUpdate(models.Model):
         return rag_scale.shown(self.rag, complete=self.status == Status.COMPLETE)
 
 
-def job_file_path(instance: Job, filename: str) -> str:
-    """Kept files go under the job's kind and month: extracts/2026/11/…, imports/2026/11/…"""
-    return f"{instance.kind}s/{timezone.now():%Y/%m}/{filename}"
-
-
 class Extract(Job):
     """A generated delivery-plan extract (Appendix 1): its definition, who made it, and the file.
 
@@ -348,40 +342,21 @@ class ImportProfile(models.Model):
         return {"columns": self.columns, "header_rows": self.header_rows, "values": self.values}
 
 
-class ImportRun(Job):
-    """One uploaded workbook: its file (kept), the preview of its changes, and the outcome.
+class ImportRun(ImportJob):
+    """One uploaded delivery-plan workbook: its file (kept), the preview of its changes, and the outcome."""
 
-    Two jobs in one row: reading and checking (queued -> validating -> previewed or invalid), then,
-    when someone applies the preview, applying (apply_queued -> applying -> applied or failed).
-    """
-
-    class State(models.TextChoices):
-        QUEUED = "queued", "Waiting to be read"
-        VALIDATING = "validating", "Reading and checking"
-        INVALID = "invalid", "Has errors"
-        PREVIEWED = "previewed", "Ready to apply"
-        APPLY_QUEUED = "apply_queued", "Waiting to apply"
-        APPLYING = "applying", "Applying"
-        APPLIED = "applied", "Applied"
-        FAILED = "failed", "Failed"
-
-    QUEUED = (State.QUEUED, State.APPLY_QUEUED)
-    RUNNING = (State.VALIDATING, State.APPLYING)
-    FINISHED = (State.INVALID, State.PREVIEWED, State.APPLIED, State.FAILED)
+    State = ImportJob.State
     TASKS = {
         State.VALIDATING: (State.QUEUED, "delivery.tasks.validate_import"),
         State.APPLYING: (State.APPLY_QUEUED, "delivery.tasks.apply_import"),
     }
+    APPLY_TASK = "delivery.tasks.apply_import"
     kind = "import"
 
     import_kind = models.CharField(
         "kind", max_length=30, default="plan", help_text="Which importer reads the file (the registry's key)."
     )
-    file = models.FileField(upload_to=job_file_path)
-    filename = models.CharField(max_length=255)
-    size = models.PositiveIntegerField(default=0)
     plan_name = models.CharField(max_length=200, blank=True, help_text="Blank: taken from the workbook's title.")
-    layout = models.CharField(max_length=10, default="auto")
     sheet = models.CharField(max_length=100, blank=True)
     plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports")
     as_at = models.DateField(
@@ -400,26 +375,10 @@ class ImportRun(Job):
     confirm_other_plan = models.BooleanField(
         default=False, help_text="The plan's own workbook is imported into another plan, as confirmed."
     )
-    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
-    preview = models.JSONField(default=dict, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.get_state_display()})"
-
     def get_absolute_url(self) -> str:
         return reverse("import", kwargs={"pk": self.pk})
 
-    def failure_message(self, exc: BaseException) -> str:
-        if self.state == self.State.APPLYING:
-            return f"The import could not be applied ({exc.__class__.__name__}); nothing was changed."
-        if isinstance(exc, FileNotFoundError | OSError):
-            return "The uploaded file could not be read back from storage; upload it again."
-        return f"The workbook could not be read and checked ({exc.__class__.__name__}); nothing was changed."

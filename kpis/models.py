@@ -15,9 +15,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from core.jobs import Job
+from core.jobs import ImportJob
 from core.status import Status
-from delivery.models import Commitment, Objective, OversightBody, Owner, job_file_path
+from delivery.models import Commitment, Objective, OversightBody, Owner
 
 from . import calc
 from .periods import KINDS, MONTH, Period
@@ -264,52 +264,23 @@ class KpiAction(models.Model):
         return reverse("kpis:measure", kwargs={"pk": self.measure_id}) + f"#action-{self.pk}"
 
 
-class KpiImport(Job):
+class KpiImport(ImportJob):
     """One uploaded KPI workbook: the kept file, the preview, and the outcome (as delivery's ImportRun)."""
 
-    class State(models.TextChoices):
-        QUEUED = "queued", "Waiting to be read"
-        VALIDATING = "validating", "Reading and checking"
-        INVALID = "invalid", "Has errors"
-        PREVIEWED = "previewed", "Ready to apply"
-        APPLY_QUEUED = "apply_queued", "Waiting to apply"
-        APPLYING = "applying", "Applying"
-        APPLIED = "applied", "Applied"
-        FAILED = "failed", "Failed"
-
-    QUEUED = (State.QUEUED, State.APPLY_QUEUED)
-    RUNNING = (State.VALIDATING, State.APPLYING)
-    FINISHED = (State.INVALID, State.PREVIEWED, State.APPLIED, State.FAILED)
+    State = ImportJob.State
     TASKS = {
         State.VALIDATING: (State.QUEUED, "kpis.tasks.validate_kpi_import"),
         State.APPLYING: (State.APPLY_QUEUED, "kpis.tasks.apply_kpi_import"),
     }
+    APPLY_TASK = "kpis.tasks.apply_kpi_import"
     kind = "kpi-import"
 
-    file = models.FileField(upload_to=job_file_path)
-    filename = models.CharField(max_length=255)
-    size = models.PositiveIntegerField(default=0)
-    layout = models.CharField(max_length=10, default="auto")
     as_at = models.DateField("as at", default=date.today, help_text="The date the values are recorded as known from.")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
-    preview = models.JSONField(default=dict, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "KPI import"
 
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.get_state_display()})"
-
     def get_absolute_url(self) -> str:
         return reverse("kpis:import", kwargs={"pk": self.pk})
 
-    def failure_message(self, exc: BaseException) -> str:
-        if self.state == self.State.APPLYING:
-            return f"The import could not be applied ({exc.__class__.__name__}); nothing was changed."
-        return f"The workbook could not be read and checked ({exc.__class__.__name__}); nothing was changed."

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import today
-from core.jobs import enqueue_on_commit, run_job
+from core.jobs import enqueue_on_commit, import_start_apply, run_job
 from core.roles import Role, ensure_can_edit_plans, role_of
 from core.status import FINISHED, Status
 from core.tabular import importer
@@ -95,19 +95,7 @@ def kpi_import_validate(*, run_id: int) -> KpiImport | None:
 def kpi_import_start_apply(*, run: KpiImport, by) -> KpiImport:
     """Queue the apply of a previewed import; each preview is applied once."""
     ensure_can_edit_plans(by)
-    with transaction.atomic():
-        moved = KpiImport.objects.filter(pk=run.pk, state=KpiImport.State.PREVIEWED).update(
-            state=KpiImport.State.APPLY_QUEUED, applied_by=by, progress=0
-        )
-        if not moved:
-            current = KpiImport.objects.get(pk=run.pk)
-            raise ValidationError(
-                f"This import cannot be applied: it is {current.get_state_display().lower()}. "
-                "Each preview is applied once; upload the file again to import it again."
-            )
-        enqueue_on_commit("kpis.tasks.apply_kpi_import", run.pk, job=run)
-    run.refresh_from_db()
-    return run
+    return import_start_apply(job=run, by=by)
 
 
 def _apply(run: KpiImport, report) -> dict:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.dates import today
 from core.jobs import enqueue_on_commit, job_try_again, run_job
+from core.jobs import import_start_apply as core_start_apply
 from core.roles import ensure_can_edit_plans
 from core.tabular import importer
 from core.tabular.importer import ChangeSet, ImportOptions, Progress
@@ -354,27 +355,7 @@ def import_start_apply(*, run: ImportRun, by, confirm_other_plan: bool = False) 
             f'This workbook was downloaded from the plan "{other["from"]}". Tick the box to confirm it goes into '
             f'"{other["into"]}", or upload it again choosing "{other["from"]}".'
         )
-    with transaction.atomic():
-        moved = ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.PREVIEWED).update(
-            state=ImportRun.State.APPLY_QUEUED,
-            applied_by=by,
-            progress=0,
-            attempts=0,
-            confirm_other_plan=bool(other) or run.confirm_other_plan,
-        )
-        if not moved:
-            current = ImportRun.objects.get(pk=run.pk)
-            raise ValidationError(
-                f"This import cannot be applied: it is {current.get_state_display().lower()}."
-                + (
-                    " Each preview is applied once; upload the file again to import it again."
-                    if current.state in (ImportRun.State.APPLIED, *ImportRun.QUEUED, *ImportRun.RUNNING)
-                    else ""
-                )
-            )
-        enqueue_on_commit("delivery.tasks.apply_import", run.pk, job=run)
-    run.refresh_from_db()
-    return run
+    return core_start_apply(job=run, by=by, confirm_other_plan=bool(other) or run.confirm_other_plan)
 
 
 def import_try_again(*, run: ImportRun, by) -> ImportRun:
