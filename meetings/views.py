@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 from django_tables2.export import ExportMixin
 from django_tables2.views import SingleTableMixin
@@ -107,6 +107,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None})
 
 
+@require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_detail(user=request.user, pk=pk)
     user = request.user
@@ -200,6 +201,7 @@ def meeting_state(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(meeting)
 
 
+@require_safe
 def meeting_notes(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The notes as .docx or tagged .pdf. Drafts only for editors (the selector hides them from others),
     marked as drafts."""
@@ -262,6 +264,7 @@ class ActionListView(AsAtMixin, _ExportListMixin, FilterView):
         return f"meeting-actions-as-at-{self.day.isoformat()}.{export_format}"
 
 
+@require_safe
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_detail(user=request.user, pk=pk)
     return render(
@@ -318,6 +321,8 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The action log's inline status change (htmx); answers with the cell again."""
     action = selectors.action_for_update(user=request.user, pk=pk)
+    if not can_update_owned(request.user, action):  # before the form is read; checked again in the service
+        raise PermissionDenied("You can update only the actions you own.")
     form = InlineStatusForm(request.POST)
     error = ""
     if form.is_valid():
@@ -448,6 +453,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The panel report ------------------------------------------------------------------------
 
 
+@require_safe
 def panel_report(request: HttpRequest) -> HttpResponse:
     """The panel report section for a date range: a preview, and the files (Word, PDF, Excel, CSV)."""
     ensure_can_read(request.user)

@@ -70,13 +70,13 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "privacy": {"GET": (200, 200, 200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200, 200, 200)},
     # --- holding-to-account meetings (the meeting is approved; the action is owned by the Owner) ----
     "meetings:list": {"GET": READ, "POST": WRONG_METHOD},
-    "meetings:detail": {"GET": READ, "POST": READ},  # answers POST like GET
-    "meetings:notes": {"GET": READ, "POST": READ},  # answers POST like GET
+    "meetings:detail": {"GET": READ, "POST": WRONG_METHOD},
+    "meetings:notes": {"GET": READ, "POST": WRONG_METHOD},
     "meetings:actions": {"GET": READ, "POST": WRONG_METHOD},
-    "meetings:action": {"GET": READ, "POST": READ},  # answers POST like GET
+    "meetings:action": {"GET": READ, "POST": WRONG_METHOD},
     "meetings:requests": {"GET": READ, "POST": WRONG_METHOD},
     "meetings:request": {"GET": READ, "POST": EDIT},  # POST records the response: editors
-    "meetings:panel-report": {"GET": READ, "POST": READ},  # answers POST like GET
+    "meetings:panel-report": {"GET": READ, "POST": WRONG_METHOD},
     "meetings:new": {"GET": EDIT, "POST": EDIT},
     "meetings:edit": {"GET": EDIT, "POST": EDIT},
     "meetings:findings": {"GET": EDIT, "POST": EDIT},
@@ -84,9 +84,9 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "meetings:state": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
     "meetings:action-new": {"GET": EDIT, "POST": EDIT},
     "meetings:action-update": {"GET": (302, 403, 200, 200, 200, 403, 403), "POST": (302, 403, 200, 200, 200, 403, 403)},
-    # An empty POST is refused as invalid (redirect with a message) before the role is checked; a valid one
-    # from a reader is refused by the service.
-    "meetings:action-status": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 302, 302, 302)},
+    # The role is checked before the form is read: a reader's empty POST is a 403; an editor's or the
+    # owner's empty POST is refused as invalid (redirect with a message).
+    "meetings:action-status": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 302, 403, 403)},
     "meetings:request-new": {"GET": EDIT, "POST": EDIT},
     "meetings:request-edit": {"GET": EDIT, "POST": EDIT},
     # --- the admin site (GET only) ----------------------------------------------------------------

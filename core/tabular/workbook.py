@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import colorsys
 import re
+import struct
 import zipfile
 from array import array
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from io import BytesIO
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
+import olefile
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from django.conf import settings
@@ -170,6 +172,7 @@ def _check_ole(data: bytes) -> str:
             raise WorkbookError(WORD)
         if has("PowerPoint Document"):
             raise WorkbookError(POWERPOINT)
+    _check_xls_extents(data)
     return "xls"
 
 
@@ -489,6 +492,294 @@ def _repeat(value: str | None) -> int:
     return int(value) if value and value.isdigit() and int(value) > 0 else 1
 
 
+# --------------------------------------------------------------------------------------------------
+# Legacy .xls: BIFF records walked before calamine opens the file
+# --------------------------------------------------------------------------------------------------
+#
+# calamine reads every sheet of a .xls when it opens it and lays each out as a grid from A1 to its
+# last value (A1 and IV65536 cost 1 GB), and sizes its cell list from the sheet's DIMENSIONS record
+# (one that claims 4 billion rows aborts the process). So the Workbook stream is read out of the OLE2
+# container (olefile; at most the upload's size) and its records (2-byte type, 2-byte length) walked:
+# the globals give the sheets (BOUNDSHEET: name and offset) and the shared strings (SST, with its
+# CONTINUE records: the size each expands to); each sheet's value records give its extent and text.
+# BLANK and MULBLANK (formatted cells with no value) do not count, as in .xlsx: calamine skips them.
+
+BIFF_BOF, BIFF_EOF, BIFF_CONTINUE = 0x0809, 0x000A, 0x003C
+BIFF_BOUNDSHEET, BIFF_SST, BIFF_FILEPASS, BIFF_DIMENSIONS = 0x0085, 0x00FC, 0x002F, 0x0200
+BIFF_MULRK, BIFF_LABELSST, BIFF_LABEL, BIFF_STRING = 0x00BD, 0x00FD, 0x0204, 0x0207
+BIFF_VALUES = frozenset({0x0203, 0x027E, 0x0205, 0x0006})  # NUMBER, RK, BOOLERR, FORMULA
+XLS_ROWS, XLS_COLUMNS = 65_536, 256  # a BIFF8 sheet's grid; BIFF5 has 16,384 rows
+XLS_WALK_FACTOR = 3  # sheets may share records; more than this many passes over the stream is refused
+XLS_BEYOND_GRID = (
+    "The sheet '{sheet}' says it spans {rows} by {columns}, more than a .xls sheet can hold "
+    f"({XLS_ROWS:,} rows by {XLS_COLUMNS} columns), which only a damaged or deliberately altered file does, "
+    "so it was not opened. If it opens in Excel, save it as an Excel Workbook (.xlsx) and upload that."
+)
+
+
+def _check_xls_extents(data: bytes) -> None:
+    stream = _xls_stream(data)
+    if stream is None:
+        return  # no workbook stream: calamine says what it is not
+    records = _BiffRecords(stream)
+    sheets, sizes, version = _xls_globals(records)
+    extents = _Extents()
+    done: dict[int, tuple[int, int, int]] = {}  # offset -> (rows, columns, text) of sheets sharing records
+    budget = XLS_WALK_FACTOR * len(stream) + 4096
+    for name, offset in sheets:
+        extents.start_sheet(name)
+        if offset in done:
+            rows, columns, text = done[offset]
+            if rows:
+                extents.value(rows, columns, text)
+            continue
+        before = extents.text
+        budget -= _xls_sheet(records, offset, version, sizes, extents)
+        if budget < 0:
+            raise WorkbookError(DAMAGED)
+        done[offset] = (extents.rows, extents.columns, extents.text - before)
+
+
+def _xls_stream(data: bytes) -> bytes | None:
+    """The Workbook (BIFF8) or Book (BIFF5) stream, read out of the compound file."""
+    try:
+        with olefile.OleFileIO(BytesIO(data)) as ole:
+            sectors = (len(data) - 512 + 511) // 512
+            _check_chain(ole.fat, ole.first_dir_sector, sectors)  # the directory
+            for path in ole.listdir(streams=True, storages=False):
+                if len(path) == 1 and path[0].lower() in ("workbook", "book"):
+                    entry = ole.direntries[ole._find(path[0])]
+                    if entry.size > len(data):
+                        raise WorkbookError(DAMAGED)
+                    if entry.size < ole.minisectorcutoff:
+                        _check_chain(ole.fat, ole.root.isectStart, sectors)  # the mini stream
+                        ole.loadminifat()
+                        _check_chain(ole.minifat, entry.isectStart, len(ole.minifat))
+                    else:
+                        _check_chain(ole.fat, entry.isectStart, sectors)
+                    return ole.openstream(path[0]).read()
+    except WorkbookError:
+        raise
+    except Exception as exc:  # olefile raises OSError and others on a damaged container
+        raise WorkbookError(DAMAGED) from exc
+    return None
+
+
+def _check_chain(table: Any, start: int, sectors: int) -> None:
+    """A sector chain must end (ENDOFCHAIN) within the file without visiting a sector twice: calamine
+    follows a looping chain until memory runs out (a FAT of zeros cost 24 GB), and panics on one that
+    points past the end."""
+    seen: set[int] = set()
+    sector = start
+    while sector not in (0xFFFFFFFE, 0xFFFFFFFF):
+        if sector >= sectors or sector >= len(table) or sector in seen:
+            raise WorkbookError(DAMAGED)
+        seen.add(sector)
+        sector = table[sector]
+
+
+class _BiffRecords:
+    """Records of a BIFF stream from an offset: (type, start of body, body length); stops at the end of the
+    stream or at a record that runs past it."""
+
+    def __init__(self, stream: bytes) -> None:
+        self.stream = stream
+        self.view = memoryview(stream)
+
+    def walk(self, offset: int):
+        stream, end = self.stream, len(self.stream)
+        unpack = struct.Struct("<HH").unpack_from
+        while offset + 4 <= end:
+            kind, length = unpack(stream, offset)
+            body = offset + 4
+            if body + length > end:
+                return
+            yield kind, body, length
+            offset = body + length
+
+
+def _xls_globals(records: _BiffRecords) -> tuple[list[tuple[str, int]], array, int]:
+    """[(sheet name, offset of its BOF)], the UTF-8 size of each shared string, and the BIFF version."""
+    stream = records.stream
+    sheets: list[tuple[str, int]] = []
+    sst: list[tuple[int, int]] = []  # (start, length) of the SST body and its CONTINUE records
+    version = 0x0600
+    previous = 0
+    for index, (kind, body, length) in enumerate(records.walk(0)):
+        if index == 0:
+            if kind != BIFF_BOF or length < 4:
+                return [], array("l"), version  # not BIFF5/8: calamine refuses it with its own error
+            version = struct.unpack_from("<H", stream, body)[0]
+        elif kind == BIFF_EOF:
+            break
+        elif kind == BIFF_FILEPASS:
+            raise WorkbookError(ENCRYPTED)
+        elif kind == BIFF_BOUNDSHEET and length >= 8:
+            offset = struct.unpack_from("<I", stream, body)[0]
+            sheets.append((_biff_short_string(stream, body + 6, body + length, version), offset))
+        elif kind == BIFF_SST or (kind == BIFF_CONTINUE and previous in (BIFF_SST, BIFF_CONTINUE) and sst):
+            sst.append((body, length))
+        if kind != BIFF_CONTINUE:
+            previous = kind
+    return sheets, _sst_sizes(stream, sst), version
+
+
+def _biff_short_string(stream: bytes, start: int, end: int, version: int) -> str:
+    """A sheet name: a 1-byte length, then (BIFF8) an options byte, then the characters."""
+    if start >= end:
+        return ""
+    count = stream[start]
+    if version < 0x0600:
+        return stream[start + 1 : min(start + 1 + count, end)].decode("latin-1")
+    wide = start + 1 < end and stream[start + 1] & 1
+    chars = start + 2
+    raw = stream[chars : min(chars + count * (2 if wide else 1), end)]
+    return raw.decode("utf-16-le", "replace") if wide else raw.decode("latin-1")
+
+
+def _utf8_size(raw: bytes | memoryview, wide: bool) -> int:
+    return len((bytes(raw).decode("utf-16-le", "replace") if wide else bytes(raw).decode("latin-1")).encode("utf-8"))
+
+
+def _sst_sizes(stream: bytes, pieces: list[tuple[int, int]]) -> array:
+    """UTF-8 size of each shared string. A string's characters may go on in the next CONTINUE record, which
+    then starts with an options byte (8- or 16-bit characters); its rich-text runs and extended data may
+    too, without one."""
+    sizes = array("l")
+    if not pieces:
+        return sizes
+    piece, (pos, length) = 0, pieces[0]
+    end = pos + length
+    pos += 8  # total and unique counts: not trusted, the strings are counted as read
+
+    def advance() -> bool:
+        nonlocal piece, pos, end
+        piece += 1
+        if piece >= len(pieces):
+            return False
+        pos, end = pieces[piece][0], pieces[piece][0] + pieces[piece][1]
+        return True
+
+    def take(n: int) -> bytes | None:  # n bytes of header or skipped data, across record boundaries
+        nonlocal pos
+        out = b""
+        while len(out) < n:
+            if pos >= end and not advance():
+                return None
+            step = min(n - len(out), end - pos)
+            out += stream[pos : pos + step]
+            pos += step
+        return out
+
+    while True:
+        if pos >= end and not advance():
+            break
+        head = take(3)
+        if head is None:
+            break
+        count, options = struct.unpack("<HB", head)
+        runs = extra = 0
+        if options & 0x08:
+            raw = take(2)
+            runs = struct.unpack("<H", raw)[0] if raw else 0
+        if options & 0x04:
+            raw = take(4)
+            extra = struct.unpack("<I", raw)[0] if raw else 0
+        wide = bool(options & 0x01)
+        size, remaining = 0, count
+        while remaining:
+            if pos >= end:
+                if not advance():
+                    break
+                wide = bool(stream[pos] & 0x01)
+                pos += 1
+                continue
+            width = 2 if wide else 1
+            chars = min(remaining, (end - pos) // width)
+            if chars == 0:  # half a wide character: damaged
+                raise WorkbookError(DAMAGED)
+            size += _utf8_size(stream[pos : pos + chars * width], wide)
+            pos += chars * width
+            remaining -= chars
+        sizes.append(size)
+        if take(4 * runs + extra) is None:
+            break
+    return sizes
+
+
+def _xls_sheet(records: _BiffRecords, offset: int, version: int, sizes: array, extents: _Extents) -> int:
+    """Walk one sheet's records from its BOF to the matching EOF into `extents`; returns the bytes walked."""
+    stream = records.stream
+    unpack_cell = struct.Struct("<HH").unpack_from
+    depth = 0
+    last_formula: tuple[int, int] | None = None
+    walked = 0
+    for kind, body, length in records.walk(offset):
+        walked += length + 4
+        if kind == BIFF_BOF or (kind & 0xFF == 0x09 and kind >> 8 in (0, 2, 4)):
+            depth += 1
+            continue
+        if kind == BIFF_EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+            continue
+        if depth == 0:
+            break  # the offset does not point at a BOF: calamine reads nothing there either
+        if kind == BIFF_DIMENSIONS:
+            _xls_dimensions(stream, body, length, extents)
+        elif kind in BIFF_VALUES and length >= 4:
+            row, column = unpack_cell(stream, body)
+            extents.value(row + 1, column + 1)
+            last_formula = (row, column) if kind == 0x0006 else None
+            continue
+        elif kind == BIFF_MULRK and length >= 6:
+            row, first = unpack_cell(stream, body)
+            last = struct.unpack_from("<H", stream, body + length - 2)[0]
+            count = max(last - first + 1, (length - 6) // 6, 1)
+            extents.value(row + 1, first + 1, columns=count)
+        elif kind == BIFF_LABELSST and length >= 10:
+            row, column = unpack_cell(stream, body)
+            index = struct.unpack_from("<I", stream, body + 6)[0]
+            extents.value(row + 1, column + 1, sizes[index] if index < len(sizes) else 0)
+        elif kind == BIFF_LABEL and length >= 8:
+            row, column = unpack_cell(stream, body)
+            extents.value(row + 1, column + 1, _biff_string_size(stream, body + 6, body + length, version))
+        elif kind == BIFF_STRING and last_formula is not None:  # a formula's text result
+            text = _biff_string_size(stream, body, body + length, version)
+            if text:
+                extents.value(last_formula[0] + 1, last_formula[1] + 1, text)
+        last_formula = None
+    return walked
+
+
+def _biff_string_size(stream: bytes, start: int, end: int, version: int) -> int:
+    """UTF-8 size of a 2-byte-length string (LABEL, STRING): BIFF8 has an options byte after the length."""
+    if start + 2 > end:
+        return 0
+    count = struct.unpack_from("<H", stream, start)[0]
+    if version < 0x0600:
+        return _utf8_size(stream[start + 2 : min(start + 2 + count, end)], False)
+    wide = start + 2 < end and bool(stream[start + 2] & 0x01)
+    chars = start + 3
+    return _utf8_size(stream[chars : min(chars + count * (2 if wide else 1), end)], wide)
+
+
+def _xls_dimensions(stream: bytes, body: int, length: int, extents: _Extents) -> None:
+    """DIMENSIONS (first row, last row + 1, first column, last column + 1) proves nothing about where the
+    values are, but calamine sizes its cell list from it, so one beyond the .xls grid is refused."""
+    if length >= 14:
+        rows, columns = struct.unpack_from("<I", stream, body + 4)[0], struct.unpack_from("<H", stream, body + 10)[0]
+    elif length >= 8:
+        rows, columns = struct.unpack_from("<H", stream, body + 2)[0], struct.unpack_from("<H", stream, body + 6)[0]
+    else:
+        return
+    if rows > XLS_ROWS or columns > XLS_COLUMNS:
+        raise WorkbookError(
+            XLS_BEYOND_GRID.format(sheet=extents.sheet, rows=_count(rows, "row"), columns=_count(columns, "column"))
+        )
+
+
 def _not_a_workbook(data: bytes) -> str:
     """A specific message for content that is neither a zip nor an OLE compound file."""
     head = data[:2048]
@@ -557,6 +848,10 @@ def read_workbook(data: bytes, filename: str, *, need_styles: bool = True) -> Wo
             "The workbook is too large to read. Remove unused sheets, rows and pictures and upload it again."
         ) from exc
     except Exception as exc:  # any parser failure is a plain message, never a traceback
+        raise WorkbookError(_unreadable(exc)) from exc
+    except BaseException as exc:  # a Rust panic in calamine (pyo3's PanicException is a BaseException)
+        if type(exc).__name__ != "PanicException":
+            raise
         raise WorkbookError(_unreadable(exc)) from exc
     if not sheets:
         raise WorkbookError("The workbook has no worksheets to read (only charts, or nothing at all).")

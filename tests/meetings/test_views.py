@@ -169,6 +169,41 @@ def test_an_owner_sees_the_inline_change_only_on_their_own_actions(client, owner
     assert client.get(reverse("meetings:action-update", args=[theirs.pk])).status_code == 403
 
 
+@pytest.mark.parametrize("role", ["Chief Executive", "Viewer"])
+def test_a_reader_who_may_not_update_an_action_is_refused_before_the_status_form_is_read(client, users, role):
+    action = make_action(owners=[OwnerFactory(name="Supt Paley")])
+    login(client, users[role])
+    for data in ({}, {"status": "complete", "seen_version": 1}, {"status": "nonsense", "seen_version": "x"}):
+        response = client.post(reverse("meetings:action-status", args=[action.pk]), data, HTTP_HX_REQUEST="true")
+        assert response.status_code == 403, data
+    assert Action.objects.get(pk=action.pk).status == "open"
+
+
+def test_an_owner_who_sends_an_empty_status_change_is_asked_to_choose_a_status(client, owner_user):
+    action = make_action(owners=[OwnerFactory(name="Supt Paley", user=owner_user)])
+    response = login(client, owner_user).post(
+        reverse("meetings:action-status", args=[action.pk]), {}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "Choose a status." in response.content.decode()
+    assert Action.objects.get(pk=action.pk).status == "open"
+
+
+def test_the_meeting_action_notes_and_panel_report_pages_answer_get_and_head_but_not_post(client, editor):
+    action = make_action()
+    meeting = action.meeting
+    login(client, editor)
+    for url in (
+        reverse("meetings:detail", args=[meeting.pk]),
+        reverse("meetings:notes", args=[meeting.pk, "docx"]),
+        reverse("meetings:action", args=[action.pk]),
+        reverse("meetings:panel-report"),
+    ):
+        assert client.get(url).status_code == 200, url
+        assert client.head(url).status_code == 200, url
+        assert client.post(url, {}).status_code == 405, url
+
+
 def _xlsx_text(blob: bytes) -> str:
     wb = load_workbook(io.BytesIO(blob))
     return "\n".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)

@@ -32,6 +32,10 @@ REFUSALS = {
     "ods_far_column": "has values as far as cell XFD1 (1 row by 16,384 columns)",
     "ods_far_row": "has values as far as cell A1000002 (1,000,002 rows by 1 column)",
     "ods_text_amplification": "cells hold more than 50 MB of text once expanded",
+    # .xls: before these checks calamine laid the far corner out in 1.04 GB and the sparse sheet in 0.8 GB
+    "xls_far_corner": "has values as far as cell IV65536 (65,536 rows by 256 columns)",
+    "xls_sparse_but_vast": "its values span 65,536 rows by 200 columns (13,107,200 cells, to cell GR65536)",
+    "xls_shared_string_amplification": "cells hold more than 50 MB of text once expanded",
 }
 
 
@@ -169,3 +173,121 @@ def test_an_xls_with_a_value_beyond_the_limits_is_refused_before_its_cells_becom
     data = legacy_xls("Plan", [(0, 0, "Ref"), (0, 255, "stray")], [])
     with pytest.raises(WorkbookError, match=r"'Plan' is too big to read: it has values as far as cell IV1 "):
         read_workbook(data, "plan.xls")
+
+
+def test_an_xls_is_refused_by_the_upload_check_itself_before_calamine_opens_it() -> None:
+    with pytest.raises(
+        WorkbookError, match=r"'Delivery plan' is too big to read: it has values as far as cell IV65536"
+    ):
+        check_file(hostile.xls_far_corner(), "plan.xls")
+
+
+def test_an_xls_dimensions_record_beyond_the_xls_grid_is_refused_as_calamine_would_abort_on_it() -> None:
+    data = hostile.xls([("Delivery plan", hostile.xls_dimensions(0xFFFFFFF0, 0xFFFF) + hostile.xls_label(0, 0, "Ref"))])
+    for read in (check_file, read_workbook):
+        with pytest.raises(WorkbookError, match=r"'Delivery plan' says it spans 4,294,967,280 rows by 65,535 columns"):
+            read(data, "plan.xls")
+
+
+def test_an_xls_dimensions_record_within_the_grid_refuses_nothing_and_hides_nothing() -> None:
+    honest_cells = hostile.xls_label(0, 0, "Ref") + hostile.xls_number(1, 1, 3.5)
+    book = read_workbook(hostile.xls([("Plan", hostile.xls_dimensions(65536, 256) + honest_cells)]), "plan.xls")
+    assert [[c.value for c in row] for row in book.sheets[0].rows] == [["Ref", None], [None, 3.5]]
+    lying_small = hostile.xls(
+        [("Plan", hostile.xls_dimensions(1, 1) + hostile.xls_number(0, 199) + hostile.xls_rk(65535, 0))]
+    )
+    with pytest.raises(WorkbookError, match="to cell GR65536"):
+        check_file(lying_small, "plan.xls")
+
+
+def test_formatted_but_empty_xls_cells_do_not_count_towards_the_size() -> None:
+    data = hostile.xls([("Plan", hostile.xls_label(0, 0, "Ref") + hostile.xls_blank(65535, 255))])
+    assert [[c.value for c in row] for row in read_workbook(data, "plan.xls").sheets[0].rows] == [["Ref"]]
+
+
+def test_the_xls_limits_come_from_settings_and_every_value_record_counts(settings: Any) -> None:
+    ten_rows = hostile.xls([("Plan", b"".join(hostile.xls_rk(r, 0) for r in range(10)))])
+    assert check_file(ten_rows, "plan.xls") == "xls"
+    settings.IMPORT_MAX_ROWS = 9
+    with pytest.raises(WorkbookError, match=r"'Plan' .* A10 \(10 rows by 1 column\).*at most 9 rows"):
+        check_file(ten_rows, "plan.xls")
+    settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS = 100, 20
+    for cells, far in (
+        (hostile.xls_number(0, 20), "U1"),
+        (hostile.xls_label(0, 20, "x"), "U1"),
+        (hostile.xls_labelsst(0, 20), "U1"),
+        (hostile.xls_mulrk(0, 10, 11), "U1"),
+    ):
+        with pytest.raises(WorkbookError, match=f"as far as cell {far} "):
+            check_file(hostile.xls([("Plan", cells)], strings=["x"]), "plan.xls")
+
+
+def test_xls_text_is_counted_from_the_shared_strings_across_their_continue_records(settings: Any) -> None:
+    # 10,000 characters run on into a CONTINUE record; "é" is 2 bytes in UTF-8: 10,000 + 10 bytes in all
+    data = hostile.xls(
+        [("Plan", hostile.xls_labelsst(0, 0, 0) + hostile.xls_labelsst(1, 0, 1))], strings=["a" * 10_000, "é" * 5]
+    )
+    settings.IMPORT_MAX_TEXT_BYTES = 10_010
+    assert check_file(data, "plan.xls") == "xls"
+    settings.IMPORT_MAX_TEXT_BYTES = 10_009
+    with pytest.raises(WorkbookError, match="text once expanded"):
+        check_file(data, "plan.xls")
+
+
+def test_an_xls_encrypted_with_a_password_is_refused_with_the_password_message() -> None:
+    from core.tabular.workbook import ENCRYPTED
+
+    data = hostile.xls([("Plan", hostile.xls_number(0, 0))])
+    filepass = hostile.record(0x002F, bytes(54))
+    data = hostile.ole({"Workbook": _with_filepass(data, filepass)})
+    with pytest.raises(WorkbookError) as error:
+        check_file(data, "plan.xls")
+    assert str(error.value) == ENCRYPTED
+
+
+def _with_filepass(data: bytes, filepass: bytes) -> bytes:
+    """The workbook stream of `data` with FILEPASS after the globals' BOF (offsets stay as they were plus
+    the record's length, as each BOUNDSHEET is moved along)."""
+    import struct
+    from io import BytesIO
+
+    import olefile
+
+    stream = olefile.OleFileIO(BytesIO(data)).openstream("Workbook").read()
+    bof_end = 4 + struct.unpack_from("<H", stream, 2)[0]
+    return stream[:bof_end] + filepass + stream[bof_end:]
+
+
+def test_a_damaged_compound_file_is_refused_as_damaged() -> None:
+    from core.tabular.workbook import DAMAGED
+
+    data = hostile.xls([("Plan", hostile.xls_number(0, 0))])
+    broken = data[:1600]  # cut short: the stream's sectors are missing
+    with pytest.raises(WorkbookError) as error:
+        check_file(broken, "plan.xls")
+    assert str(error.value) == DAMAGED
+
+
+def test_an_xls_whose_sector_chains_loop_is_refused_before_calamine_follows_them_for_ever() -> None:
+    from core.tabular.workbook import DAMAGED
+
+    data = hostile.xls([("Plan", hostile.xls_number(0, 0))])
+    looping = data[:512] + bytes(512) + data[1024:]  # every FAT entry points at sector 0: calamine used 24 GB
+    for read in (check_file, read_workbook):
+        with pytest.raises(WorkbookError) as error:
+            read(looping, "plan.xls")
+        assert str(error.value) == DAMAGED
+
+
+def test_the_upload_page_refuses_a_hostile_xls_with_the_message_and_keeps_nothing(client, editor) -> None:
+    from delivery.models import ImportRun
+    from tests.factories import PASSWORD
+
+    client.login(username=editor.username, password=PASSWORD)
+    response = client.post(
+        reverse("import-new"),
+        {"file": SimpleUploadedFile("plan.xls", hostile.xls_far_corner()), "layout": "auto", "plan_name": ""},
+    )
+    assert response.status_code == 200
+    assert "it has values as far as cell IV65536" in response.content.decode()
+    assert not ImportRun.objects.exists()
