@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from core.dates import is_past
 from core.roles import can_update_owned
 from core.status import is_overdue
+from core.tables import Table
 from delivery.tables import CELL_ATTRS, NUMERIC
 
 from . import badges
@@ -26,7 +27,7 @@ def _iso(value) -> str:
     return value.isoformat() if value else ""
 
 
-class MeetingTable(tables.Table):
+class MeetingTable(Table):
     region_label = "Meetings"
     held_on = tables.Column(verbose_name="Date", linkify=True, attrs=LINK)
     kind = tables.Column(verbose_name="Type")
@@ -68,7 +69,7 @@ class MeetingTable(tables.Table):
         return _iso(value)
 
 
-class ActionTable(tables.Table):
+class ActionTable(Table):
     region_label = "Meeting actions"
     ref = tables.Column(verbose_name="Ref", accessor="pk", linkify=lambda record: record.get_absolute_url(), attrs=LINK)
     text = tables.Column(verbose_name="Action", linkify=True, attrs=LINK)
@@ -146,7 +147,7 @@ class ActionTable(tables.Table):
         )
 
 
-class WrittenRequestTable(tables.Table):
+class WrittenRequestTable(Table):
     region_label = "Written requests"
     ref = tables.Column(verbose_name="Ref", accessor="pk", linkify=lambda record: record.get_absolute_url(), attrs=LINK)
     subject = tables.Column(linkify=True, attrs=LINK)

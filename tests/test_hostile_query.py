@@ -11,7 +11,8 @@ from core.dates import today
 from delivery import services
 from delivery.models import Extract, ImportRun
 from tests.delivery.importers.builders import tracker_workbook
-from tests.factories import PASSWORD, make_many_activities
+from tests.factories import PASSWORD, OwnerFactory, make_many_activities
+from tests.meetings.conftest import make_action, make_meeting
 
 HOSTILE = [
     "",
@@ -81,12 +82,28 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     "extracts": ("extracts", ["plan", "format", "state", "page", "per_page", "sort", "_export"]),
     "new extract": ("extract-new", ["plan"]),
     "imports": ("imports", ["page", "per_page", "sort", "_export"]),
+    # Holding-to-account meetings: the three lists, their exports, and the panel report section.
+    "meetings": (
+        "meetings:list",
+        ["kind", "held_after", "held_before", "subject", "state", "page", "per_page", "sort", "_export"],
+    ),
+    "meeting actions": (
+        "meetings:actions",
+        ["as_at", "q", "mine", "status", "overdue", "owner", "kind", "page", "per_page", "sort", "_export"],
+    ),
+    "written requests": (
+        "meetings:requests",
+        ["state", "q", "sent_after", "sent_before", "page", "per_page", "sort", "_export"],
+    ),
+    "panel report": ("meetings:panel-report", ["start", "end", "as_at", "format"]),
 }
 
 
 @pytest.fixture
-def site(db, editor, django_capture_on_commit_callbacks, eager_tasks):
+def site(db, editor, owner_user, django_capture_on_commit_callbacks, eager_tasks):
     plan = make_many_activities(12)
+    meeting = make_meeting(by=editor)
+    make_action(meeting=meeting, owners=[OwnerFactory(name="DCI Hart", user=owner_user)])
     services.import_from_file(
         by=editor, data=tracker_workbook(), filename="tracker.xlsx", plan_name="Charter", dry_run=True
     )
@@ -142,6 +159,10 @@ def test_no_value_of_any_query_parameter_makes_a_list_page_fail(client, editor, 
         ("extracts", {"per_page": "-1"}),
         ("imports", {"per_page": "0", "page": "-3"}),
         ("home", {"as_at": "0001-01-01"}),
+        ("meetings:list", {"held_after": "9999-12-31", "per_page": "-1"}),
+        ("meetings:actions", {"as_at": "0001-01-01", "_export": "csv"}),
+        ("meetings:requests", {"sent_before": "garbage", "page": "999999"}),
+        ("meetings:panel-report", {"start": "9999-12-31", "end": "0001-01-01", "format": "docx"}),
     ],
 )
 def test_the_reported_hostile_queries_answer_without_a_server_error(client, editor, site, name, query):
