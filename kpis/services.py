@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import today
-from core.jobs import enqueue_on_commit, run_job
+from core.jobs import enqueue_on_commit, job_try_again, run_job
 from core.roles import Role, ensure_can_edit_plans, role_of
 from core.status import FINISHED, Status
 from core.tabular import importer
@@ -127,6 +127,12 @@ def _apply(run: KpiImport, report) -> dict:
     }
 
 
+def kpi_import_try_again(*, run: KpiImport, by) -> KpiImport:
+    """'Try again' on a KPI import whose worker was lost or that could not be sent to one: it goes back to
+    waiting to be read, or waiting to apply, as it was (its creator and editors only)."""
+    return job_try_again(job=run, by=by)
+
+
 def kpi_import_apply(*, run_id: int) -> KpiImport | None:
     """Apply in one transaction (task): plans again against the database as it is now. Safe to run twice."""
     return run_job(
@@ -235,13 +241,26 @@ def kpi_action_raise(
     )
 
 
+def can_update_action(user, action: KpiAction) -> bool:
+    """Editors and administrators change any KPI action; an owner only those of their own owner names."""
+    role = role_of(user)
+    if role in (Role.ADMINISTRATOR, Role.EDITOR):
+        return True
+    return role == Role.OWNER and action.owner.user_id is not None and action.owner.user_id == user.pk
+
+
+def ensure_can_update_action(user, action: KpiAction) -> None:
+    if not can_update_action(user, action):
+        if role_of(user) == Role.OWNER:
+            raise PermissionDenied("You can update only the KPI actions you own.")
+        raise PermissionDenied("Your role does not allow updating KPI actions.")
+
+
 @transaction.atomic
 def kpi_action_set_status(*, by, action: KpiAction, status: str, on: date | None = None) -> KpiAction:
     """Editors change any action; an owner only the actions of their owner names."""
-    role = role_of(by)
     locked = KpiAction.objects.select_for_update().select_related("owner").get(pk=action.pk)
-    if role not in (Role.ADMINISTRATOR, Role.EDITOR) and not (role == Role.OWNER and locked.owner.user_id == by.pk):
-        raise PermissionDenied("You can update only the KPI actions you own.")
+    ensure_can_update_action(by, locked)
     if status not in Status.values:
         raise ValidationError({"status": "Choose a status from the list."})
     locked.status = status
