@@ -56,6 +56,8 @@ class MeasureAdminForm(forms.ModelForm):
 
 
 def _live_rows(formset) -> list[dict]:
+    # The admin's change message reads these; the rows are written by the service, not the formset.
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     return [
         {k: v for k, v in f.cleaned_data.items() if k not in ("DELETE", "id", "measure", "area")}
         for f in formset.forms

@@ -82,6 +82,7 @@ def test_the_catalogue_makes_the_same_number_of_queries_for_10_measures_or_1000(
     assert _count(client, url + "?status=none&page=3&per_page=100") == few
 
 
+@pytest.mark.slow
 def test_the_kpi_actions_list_makes_the_same_number_of_queries_for_10_actions_or_1000(client, editor, owner_user):
     _force, _ = force_and_areas()
     m = MeasureFactory()
