@@ -249,16 +249,27 @@ def catalogue(
     q: str = "",
 ) -> tuple[Area | None, list[CatalogueRow]]:
     """Measures with their latest figures in one area (the force by default), filtered."""
-    all_areas = areas()
-    area = area or default_area(all_areas)
-    qs = measures()
+    qs = Measure.objects.all()
     if objective_id:
         qs = qs.filter(objectives__id=objective_id)
     if frequency:
         qs = qs.filter(frequency=frequency)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
-    ms = list(qs.distinct())
+    return catalogue_rows(measure_qs=qs.distinct(), area=area, status=status, as_at=as_at)
+
+
+def catalogue_rows(
+    *, measure_qs: QuerySet[Measure], area: Area | None = None, status: str = "", as_at: date | None = None
+) -> tuple[Area | None, list[CatalogueRow]]:
+    """The catalogue's rows for already filtered measures (the list page's filter set), in a fixed number
+    of queries: measures with their targets and links, the area's observations, populations. The status
+    filter is applied after the analysis, since it is a judgement worked out from the figures."""
+    all_areas = areas()
+    area = area or default_area(all_areas)
+    ms = list(measure_qs.select_related("owner").prefetch_related(
+        "targets", Prefetch("objectives", queryset=_objectives()), "commitments"
+    ).order_by("name"))  # fmt: skip
     if area is None:
         return None, []
     rows_by_measure = observation_rows([m.pk for m in ms], area_ids=[area.pk], as_at=as_at)
@@ -321,15 +332,17 @@ class SummaryGroup:
     rows: list[SummaryRow]
 
 
-def performance_summary(*, period: Period, as_at: date | None = None) -> list[SummaryGroup]:
-    """Every measure for the period, grouped by (its first) objective, in the panel's format."""
+def performance_summary(
+    *, period: Period, as_at: date | None = None, only: Measure | None = None
+) -> list[SummaryGroup]:
+    """Every measure (or `only` one) for the period, grouped by (its first) objective, in the panel's format."""
     all_areas = areas()
     force = default_area(all_areas)
-    ms = list(measures())
+    ms = [only] if only is not None else list(measures())
     rows_by_measure = observation_rows([m.pk for m in ms], as_at=as_at)
-    entries = Commentary.objects.filter(period_kind=period.kind, period_start=period.start).order_by(
-        "measure_id", "-written_at", "-id"
-    )
+    entries = Commentary.objects.filter(
+        period_kind=period.kind, period_start=period.start, measure_id__in=[m.pk for m in ms]
+    ).order_by("measure_id", "-written_at", "-id")
     if as_at is not None:
         entries = entries.filter(written_at__date__lte=as_at)
     latest: dict[int, Commentary] = {}
@@ -362,6 +375,11 @@ def performance_summary(*, period: Period, as_at: date | None = None) -> list[Su
             )
         )
     return [SummaryGroup(t, groups[t]) for t in sorted(groups, key=lambda t: order[t])]
+
+
+def summary_row(*, measure: Measure, period: Period) -> SummaryRow:
+    """One measure's row of the performance summary (its edit page)."""
+    return performance_summary(period=period, only=measure)[0].rows[0]
 
 
 def latest_period(*, kind: str = "Q", as_at: date | None = None) -> Period:
@@ -422,6 +440,16 @@ def action_detail(*, pk: int) -> KpiAction:
 
 
 # --- Imports -------------------------------------------------------------------------------------
+
+
+def kpi_actions() -> QuerySet[KpiAction]:
+    """Every KPI action with what its list shows (measure, owner, forum, area), soonest due first."""
+    return KpiAction.objects.select_related("measure", "owner", "forum", "area").order_by("due_date", "id")
+
+
+def measure_queryset() -> QuerySet[Measure]:
+    """The catalogue's starting point, for its filter set."""
+    return Measure.objects.all()
 
 
 def kpi_imports() -> QuerySet[KpiImport]:

@@ -5,6 +5,7 @@ inside."""
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import today
-from core.jobs import enqueue_on_commit, import_start_apply, run_job
+from core.jobs import enqueue_on_commit, import_start_apply, job_try_again, run_job
 from core.roles import Role, ensure_can_edit_plans, role_of
 from core.status import FINISHED, Status
 from core.tabular import importer
@@ -23,7 +24,7 @@ from delivery.models import OversightBody, Owner
 
 from .importers.changes import KpiChangeSet
 from .importers.kpi_importer import LAYOUTS
-from .models import Area, Commentary, KpiAction, KpiImport, Measure
+from .models import Area, AreaPopulation, Commentary, ComparatorValue, KpiAction, KpiImport, Measure, Target
 from .periods import Period
 
 # --- Imports --------------------------------------------------------------------------------------
@@ -113,6 +114,12 @@ def _apply(run: KpiImport, report) -> dict:
         "applied_at": timezone.now(),
         "result": {"created": outcome.created, "updated": outcome.updated, "unchanged": cs.counts()["unchanged"]},
     }
+
+
+def kpi_import_try_again(*, run: KpiImport, by) -> KpiImport:
+    """'Try again' on a KPI import whose worker was lost or that could not be sent to one: it goes back to
+    waiting to be read, or waiting to apply, as it was (its creator and editors only)."""
+    return job_try_again(job=run, by=by)
 
 
 def kpi_import_apply(*, run_id: int) -> KpiImport | None:
@@ -223,16 +230,201 @@ def kpi_action_raise(
     )
 
 
+def can_update_action(user, action: KpiAction) -> bool:
+    """Editors and administrators change any KPI action; an owner only those of their own owner names."""
+    role = role_of(user)
+    if role in (Role.ADMINISTRATOR, Role.EDITOR):
+        return True
+    return role == Role.OWNER and action.owner.user_id is not None and action.owner.user_id == user.pk
+
+
+def ensure_can_update_action(user, action: KpiAction) -> None:
+    if not can_update_action(user, action):
+        if role_of(user) == Role.OWNER:
+            raise PermissionDenied("You can update only the KPI actions you own.")
+        raise PermissionDenied("Your role does not allow updating KPI actions.")
+
+
 @transaction.atomic
 def kpi_action_set_status(*, by, action: KpiAction, status: str, on: date | None = None) -> KpiAction:
     """Editors change any action; an owner only the actions of their owner names."""
-    role = role_of(by)
     locked = KpiAction.objects.select_for_update().select_related("owner").get(pk=action.pk)
-    if role not in (Role.ADMINISTRATOR, Role.EDITOR) and not (role == Role.OWNER and locked.owner.user_id == by.pk):
-        raise PermissionDenied("You can update only the KPI actions you own.")
+    ensure_can_update_action(by, locked)
     if status not in Status.values:
         raise ValidationError({"status": "Choose a status from the list."})
     locked.status = status
     locked.closed_on = (on or today()) if status in FINISHED else None
     locked.save(update_fields=["status", "closed_on"])
     return locked
+
+
+@transaction.atomic
+def kpi_action_update(
+    *, by, action: KpiAction, text: str, owner: Owner, due_date: date, forum: OversightBody | None, status: str
+) -> KpiAction:
+    """Editors correct an action's details (the admin); the status goes through kpi_action_set_status's rule."""
+    ensure_can_edit_plans(by)
+    locked = KpiAction.objects.select_for_update().get(pk=action.pk)
+    if not text.strip():
+        raise ValidationError({"text": "Say what the action is."})
+    if status not in Status.values:
+        raise ValidationError({"status": "Choose a status from the list."})
+    locked.text, locked.owner, locked.due_date, locked.forum = text.strip(), owner, due_date, forum
+    if status != locked.status:
+        locked.status = status
+        locked.closed_on = today() if status in FINISHED else None
+    locked.save()
+    return locked
+
+
+# --- Reference data: measures and their targets, areas and populations, comparators (the admin) -----
+
+MEASURE_FIELDS = (
+    "name",
+    "description",
+    "unit",
+    "polarity",
+    "frequency",
+    "period_basis",
+    "source",
+    "owner",
+    "baseline_points",
+    "comparable_band",
+)
+
+
+def measure_errors(*, name: str, baseline_points: int | None, measure: Measure | None = None) -> dict[str, str]:
+    """What is wrong with a measure's name and baseline (for the admin form and measure_save)."""
+    errors = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = "Give the measure a name."
+    else:
+        clash = Measure.objects.filter(name__iexact=name)
+        if measure is not None and measure.pk:
+            clash = clash.exclude(pk=measure.pk)
+        if clash.exists():
+            errors["name"] = (
+                f'There is already a measure called "{clash.first().name}" (names are matched in any case).'
+            )
+    if baseline_points is not None and baseline_points < 2:
+        errors["baseline_points"] = "The baseline needs at least 2 points for a moving range."
+    return errors
+
+
+@transaction.atomic
+def measure_save(*, by, measure: Measure | None = None, objectives=None, commitments=None, **fields) -> Measure:
+    """Create or change a measure (name, unit, polarity, frequency, basis, source, owner, baseline and
+    comparable band) and its links to objectives and commitments."""
+    ensure_can_edit_plans(by)
+    unknown = set(fields) - set(MEASURE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown measure fields: {sorted(unknown)}")
+    errors = measure_errors(name=fields.get("name", ""), baseline_points=fields.get("baseline_points"), measure=measure)
+    if errors:
+        raise ValidationError(errors)
+    target = Measure() if measure is None or not measure.pk else Measure.objects.select_for_update().get(pk=measure.pk)
+    for key, value in fields.items():
+        setattr(target, key, value.strip() if isinstance(value, str) else value)
+    target.full_clean(exclude=["objectives", "commitments"], validate_unique=False)
+    target.save()
+    if objectives is not None:
+        target.objectives.set(objectives)
+    if commitments is not None:
+        target.commitments.set(commitments)
+    return target
+
+
+def target_errors(targets: list[dict]) -> list[str]:
+    errors = []
+    spans = []
+    for t in targets:
+        if t.get("tolerance", 0) is not None and t.get("tolerance", 0) < 0:
+            errors.append(f"Target {t['value']:g}: the tolerance cannot be negative.")
+        if t.get("ends_on") and t["ends_on"] < t["starts_on"]:
+            errors.append(f"Target {t['value']:g}: it ends before it starts.")
+        spans.append((t["starts_on"], t.get("ends_on") or date.max))
+    spans.sort()
+    for (_s1, e1), (s2, _e2) in pairwise(spans):
+        if s2 <= e1:
+            errors.append("Two targets cover the same dates: end the earlier one before the later one starts.")
+            break
+    return errors
+
+
+@transaction.atomic
+def measure_set_targets(*, by, measure: Measure, targets: list[dict]) -> list[Target]:
+    """Replace a measure's targets (value, tolerance, starts_on, ends_on, wording) with these, checked:
+    no negative tolerance, none ending before it starts, no two covering the same day."""
+    ensure_can_edit_plans(by)
+    errors = target_errors(targets)
+    if errors:
+        raise ValidationError(errors)
+    Measure.objects.select_for_update().filter(pk=measure.pk).first()
+    Target.objects.filter(measure=measure).delete()
+    return Target.objects.bulk_create(
+        Target(
+            measure=measure,
+            value=t["value"],
+            tolerance=t.get("tolerance") or 0,
+            starts_on=t["starts_on"],
+            ends_on=t.get("ends_on"),
+            wording=(t.get("wording") or "").strip(),
+        )
+        for t in targets
+    )
+
+
+def area_parent_error(*, area: Area | None, parent: Area | None) -> str:
+    seen = parent
+    while seen is not None:
+        if area is not None and area.pk and seen.pk == area.pk:
+            return "An area cannot sit under itself or one of its own areas."
+        seen = seen.parent
+    return ""
+
+
+@transaction.atomic
+def area_save(*, by, area: Area | None = None, populations: dict[int, int] | None = None, **fields) -> Area:
+    """Create or change an area (name, kind, parent, order) and, if given, its population by year. An area
+    cannot sit under itself or one of its own areas."""
+    ensure_can_edit_plans(by)
+    target = Area() if area is None or not area.pk else Area.objects.select_for_update().get(pk=area.pk)
+    if "parent" in fields and area_parent_error(area=target, parent=fields["parent"]):
+        raise ValidationError({"parent": area_parent_error(area=target, parent=fields["parent"])})
+    for key in ("name", "kind", "parent", "order"):
+        if key in fields:
+            setattr(target, key, fields[key].strip() if isinstance(fields[key], str) else fields[key])
+    clash = Area.objects.filter(name__iexact=target.name).exclude(pk=target.pk)
+    if clash.exists():
+        raise ValidationError({"name": f'There is already an area called "{clash.first().name}".'})
+    target.full_clean(validate_unique=False)
+    target.save()
+    if populations is not None:
+        bad = [y for y, p in populations.items() if p is None or p <= 0]
+        if bad:
+            raise ValidationError(f"Give a population above 0 for {', '.join(map(str, sorted(bad)))}.")
+        AreaPopulation.objects.filter(area=target).delete()
+        AreaPopulation.objects.bulk_create(
+            AreaPopulation(area=target, year=y, population=p) for y, p in populations.items()
+        )
+    return target
+
+
+COMPARATOR_FIELDS = ("msg_average", "national_average", "rank", "rank_of")
+
+
+@transaction.atomic
+def comparator_save(*, by, measure: Measure, area: Area, period: Period, **values) -> ComparatorValue:
+    """Record the most similar group average, the national average and the rank of N for one period."""
+    ensure_can_edit_plans(by)
+    unknown = set(values) - set(COMPARATOR_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown comparator fields: {sorted(unknown)}")
+    rank, rank_of = values.get("rank"), values.get("rank_of")
+    if rank is not None and (rank_of is None or rank > rank_of or rank < 1):
+        raise ValidationError({"rank": "A rank is 1 to N, with N given (rank 3 of 8)."})
+    obj, _ = ComparatorValue.objects.update_or_create(
+        measure=measure, area=area, period_kind=period.kind, period_start=period.start, defaults=values
+    )
+    return obj

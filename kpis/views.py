@@ -1,5 +1,6 @@
 """KPI pages: catalogue, measure page, performance summary (with its downloads), KPI actions and imports.
-Views parse the request, call a selector or service, and render; every read checks the role."""
+Views parse the request, call a selector or service, and render; every read checks the role, and every
+write checks it before reading the form (the service checks again, inside its transaction)."""
 
 from __future__ import annotations
 
@@ -9,50 +10,106 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2.export import ExportMixin
+from django_tables2.views import SingleTableMixin
 
 from core.dates import is_past, today
 from core.documents import CONTENT_TYPES
-from core.roles import can_edit_plans, ensure_can_edit_plans, ensure_can_read
+from core.exports import SafeTableExport
+from core.roles import can_edit_plans, ensure_can_edit_plans, ensure_can_read, ensure_can_see_upload
+from core.status import Status
+from core.status import label as status_label
 from core.views import JobPollingMixin
 
 from . import calc, selectors, services
 from .charts import chart_data
 from .documents import render_summary
+from .filters import KpiActionFilter, KpiImportFilter, MeasureFilter
 from .forms import (
     ActionForm,
     ActionStatusForm,
-    CatalogueFilterForm,
     CommentaryForm,
     KpiImportForm,
     MeasureViewForm,
     SummaryPeriodForm,
 )
+from .tables import CatalogueTable, KpiActionTable, KpiImportTable
 
 
 def _as_at(value):
     return value if is_past(value) else None
 
 
-def catalogue(request: HttpRequest) -> HttpResponse:
-    ensure_can_read(request.user)
-    form = CatalogueFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    as_at = _as_at(data.get("as_at"))
-    area, rows = selectors.catalogue(
-        objective_id=data["objective"].pk if data.get("objective") else None,
-        frequency=data.get("frequency") or "",
-        area=data.get("area"),
-        status=data.get("status") or "",
-        as_at=as_at,
-        q=data.get("q") or "",
-    )
-    return render(
-        request, "kpis/catalogue.html", {"form": form, "area": area, "rows": rows, "as_at": as_at, "rules": calc.RULES}
-    )
+class ReaderMixin:
+    """Every role reads; a login with no role gets the "ask an administrator" page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        ensure_can_read(request.user)
+        return super().dispatch(request, *args, **kwargs)
 
 
+class ListMixin(ReaderMixin, ExportMixin, SingleTableMixin):
+    """A django-tables2 list with a django-filter form, paging and CSV/XLSX export (formula-safe)."""
+
+    export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport
+    http_method_names = ["get", "head", "options"]
+
+    def get_table_pagination(self, table):
+        return {"per_page": settings.TRACKER_PAGE_SIZE}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        for key in ("_export", "page"):
+            query.pop(key, None)
+        ctx["querystring"] = query.urlencode()
+        return ctx
+
+
+class CatalogueView(ListMixin, FilterView):
+    """The measure catalogue: filter by objective, frequency, area, status; each with a sparkline."""
+
+    filterset_class = MeasureFilter
+    table_class = CatalogueTable
+    template_name = "kpis/catalogue.html"
+    strict = False
+
+    def get_queryset(self):
+        return selectors.measure_queryset()
+
+    def get_table_data(self):
+        form = self.filterset.form
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        self.as_at = _as_at(data.get("as_at"))
+        qs = self.filterset.qs if form.is_bound and form.is_valid() else self.get_queryset()
+        self.area, rows = selectors.catalogue_rows(
+            measure_qs=qs, area=data.get("area"), status=data.get("status") or "", as_at=self.as_at
+        )
+        return rows
+
+    def get_export_filename(self, export_format):
+        return f"kpi-measures-as-at-{(self.as_at or today()).isoformat()}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(area=self.area, as_at=self.as_at, rules=calc.RULES, can_edit=can_edit_plans(self.request.user))
+        return ctx
+
+
+catalogue = CatalogueView.as_view()
+
+
+def _mark_updatable(user, actions):
+    for act in actions:
+        act.can_update = services.can_update_action(user, act)
+    return actions
+
+
+@require_safe
 def measure(request: HttpRequest, pk: int) -> HttpResponse:
     ensure_can_read(request.user)
     m = selectors.measure_detail(pk=pk)
@@ -60,6 +117,7 @@ def measure(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     as_at = _as_at(data.get("as_at"))
     page = selectors.measure_page(measure=m, area=data.get("area"), period=data.get("period"), as_at=as_at)
+    _mark_updatable(request.user, page.actions)
     chart = chart_data(page.analysis, basis=m.basis, unit=m.get_unit_display(), title=f"{m.name} – {page.area or ''}")
     return render(
         request,
@@ -75,13 +133,14 @@ def measure(request: HttpRequest, pk: int) -> HttpResponse:
             "basis": m.basis,
             "can_edit": can_edit_plans(request.user),
             "action_form": ActionForm(initial={"due_date": today()}),
-            "status_form": ActionStatusForm(),
+            "statuses": Status.choices,
         },
     )
 
 
 @require_POST
 def action_raise(request: HttpRequest, pk: int) -> HttpResponse:
+    ensure_can_edit_plans(request.user)  # before the form is read
     m = selectors.measure_detail(pk=pk)
     form = ActionForm(request.POST)
     view = MeasureViewForm(request.POST)
@@ -96,24 +155,70 @@ def action_raise(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
+            messages.error(request, "The action was not raised: " + " ".join(e.messages))
         else:
             messages.success(request, "The action was raised; it appears in the overdue review once it is overdue.")
+            return redirect(f"{m.get_absolute_url()}#actions")
     else:
         messages.error(
-            request, "The action was not raised: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+            request,
+            "The action was not raised: "
+            + "; ".join(
+                f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}" for k, v in form.errors.items()
+            ),
         )
-    return redirect(m)
+    return redirect(f"{m.get_absolute_url()}#raise-action")
 
 
 @require_POST
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_detail(pk=pk)
+    services.ensure_can_update_action(request.user, action)  # before the form is read
     form = ActionStatusForm(request.POST)
     if form.is_valid():
         services.kpi_action_set_status(by=request.user, action=action, status=form.cleaned_data["status"])
-        messages.success(request, "The action's status was changed.")
+        messages.success(request, f"The action's status is now {status_label(form.cleaned_data['status']).lower()}.")
+    else:
+        messages.error(request, "The status was not changed: choose a status from the list.")
+    back = request.POST.get("next", "")
+    if back.startswith("/kpis/actions/") and "//" not in back:
+        return redirect(back)
     return redirect(action)
+
+
+class ActionListView(ListMixin, FilterView):
+    """Every KPI action: filter by status, overdue, owner, forum and due date; export."""
+
+    filterset_class = KpiActionFilter
+    table_class = KpiActionTable
+    template_name = "kpis/action_list.html"
+    strict = False
+
+    def get_queryset(self):
+        return selectors.kpi_actions()
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["day"] = today()
+        return kwargs
+
+    def get_table_data(self):
+        return self.object_list
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if not self.request.GET.get("_export"):
+            _mark_updatable(self.request.user, [row.record for row in table.paginated_rows])
+        return table
+
+    def get_table_kwargs(self):
+        return {"user": self.request.user, "day": today()}
+
+    def get_export_filename(self, export_format):
+        return f"kpi-actions-{today().isoformat()}.{export_format}"
+
+
+action_list = ActionListView.as_view()
 
 
 def _summary_period(request: HttpRequest):
@@ -124,6 +229,7 @@ def _summary_period(request: HttpRequest):
     return form, period, as_at
 
 
+@require_safe
 def summary(request: HttpRequest) -> HttpResponse:
     ensure_can_read(request.user)
     form, period, as_at = _summary_period(request)
@@ -139,30 +245,42 @@ def summary(request: HttpRequest) -> HttpResponse:
             "as_at": as_at,
             "can_edit": can_edit_plans(request.user) and as_at is None,
             "rules": calc.RULES,
-            "formats": ("docx", "xlsx", "pdf"),
+            "formats": (("docx", "Word (.docx)"), ("xlsx", "Excel (.xlsx)"), ("pdf", "PDF (.pdf)")),
         },
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def summary_edit(request: HttpRequest, measure_pk: int) -> HttpResponse:
-    ensure_can_edit_plans(request.user)
+    """One measure's Data and Commentary for a period: a page of its own (with its error summary), also
+    posted to from the summary's inline forms."""
+    ensure_can_edit_plans(request.user)  # before the form is read
     m = selectors.measure_detail(pk=measure_pk)
-    period_form = SummaryPeriodForm(request.POST)
-    form = CommentaryForm(request.POST)
-    if not period_form.is_valid() or not period_form.cleaned_data.get("period") or not form.is_valid():
-        messages.error(request, "Nothing was saved: check the period and the lengths of Data and Commentary.")
-        return redirect(reverse("kpis:summary"))
-    period = period_form.cleaned_data["period"]
-    try:
-        saved = services.commentary_save(by=request.user, measure=m, period=period, **form.cleaned_data)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
+    source = request.POST if request.method == "POST" else request.GET
+    period_form = SummaryPeriodForm(source)
+    period = period_form.cleaned_data.get("period") if period_form.is_valid() else None
+    if period is None:
+        period = selectors.latest_period(kind="Q")
+    row = selectors.summary_row(measure=m, period=period)
+    if request.method == "POST":
+        form = CommentaryForm(request.POST)
+        if form.is_valid() and period_form.is_valid():
+            try:
+                saved = services.commentary_save(by=request.user, measure=m, period=period, **form.cleaned_data)
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                messages.success(request, f"Saved {m.name}." if saved else f"{m.name}: nothing changed.")
+                return redirect(f"{reverse('kpis:summary')}?period={period.key()}#measure-{m.pk}")
+        elif not period_form.is_valid():
+            for e in period_form.errors.get("period", []):
+                form.add_error(None, f"Reporting period: {e}")
     else:
-        messages.success(request, f"Saved {m.name}." if saved else f"{m.name}: nothing changed.")
-    return redirect(f"{reverse('kpis:summary')}?period={period.key()}#measure-{m.pk}")
+        form = CommentaryForm(initial={"data_text": row.data_text if row.edited else "", "commentary": row.commentary})
+    return render(request, "kpis/summary_edit.html", {"measure": m, "period": period, "row": row, "form": form})
 
 
+@require_safe
 def summary_download(request: HttpRequest, fmt: str) -> HttpResponse:
     ensure_can_read(request.user)
     if fmt not in ("docx", "xlsx", "pdf", "csv"):
@@ -180,13 +298,31 @@ def summary_download(request: HttpRequest, fmt: str) -> HttpResponse:
 # --- Imports ---------------------------------------------------------------------------------------
 
 
-def import_history(request: HttpRequest) -> HttpResponse:
-    ensure_can_read(request.user)
-    return render(
-        request,
-        "kpis/import_history.html",
-        {"runs": selectors.kpi_imports()[:100], "can_edit": can_edit_plans(request.user)},
-    )
+class ImportListView(ListMixin, FilterView):
+    filterset_class = KpiImportFilter
+    table_class = KpiImportTable
+    template_name = "kpis/import_history.html"
+    strict = False
+
+    def get_queryset(self):
+        return selectors.kpi_imports()
+
+    def get_table_data(self):
+        return self.object_list
+
+    def get_table_kwargs(self):
+        return {"user": self.request.user}
+
+    def get_export_filename(self, export_format):
+        return f"kpi-imports-{today().isoformat()}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_edit"] = can_edit_plans(self.request.user)
+        return ctx
+
+
+import_history = ImportListView.as_view()
 
 
 @require_http_methods(["GET", "POST"])
@@ -210,19 +346,33 @@ class KpiImportView(JobPollingMixin, TemplateView):
     template_name = "kpis/import.html"
     done_template = ""
     object_name = "run"
+    retry_url_name = "kpis:import-try-again"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ensure_can_read(self.request.user)
-        ctx.update(run=selectors.kpi_import_detail(pk=self.kwargs["pk"]), can_apply=can_edit_plans(self.request.user))
+        run = selectors.kpi_import_detail(pk=self.kwargs["pk"])
+        ensure_can_see_upload(self.request.user, run)  # the preview shows the uploaded content
+        ctx.update(run=run, can_apply=can_edit_plans(self.request.user))
         return ctx
 
 
 @require_POST
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    ensure_can_edit_plans(request.user)
     run = selectors.kpi_import_detail(pk=pk)
     try:
         services.kpi_import_start_apply(run=run, by=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    return redirect(run)
+
+
+@require_POST
+def import_try_again(request: HttpRequest, pk: int) -> HttpResponse:
+    ensure_can_read(request.user)
+    run = selectors.kpi_import_detail(pk=pk)
+    try:
+        services.kpi_import_try_again(run=run, by=request.user)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     return redirect(run)

@@ -13,6 +13,7 @@ page; 302 for non-staff in the admin is the admin's own sign-in; 405 is a method
 
 from __future__ import annotations
 
+from datetime import date
 from fnmatch import fnmatchcase
 
 import pytest
@@ -23,9 +24,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from core.dates import today
 from delivery import services
 from delivery.models import Extract, ImportRun
+from kpis import services as kpi_services
+from kpis.models import AreaPopulation, ComparatorValue, KpiImport, ObservationRevision
+from kpis.periods import Period
 from meetings import services as meetings_services
 from tests.delivery.importers.builders import tracker_workbook
 from tests.factories import OversightBodyFactory, OwnerFactory, SectionFactory, make_activity, make_user
+from tests.kpis.factories import MeasureFactory, add_series, add_target, force_and_areas, workbook_bytes
 from tests.meetings.conftest import make_action, make_meeting
 
 WHO = ("anonymous", "no role", "Administrator", "Editor", "Owner", "Chief Executive", "Viewer")
@@ -89,6 +94,22 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "meetings:action-status": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 302, 403, 403)},
     "meetings:request-new": {"GET": EDIT, "POST": EDIT},
     "meetings:request-edit": {"GET": EDIT, "POST": EDIT},
+    # --- KPIs (the KPI action is owned by the Owner's owner name; the KPI import was uploaded by the Editor) --
+    "kpis:catalogue": {"GET": READ, "POST": WRONG_METHOD},
+    "kpis:measure": {"GET": READ, "POST": WRONG_METHOD},
+    "kpis:summary": {"GET": READ, "POST": WRONG_METHOD},
+    "kpis:summary-download": {"GET": READ, "POST": WRONG_METHOD},
+    "kpis:actions": {"GET": READ, "POST": WRONG_METHOD},
+    "kpis:imports": {"GET": READ, "POST": WRONG_METHOD},
+    # Writes: the role is checked before the form is read, so an empty POST from a reader is refused.
+    "kpis:action-raise": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    "kpis:action-status": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 302, 403, 403)},
+    "kpis:summary-edit": {"GET": EDIT, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    "kpis:import-new": {"GET": EDIT, "POST": EDIT},
+    # The preview shows the uploaded content: editors, administrators and the uploader (an Editor here).
+    "kpis:import": {"GET": EDIT, "POST": WRONG_METHOD},
+    "kpis:import-apply": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    "kpis:import-try-again": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
     # --- the admin site (GET only) ----------------------------------------------------------------
     "admin:index": {"GET": ADMIN_ONLY},
     "admin:login": {"GET": (302, 403, 302, 403, 403, 403, 403)},  # anonymous: the site's sign-in
@@ -122,6 +143,17 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     # Progress updates are append-only: the history is never written or deleted by hand.
     "admin:delivery_progressupdate_add": {"GET": NOT_EVEN_ADMIN},
     "admin:delivery_progressupdate_delete": {"GET": NOT_EVEN_ADMIN},
+    # KPI observations and their revisions are history, written by imports only; commentary is written on
+    # the performance summary (its history too); KPI imports are uploaded; KPI actions are raised on a
+    # measure's page.
+    "admin:kpis_observation_add": {"GET": NOT_EVEN_ADMIN},
+    "admin:kpis_observation_delete": {"GET": NOT_EVEN_ADMIN},
+    "admin:kpis_observationrevision_add": {"GET": NOT_EVEN_ADMIN},
+    "admin:kpis_observationrevision_delete": {"GET": NOT_EVEN_ADMIN},
+    "admin:kpis_commentary_add": {"GET": NOT_EVEN_ADMIN},
+    "admin:kpis_commentary_delete": {"GET": NOT_EVEN_ADMIN},
+    "admin:kpis_kpiimport_add": {"GET": NOT_EVEN_ADMIN},
+    "admin:kpis_kpiaction_add": {"GET": NOT_EVEN_ADMIN},
 }
 
 
@@ -178,6 +210,36 @@ def world(db, django_capture_on_commit_callbacks, eager_tasks):
     meeting = make_meeting()
     action = make_action(meeting=meeting, owners=[owner], due_date=today())
     written = meetings_services.request_create(by=editor, subject="Custody times", question="Q", sent_on=today())
+    # KPIs: a measure with a series, a target, a comparator and a commentary; an action the Owner owns;
+    # an import uploaded by the Editor and previewed.
+    force, _areas = force_and_areas(("Shropshire",))
+    measure = MeasureFactory(name="Knife crime")
+    add_target(measure, 95, tolerance=5)
+    add_series(measure, force, [100, 104, 98, 101, 99, 103, 97, 100, 150])
+    measure.objectives.add(activity.commitment.objective)
+    AreaPopulation.objects.create(area=force, year=2017, population=1_300_000)
+    ComparatorValue.objects.create(measure=measure, area=force, period_kind="M", period_start=date(2017, 4, 1))
+    kpi_services.commentary_save(by=editor, measure=measure, period=Period.month(2017, 4), data_text="", commentary="C")
+    kpi_action = kpi_services.kpi_action_raise(
+        by=editor, measure=measure, text="Look into it", owner_name="Supt Paley", due_date=today()
+    )
+    kpi_run, _ = kpi_services.kpi_import_from_file(
+        by=editor,
+        data=workbook_bytes(
+            {"D": [["Measure", "Area", "Period", "Value"], ["Burglary", "West Mercia Police", "2017-07", 10]]}
+        ),
+        filename="kpis.xlsx",
+        dry_run=True,
+    )
+    assert kpi_run.state == KpiImport.State.PREVIEWED, kpi_run.preview
+    observation = measure.observations.order_by("pk").first()
+    ObservationRevision.objects.create(
+        observation=observation,
+        measure=measure,
+        value=99,
+        recorded_on=date(2019, 1, 1),
+        superseded_on=observation.recorded_on,
+    )
     # One object of every model the admin shows, so each change, delete and history page is walked.
     SectionFactory(objective=activity.commitment.objective)
     OversightBodyFactory()
@@ -193,6 +255,9 @@ def world(db, django_capture_on_commit_callbacks, eager_tasks):
         "meeting": meeting,
         "action": action,
         "request": written,
+        "measure": measure,
+        "kpi_action": kpi_action,
+        "kpi_run": kpi_run,
     }
 
 
@@ -229,6 +294,13 @@ def url_of(name: str, pattern: URLPattern, world) -> str | None:
     by_name["meetings:notes"] = {"pk": world["meeting"].pk, "fmt": "docx"}
     for url_name in ("action", "action-update", "action-status"):
         by_name[f"meetings:{url_name}"] = {"pk": world["action"].pk}
+    by_name["kpis:measure"] = {"pk": world["measure"].pk}
+    by_name["kpis:action-raise"] = {"pk": world["measure"].pk}
+    by_name["kpis:summary-edit"] = {"measure_pk": world["measure"].pk}
+    by_name["kpis:summary-download"] = {"fmt": "csv"}
+    by_name["kpis:action-status"] = {"pk": world["kpi_action"].pk}
+    for url_name in ("import", "import-apply", "import-try-again"):
+        by_name[f"kpis:{url_name}"] = {"pk": world["kpi_run"].pk}
     for url_name in ("request", "request-edit"):
         by_name[f"meetings:{url_name}"] = {"pk": world["request"].pk}
     if name in by_name:
@@ -313,6 +385,9 @@ def test_each_url_answers_each_kind_of_user_as_the_table_says(world, name, patte
         "overdue?_export=csv",
         "extracts?_export=csv",
         "imports?_export=xlsx",
+        "kpis:catalogue?_export=csv",
+        "kpis:actions?_export=xlsx",
+        "kpis:imports?_export=csv",
     ],
 )
 def test_a_login_with_no_role_gets_no_export_only_the_ask_for_access_page(world, query):

@@ -48,7 +48,7 @@ def sparkline(values, label: str = ""):
     """A small inline SVG line (no script); the text alternative gives the first, last, lowest and highest."""
     values = list(values or [])
     if len(values) < 2:
-        return format_html('<span class="muted">{}</span>', "not enough data")
+        return format_html('<span class="app-muted">{}</span>', "not enough data")
     width, height = 120, 28
     lo, hi = min(values), max(values)
     span = (hi - lo) or 1.0

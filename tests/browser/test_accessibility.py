@@ -359,3 +359,127 @@ def test_the_action_logs_inline_status_change_works_under_the_content_security_p
     assert action.status == "complete"
     assert not csp, csp
     context.close()
+
+
+def _kpi_data(users, activity):
+    """A measure with a target and a special cause in the force and an area, linked to the activity's
+    objective and commitment; a comparator, a commentary, an action the Owner owns; a previewed import
+    (uploaded by the Editor) and one with errors."""
+    from kpis import services as kpis
+    from kpis.models import ComparatorValue
+    from kpis.periods import Period
+    from tests.kpis.factories import MeasureFactory, add_series, add_target, force_and_areas, workbook_bytes
+
+    editor = users["Editor"]
+    force, (shropshire, _) = force_and_areas()
+    measure = MeasureFactory(name="Knife crime", unit="count", polarity="lower", source="Force systems")
+    measure.objectives.add(activity.commitment.objective)
+    measure.commitments.add(activity.commitment)
+    add_target(measure, 95, tolerance=5)
+    steady = [100, 104, 98, 101, 99, 103, 97, 100, 102, 98, 101, 99, 100, 103, 97, 101, 99, 102, 98, 100]
+    add_series(measure, force, [*steady, 150])
+    add_series(measure, shropshire, [v / 2 for v in [*steady, 150]])
+    ComparatorValue.objects.create(
+        measure=measure, area=force, period_kind="M", period_start=date(2018, 12, 1), msg_average=90, rank=3, rank_of=8
+    )
+    kpis.commentary_save(
+        by=editor, measure=measure, period=Period.quarter_of(date(2018, 10, 1)), data_text="", commentary="Rising."
+    )
+    owner = activity.owners.get()
+    kpis.kpi_action_raise(by=editor, measure=measure, text="Explain the rise", owner_name=owner.name, due_date=today())
+    good, _ = kpis.kpi_import_from_file(
+        by=editor,
+        data=workbook_bytes(
+            {"D": [["Measure", "Area", "Period", "Value"], ["Burglary", "West Mercia Police", "2017-07", 10]]}
+        ),
+        filename="kpis.xlsx",
+        dry_run=True,
+    )
+    bad, _ = kpis.kpi_import_from_file(
+        by=editor,
+        data=workbook_bytes(
+            {"D": [["Measure", "Area", "Period", "Value"], ["Burglary", "West Mercia Police", "not a period", "x"]]}
+        ),
+        filename="bad.xlsx",
+        dry_run=True,
+    )
+    return measure, shropshire, good, bad
+
+
+def _kpi_pages(measure, area, good, bad):
+    return {
+        "KPI catalogue": "/kpis/",
+        "KPI catalogue, filtered": f"/kpis/?status=special&area={area.pk}&as_at=01/02/2024",
+        "KPI catalogue, an error": "/kpis/?as_at=31/02/2024",
+        "measure page": f"/kpis/measures/{measure.pk}/",
+        "measure page, an area and a period": f"/kpis/measures/{measure.pk}/?area={area.pk}&period=2018-10",
+        "measure page, an error": f"/kpis/measures/{measure.pk}/?period=nonsense",
+        "performance summary": "/kpis/summary/",
+        "performance summary, as at": "/kpis/summary/?period=2018/19-Q3&as_at=01/06/2024",
+        "summary edit page": f"/kpis/summary/{measure.pk}/?period=2018/19-Q3",
+        "KPI actions": "/kpis/actions/",
+        "KPI actions, overdue": "/kpis/actions/?overdue=on&status=not_started",
+        "KPI imports": "/kpis/imports/",
+        "KPI import upload": "/kpis/imports/new/",
+        "KPI import preview": f"/kpis/imports/{good.pk}/",
+        "KPI import with errors": f"/kpis/imports/{bad.pk}/",
+        "home with the KPI panel": "/",
+        "activity page with linked measures": None,
+    }
+
+
+def test_axe_finds_no_serious_or_critical_problem_on_any_kpi_page_as_any_role(browser, live_server):
+    users, _plan, activity = _data()
+    measure, area, good, bad = _kpi_data(users, activity)
+    pages = _kpi_pages(measure, area, good, bad)
+    pages["activity page with linked measures"] = f"/activities/{activity.pk}/"
+    report, failures, csp = _axe_every_page_as_every_role(browser, live_server, users, pages)
+    checked = {(role, name) for role, name, result in report if not isinstance(result, str)}
+    assert {name for _role, name in checked} == set(pages)
+    refused = {(role, name): result for role, name, result in report if isinstance(result, str)}
+    for role in ("Owner", "Chief Executive", "Viewer"):
+        assert refused[(role, "summary edit page")] == "HTTP 403"
+        assert refused[(role, "KPI import upload")] == "HTTP 403"
+        assert refused[(role, "KPI import preview")] == "HTTP 403"
+    assert ("Editor", "KPI import with errors") in checked
+    assert failures == [], failures
+    assert not csp, csp
+
+
+def test_the_measure_page_draws_its_control_chart_and_its_table_matches(browser, live_server):
+    users, _plan, activity = _data()
+    measure, _area, _good, _bad = _kpi_data(users, activity)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    csp = []
+    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+    _sign_in(page, live_server.url, users["Viewer"].username)
+    page.goto(f"{live_server.url}/kpis/measures/{measure.pk}/")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('kpi-chart'))")
+    chart = page.evaluate(
+        """() => { const c = Chart.getChart(document.getElementById('kpi-chart'));
+        return {type: c.config.type, labels: c.data.labels,
+                datasets: c.data.datasets.map(d => ({label: d.label, data: d.data,
+                    pointStyle: d.pointStyle, pointRadius: d.pointRadius})),
+                drawn: c.canvas.width > 0 && c.chartArea.bottom > c.chartArea.top}; }"""
+    )
+    assert chart["type"] == "line" and chart["drawn"]
+    labels = [d["label"] for d in chart["datasets"]]
+    assert labels[1:] == ["Mean", "Upper process limit", "Lower process limit", "Target"]
+    values, mean, upper, lower, target = (d["data"] for d in chart["datasets"])
+    assert len(values) == 21 and values[-1] == 150 and set(target) == {95}
+    assert len(set(mean)) == 1 and lower[0] < mean[0] < upper[0] < 150
+    # The special-cause point (150, above the upper limit) is marked by shape and size, not colour alone.
+    styles, radii = chart["datasets"][0]["pointStyle"], chart["datasets"][0]["pointRadius"]
+    assert styles[-1] == "triangle" and radii[-1] > radii[0] and styles[0] == "circle"
+    # The table below has the same periods, values and special causes.
+    rows = page.eval_on_selector_all(
+        "[data-testid=chart-table] tbody tr",
+        "rows => rows.map(r => [...r.querySelectorAll('th,td')].map(c => c.textContent.trim()))",
+    )
+    assert [r[0] for r in rows] == chart["labels"]
+    assert [float(r[1].replace(",", "")) for r in rows] == values
+    assert [r[6].startswith("Special cause") for r in rows] == [s == "triangle" for s in styles]
+    assert rows[0][2] == f"{mean[0]:.1f}" and rows[0][5] == "95"
+    assert not csp, csp
+    context.close()
