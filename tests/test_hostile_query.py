@@ -10,8 +10,10 @@ from django.urls import reverse
 from core.dates import today
 from delivery import services
 from delivery.models import Extract, ImportRun
+from kpis.models import Measure
 from tests.delivery.importers.builders import tracker_workbook
 from tests.factories import PASSWORD, OwnerFactory, make_many_activities
+from tests.kpis.factories import MeasureFactory, add_series, force_and_areas
 from tests.meetings.conftest import make_action, make_meeting
 
 HOSTILE = [
@@ -96,6 +98,18 @@ PAGES: dict[str, tuple[str, list[str]]] = {
         ["state", "q", "sent_after", "sent_before", "page", "per_page", "sort", "_export"],
     ),
     "panel report": ("meetings:panel-report", ["start", "end", "as_at", "format"]),
+    # KPIs: the catalogue, a measure page, the performance summary, KPI actions and imports.
+    "measures": (
+        "kpis:catalogue",
+        ["q", "objective", "frequency", "area", "status", "as_at", "page", "per_page", "sort", "_export"],
+    ),
+    "measure": ("kpis:measure", ["area", "period", "as_at"]),
+    "performance summary": ("kpis:summary", ["period", "as_at"]),
+    "kpi actions": (
+        "kpis:actions",
+        ["q", "status", "overdue", "mine", "forum", "due_after", "due_before", "page", "per_page", "sort", "_export"],
+    ),
+    "kpi imports": ("kpis:imports", ["state", "filename", "page", "per_page", "sort", "_export"]),
 }
 
 
@@ -104,6 +118,8 @@ def site(db, editor, owner_user, django_capture_on_commit_callbacks, eager_tasks
     plan = make_many_activities(12)
     meeting = make_meeting(by=editor)
     make_action(meeting=meeting, owners=[OwnerFactory(name="DCI Hart", user=owner_user)])
+    force, _areas = force_and_areas()
+    add_series(MeasureFactory(name="Total recorded crime"), force, [100 + (i % 7) * 3 for i in range(24)])
     services.import_from_file(
         by=editor, data=tracker_workbook(), filename="tracker.xlsx", plan_name="Charter", dry_run=True
     )
@@ -117,7 +133,11 @@ def site(db, editor, owner_user, django_capture_on_commit_callbacks, eager_tasks
 
 
 def url_for(name: str, plan) -> str:
-    return reverse(name, args=[plan.slug]) if name in ("plan", "plan-workbook") else reverse(name)
+    if name in ("plan", "plan-workbook"):
+        return reverse(name, args=[plan.slug])
+    if name == "kpis:measure":
+        return reverse(name, args=[Measure.objects.get().pk])
+    return reverse(name)
 
 
 def _status(client, url, params) -> int | str:
@@ -163,6 +183,9 @@ def test_no_value_of_any_query_parameter_makes_a_list_page_fail(client, editor, 
         ("meetings:actions", {"as_at": "0001-01-01", "_export": "csv"}),
         ("meetings:requests", {"sent_before": "garbage", "page": "999999"}),
         ("meetings:panel-report", {"start": "9999-12-31", "end": "0001-01-01", "format": "docx"}),
+        ("kpis:catalogue", {"per_page": "-1", "as_at": "9999-12-31"}),
+        ("kpis:summary", {"period": "2017/18-Q9"}),
+        ("kpis:actions", {"due_after": "garbage", "page": "999999"}),
     ],
 )
 def test_the_reported_hostile_queries_answer_without_a_server_error(client, editor, site, name, query):
