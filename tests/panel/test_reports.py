@@ -139,11 +139,15 @@ def test_the_pack_is_generated_in_one_job_and_its_files_open_with_headings_table
     assert "/StructTreeRoot" in pdf.trailer["/Root"] and "/MarkInfo" in pdf.trailer["/Root"]
     assert "Holding to account" in "".join(page.extract_text() for page in pdf.pages)
 
-    sheet = openpyxl.load_workbook(io.BytesIO(_blob(pack, "appendix-1-safer-west-mercia-plan-as-at-2025-12-31.xlsx"))).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(_blob(pack, "appendix-1-safer-west-mercia-plan-as-at-2025-12-31.xlsx"))
+    ).active
     values = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
     assert "Owner/s" not in values and "Date" not in values  # the plan holds no owners or dates
     assert sum("osition as at" in v for v in values) == 1  # "position as at" written once
-    with zipfile.ZipFile(io.BytesIO(_blob(pack, "appendix-2-performance-summary-safer-west-mercia-plan-as-at-2025-12-31.docx"))) as z:
+    with zipfile.ZipFile(
+        io.BytesIO(_blob(pack, "appendix-2-performance-summary-safer-west-mercia-plan-as-at-2025-12-31.docx"))
+    ) as z:
         assert "Performance summary" in z.read("word/document.xml").decode()
 
 
