@@ -227,7 +227,10 @@ class ProgressUpdate(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     for_panel = models.BooleanField(
-        "for the panel", default=False, help_text="An example of activity for the Police and Crime Panel's report."
+        "for the panel",
+        default=False,
+        db_default=False,
+        help_text="An example of activity for the Police and Crime Panel's report.",
     )
 
     class Meta:
@@ -384,4 +387,3 @@ class ImportRun(ImportJob):
 
     def get_absolute_url(self) -> str:
         return reverse("import", kwargs={"pk": self.pk})
-

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('delivery', '0009_import_profiles_and_update_dates'),
+        ("delivery", "0009_import_profiles_and_update_dates"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='progressupdate',
-            name='for_panel',
-            field=models.BooleanField(default=False, help_text="An example of activity for the Police and Crime Panel's report.", verbose_name='for the panel'),
+            model_name="progressupdate",
+            name="for_panel",
+            field=models.BooleanField(
+                default=False,
+                db_default=False,
+                help_text="An example of activity for the Police and Crime Panel's report.",
+                verbose_name="for the panel",
+            ),
         ),
     ]

@@ -82,7 +82,7 @@ def test_holding_to_account_tables_the_meetings_lists_findings_and_the_awaited_r
         RequestRow("Drones", date(2025, 10, 2), "overdue", date(2025, 10, 30)),
     ]
     draft = drafting.draft_holding(period_from=FROM, as_at=AS_AT, meetings=meetings, requests=requests)
-    table = [p for p in parts(draft.text) if p.kind == "table"][0]
+    table = next(p for p in parts(draft.text) if p.kind == "table")
     assert table.rows == [
         ["Month", "Type", "Subject area"],
         ["October 2025", "Formal", "Violence against women and girls"],
