@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "delivery",
     "kpis",
     "meetings",
+    "panel",
 ]
 
 MIDDLEWARE = [

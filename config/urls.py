@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("meetings/", include("meetings.urls")),
+    path("panel/", include("panel.urls")),
     path("", include("kpis.urls")),
     path("", include("delivery.urls")),
 ]

@@ -29,6 +29,11 @@ class ActivityUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What has happened since the last update. Required when moving to Red or Amber.",
     )
+    for_panel = forms.BooleanField(
+        label="For the panel",
+        required=False,
+        help_text="An example of activity for the Police and Crime Panel's report (this update's text).",
+    )
     on = UKDateField(label="Date of this update")
     start_date = UKDateField(label="Start date", required=False)
     due_date = UKDateField(label="Due date", required=False)
@@ -60,6 +65,10 @@ class ActivityUpdateForm(forms.Form):
             "seen_version": activity.version,
             "on": on,
         }
+
+
+class ForPanelForm(forms.Form):
+    for_panel = forms.BooleanField(required=False)
 
 
 class InlineRagForm(forms.Form):

@@ -226,6 +226,12 @@ class ProgressUpdate(models.Model):
         max_length=300, blank=True, help_text="Where the update came from, e.g. an imported file."
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    for_panel = models.BooleanField(
+        "for the panel",
+        default=False,
+        db_default=False,
+        help_text="An example of activity for the Police and Crime Panel's report.",
+    )
 
     class Meta:
         ordering = ["activity", "-on", "-id"]
@@ -381,4 +387,3 @@ class ImportRun(ImportJob):
 
     def get_absolute_url(self) -> str:
         return reverse("import", kwargs={"pk": self.pk})
-

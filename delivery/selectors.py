@@ -254,6 +254,12 @@ def activity_for_update(*, pk: int) -> Activity:
     )
 
 
+def progress_update_detail(*, pk: int) -> ProgressUpdate:
+    return get_object_or_404(
+        ProgressUpdate.objects.select_related("activity__commitment__plan").prefetch_related("activity__owners"), pk=pk
+    )
+
+
 # --- The overdue review ---------------------------------------------------------------------
 
 

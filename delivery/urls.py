@@ -8,6 +8,7 @@ urlpatterns = [
     path("activities/", views.ActivityListView.as_view(), name="activities"),
     path("activities/<int:pk>/", views.ActivityView.as_view(), name="activity"),
     path("activities/<int:pk>/update/", views.activity_update, name="activity-update"),
+    path("updates/<int:pk>/for-panel/", views.update_for_panel, name="update-for-panel"),
     path("activities/<int:pk>/rag/", views.activity_rag, name="activity-rag"),
     path("overdue/", views.OverdueView.as_view(), name="overdue"),
     path("extracts/", views.ExtractLibraryView.as_view(), name="extracts"),

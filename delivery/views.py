@@ -42,6 +42,7 @@ from .forms import (
     ActivityUpdateForm,
     AsAtForm,
     ExtractForm,
+    ForPanelForm,
     ImportUploadForm,
     InlineRagForm,
     OverdueReviewForm,
@@ -218,6 +219,7 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
                     owners=data.get("owners"),  # None (unchanged) when the form has no owners field
                     on=data["on"],
                     reopen=data["reopen"],
+                    for_panel=data["for_panel"],
                 )
             except services.StaleEdit:
                 form.add_error(None, STALE_MESSAGE)
@@ -241,6 +243,24 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change_owners": can_change_owners,
         },
     )
+
+
+@require_http_methods(["POST"])
+def update_for_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark (or unmark) a progress update as an example for the panel's report, from the activity page."""
+    update = selectors.progress_update_detail(pk=pk)
+    if not can_update_owned(request.user, update.activity):  # checked again in the service
+        raise PermissionDenied("You cannot change this activity's updates.")
+    form = ForPanelForm(request.POST)
+    form.is_valid()
+    wanted = bool(form.cleaned_data.get("for_panel"))
+    try:
+        services.progress_update_set_for_panel(update=update, by=request.user, for_panel=wanted)
+    except ValidationError as e:
+        messages.error(request, " ".join(m for msgs in e.message_dict.values() for m in msgs))
+    else:
+        messages.success(request, "Marked for the panel." if wanted else "No longer marked for the panel.")
+    return redirect(f"{update.activity.get_absolute_url()}#update-{update.pk}")
 
 
 @require_http_methods(["POST"])

@@ -13,7 +13,7 @@ page; 302 for non-staff in the admin is the admin's own sign-in; 405 is a method
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from fnmatch import fnmatchcase
 
 import pytest
@@ -28,6 +28,7 @@ from kpis import services as kpi_services
 from kpis.models import AreaPopulation, ComparatorValue, KpiImport, ObservationRevision
 from kpis.periods import Period
 from meetings import services as meetings_services
+from panel import services as panel_services
 from tests.delivery.importers.builders import tracker_workbook
 from tests.factories import OversightBodyFactory, OwnerFactory, SectionFactory, make_activity, make_user
 from tests.kpis.factories import MeasureFactory, add_series, add_target, force_and_areas, workbook_bytes
@@ -110,6 +111,18 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "kpis:import": {"GET": EDIT, "POST": WRONG_METHOD},
     "kpis:import-apply": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
     "kpis:import-try-again": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    # --- panel reports (issue 14): everyone reads; editors draft, edit, generate and approve. The report
+    # in the world is approved, so edits and generating again are refused in the page (200 or a redirect).
+    "update-for-panel": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 302, 403, 403)},
+    "panel:list": {"GET": READ, "POST": WRONG_METHOD},
+    "panel:report": {"GET": READ, "POST": WRONG_METHOD},
+    "panel:pack": {"GET": READ, "POST": WRONG_METHOD},
+    "panel:pack-file": {"GET": READ, "POST": WRONG_METHOD},
+    "panel:new": {"GET": EDIT, "POST": EDIT},
+    "panel:section-edit": {"GET": EDIT, "POST": EDIT},
+    "panel:generate": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    "panel:approve": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    "panel:pack-try-again": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
     # --- the admin site (GET only) ----------------------------------------------------------------
     "admin:index": {"GET": ADMIN_ONLY},
     "admin:login": {"GET": (302, 403, 302, 403, 403, 403, 403)},  # anonymous: the site's sign-in
@@ -240,6 +253,14 @@ def world(db, django_capture_on_commit_callbacks, eager_tasks):
         recorded_on=date(2019, 1, 1),
         superseded_on=observation.recorded_on,
     )
+    report = panel_services.report_create(
+        by=editor, plan=plan, period_from=today() - timedelta(days=90), as_at=today(), meeting_on=today(),
+        meeting_title="Police and Crime Panel",
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = panel_services.pack_request(by=editor, report=report)
+    panel_services.report_approve(by=editor, report=report)
+    pack.refresh_from_db()
     # One object of every model the admin shows, so each change, delete and history page is walked.
     SectionFactory(objective=activity.commitment.objective)
     OversightBodyFactory()
@@ -258,6 +279,8 @@ def world(db, django_capture_on_commit_callbacks, eager_tasks):
         "measure": measure,
         "kpi_action": kpi_action,
         "kpi_run": kpi_run,
+        "panel_report": report,
+        "pack": pack,
     }
 
 
@@ -289,6 +312,12 @@ def url_of(name: str, pattern: URLPattern, world) -> str | None:
         "import-try-again": {"pk": world["run"].pk},
         "extract-try-again": {"pk": world["extract"].pk},
     }
+    by_name["update-for-panel"] = {"pk": world["activity"].updates.first().pk}
+    for url_name in ("report", "generate", "approve"):
+        by_name[f"panel:{url_name}"] = {"pk": world["panel_report"].pk}
+    by_name["panel:section-edit"] = {"pk": world["panel_report"].sections.first().pk}
+    by_name["panel:pack"] = by_name["panel:pack-try-again"] = {"pk": world["pack"].pk}
+    by_name["panel:pack-file"] = {"pk": world["pack"].pk, "name": world["pack"].files[0]["name"]}
     for url_name in ("detail", "edit", "findings", "agenda", "state", "action-new"):
         by_name[f"meetings:{url_name}"] = {"pk": world["meeting"].pk}
     by_name["meetings:notes"] = {"pk": world["meeting"].pk, "fmt": "docx"}

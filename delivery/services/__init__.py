@@ -2,7 +2,14 @@
 permission checked inside (not only in the view), and every change to an activity appended to its
 progress updates. Callers use `services.<name>`; the modules are the places they live."""
 
-from .activities import REOPEN_CODE, StaleEdit, activity_create, activity_edit_details, activity_record_update
+from .activities import (
+    REOPEN_CODE,
+    StaleEdit,
+    activity_create,
+    activity_edit_details,
+    activity_record_update,
+    progress_update_set_for_panel,
+)
 from .extracts import extract_generate, extract_request, extract_try_again
 from .imports import (
     import_apply,
@@ -52,6 +59,7 @@ __all__ = [
     "owner_get_or_create",
     "parse_map_options",
     "plan_create",
+    "progress_update_set_for_panel",
     "section_create",
     "user_set_role",
 ]

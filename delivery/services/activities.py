@@ -148,6 +148,7 @@ def activity_record_update(
     on: date | None = None,
     source: str = "",
     reopen: bool = False,
+    for_panel: bool = False,
 ) -> ProgressUpdate:
     """Record a progress update; refuse if someone saved the activity after `seen_version`.
 
@@ -238,10 +239,26 @@ def activity_record_update(
         due_date=new["due_date"],
         changes=changes,
         source=source,
+        for_panel=for_panel and bool(text),
     )
     activity.__dict__.update(
         {k: getattr(locked, k) for k in (*new, "progress", "progress_on", "last_update_on", "version")}
     )
+    return update
+
+
+@transaction.atomic
+def progress_update_set_for_panel(*, update: ProgressUpdate, by, for_panel: bool) -> ProgressUpdate:
+    """Mark a progress update as an example of activity for the panel's report, or unmark it. The
+    update's record is otherwise never changed. Those who may update the activity (its owners,
+    editors) may mark its updates; an update with no text has nothing to show the panel."""
+    ensure_can_update_owned(by, update.activity)
+    locked = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if for_panel and not locked.text.strip():
+        raise ValidationError({"for_panel": "This update has no text to show the panel."})
+    if locked.for_panel != for_panel:
+        ProgressUpdate.objects.filter(pk=locked.pk).update(for_panel=for_panel)
+    update.for_panel = for_panel
     return update
 
 

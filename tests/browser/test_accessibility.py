@@ -483,3 +483,33 @@ def test_the_measure_page_draws_its_control_chart_and_its_table_matches(browser,
     assert rows[0][2] == f"{mean[0]:.1f}" and rows[0][5] == "95"
     assert not csp, csp
     context.close()
+def test_axe_finds_no_serious_or_critical_problem_on_any_panel_report_page_as_any_role(browser, live_server):
+    """Issue 14: the panel report pages (list, new, report with its sections, a section's form, the
+    pack with its files) and the activity page with an update marked for the panel."""
+    from delivery import services as delivery_services
+    from panel import services as panel
+
+    users, plan, activity = _data()
+    editor = users["Editor"]
+    activity.refresh_from_db()
+    delivery_services.activity_record_update(
+        activity=activity, by=editor, seen_version=activity.version, text="For the panel.", for_panel=True
+    )
+    report = panel.report_create(
+        by=editor, plan=plan, period_from=today() - timedelta(days=90), as_at=today(), meeting_on=today(),
+        meeting_title="Police and Crime Panel",
+    )  # fmt: skip
+    pack = panel.pack_generate_now(by=editor, report=report)
+    pages = {
+        "panel reports": "/panel/",
+        "new panel report": "/panel/new/",
+        "panel report": f"/panel/{report.pk}/",
+        "panel section form": f"/panel/sections/{report.sections.first().pk}/edit/",
+        "panel pack": f"/panel/packs/{pack.pk}/",
+        "activity page, an update for the panel": f"/activities/{activity.pk}/",
+    }
+    result, failures, csp = _axe_every_page_as_every_role(browser, live_server, users, pages)
+    checked = {name for _role, name, r in result if not isinstance(r, str)}
+    assert checked == set(pages)
+    assert failures == [], failures
+    assert not csp, csp
