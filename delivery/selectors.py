@@ -14,13 +14,11 @@ from datetime import date, timedelta
 from django.db.models import (
     Case,
     CharField,
-    Exists,
     F,
-    OuterRef,
+    FilteredRelation,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     TextField,
     Value,
     When,
@@ -62,16 +60,29 @@ def activities_as_at(*, as_at: date | None = None) -> QuerySet[Activity]:
             at_last_update_on=F("last_update_on"),
         )
     else:
-        upto = ProgressUpdate.objects.filter(activity=OuterRef("pk"), on__lte=as_at).order_by("-on", "-id")
-        texts = upto.exclude(text="")
-        qs = Activity.objects.filter(Exists(upto)).annotate(
-            at_rag=Subquery(upto.values("rag")[:1]),
-            at_status=Subquery(upto.values("status")[:1]),
-            at_start=Subquery(upto.values("start_date")[:1]),
-            at_due=Subquery(upto.values("due_date")[:1]),
-            at_progress=Coalesce(Subquery(texts.values("text")[:1]), Value(""), output_field=TextField()),
-            at_progress_on=Subquery(texts.values("on")[:1]),
-            at_last_update_on=Subquery(upto.values("on")[:1]),
+        # The update in force on `as_at` is the one with on <= as_at < next_on (next_on NULL for the
+        # latest), and likewise for the latest progress text: two joins over (activity, on, id).
+        def in_force(next_field: str, **extra) -> FilteredRelation:
+            return FilteredRelation(
+                "updates",
+                condition=Q(updates__on__lte=as_at, **extra)
+                & (Q(**{f"updates__{next_field}__isnull": True}) | Q(**{f"updates__{next_field}__gt": as_at})),
+            )
+
+        qs = (
+            Activity.objects.annotate(
+                at_update=in_force("next_on"), at_text=in_force("next_text_on", updates__text__gt="")
+            )
+            .filter(at_update__id__isnull=False)
+            .annotate(
+                at_rag=F("at_update__rag"),
+                at_status=F("at_update__status"),
+                at_start=F("at_update__start_date"),
+                at_due=F("at_update__due_date"),
+                at_progress=Coalesce(F("at_text__text"), Value(""), output_field=TextField()),
+                at_progress_on=F("at_text__on"),
+                at_last_update_on=F("at_update__on"),
+            )
         )
     return qs.annotate(
         at_shown_rag=Case(
