@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from delivery import demo, selectors
-from delivery.services import activity_record_update
 from delivery.models import Activity, ProgressUpdate, link_trails
+from delivery.services import activity_record_update
 from tests.factories import CommitmentFactory, make_activity, make_many_activities, system_user
 
 pytestmark = pytest.mark.django_db
