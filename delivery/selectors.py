@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.db.models import (
     Case,
     CharField,
+    Count,
     F,
     FilteredRelation,
     Prefetch,
@@ -28,7 +29,7 @@ from django.shortcuts import get_object_or_404
 
 from core import rag as rag_scale
 from core.dates import is_past, today
-from core.status import Status, is_open, open_q, overdue_q
+from core.status import Status, open_q, overdue_q
 
 from .models import Activity, Commitment, Objective, Plan, ProgressUpdate, Section
 
@@ -220,19 +221,24 @@ def home_summary(*, as_at: date | None = None, due_soon_days: int = 30) -> list[
         os_ = ObjectiveSummary(objective=o, counts={r: 0 for r in rag_scale.ORDER})
         ps.objectives.append(os_)
         per_objective[o.pk] = os_
-    rows = activities_as_at(as_at=as_at).values_list(
-        "commitment__objective_id", "commitment__plan_id", "at_shown_rag", "at_status", "at_due"
-    )
     soon = day + timedelta(days=due_soon_days)
-    for objective_id, plan_id, shown, status, due in rows.order_by():
-        per_objective[objective_id].counts[shown or ""] += 1
-        ps = summaries[plan_id]
-        ps.total += 1
-        if due and is_open(status):
-            if due < day:
-                ps.overdue += 1
-            elif due <= soon:
-                ps.due_soon += 1
+    due_open = Q(at_due__isnull=False) & open_q(status="at_status")
+    groups = (
+        activities_as_at(as_at=as_at)
+        .order_by()
+        .values("commitment__objective_id", "commitment__plan_id", "at_shown_rag")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=due_open & Q(at_due__lt=day)),
+            due_soon=Count("pk", filter=due_open & Q(at_due__gte=day, at_due__lte=soon)),
+        )
+    )
+    for g in groups:  # one row per objective and RAG: the counting is the database's
+        per_objective[g["commitment__objective_id"]].counts[g["at_shown_rag"] or ""] += g["n"]
+        ps = summaries[g["commitment__plan_id"]]
+        ps.total += g["n"]
+        ps.overdue += g["overdue"]
+        ps.due_soon += g["due_soon"]
     return list(summaries.values())
 
 

@@ -1,6 +1,7 @@
 """The state "as at" a past date comes from joins over the linked trail (next_on / next_text_on),
 and equals what the per-activity subqueries it replaced gave, for every date and every trail."""
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.status import Status, is_open
 from delivery import demo, selectors
 from delivery.models import Activity, ProgressUpdate, link_trails
 from delivery.services import activity_record_update
@@ -128,3 +130,35 @@ def test_the_link_is_filled_for_updates_written_without_it():
     assert list(stale) == [None, None]
     link_trails([activity.pk])
     assert list(stale.all()) == [start + timedelta(days=3), None]
+
+
+def python_home_counts(day: date, soon_days: int = 30):
+    """Home's figures counted row by row in Python from the reference rebuild, as home once did."""
+    counts, overdue, due_soon = Counter(), Counter(), Counter()
+    rows = reference_as_at(day).values_list(
+        "commitment__objective_id", "commitment__plan_id", "at_rag", "at_status", "at_due"
+    )
+    for objective_id, plan_id, rag, status, due in rows:
+        counts[(objective_id, "B" if status == Status.COMPLETE else rag)] += 1
+        if due and is_open(status):
+            if due < day:
+                overdue[plan_id] += 1
+            elif due <= day + timedelta(days=soon_days):
+                due_soon[plan_id] += 1
+    return counts, overdue, due_soon
+
+
+def test_home_counts_come_from_the_database_and_match_counting_every_row():
+    make_many_activities(40, updates=4)
+    make_many_activities(25, updates=2)
+    for day in (date.today() - timedelta(days=d) for d in (0, 1, 12, 25, 40, 400)):
+        counts, overdue, due_soon = python_home_counts(day)
+        with CaptureQueriesContext(connection) as ctx:
+            summaries = selectors.home_summary(as_at=day)
+        assert len(ctx) == 2
+        assert {
+            (o.objective.pk, rag): n for s in summaries for o in s.objectives for rag, n in o.counts.items() if n
+        } == dict(counts)
+        assert {s.plan.pk: s.overdue for s in summaries if s.overdue} == dict(overdue)
+        assert {s.plan.pk: s.due_soon for s in summaries if s.due_soon} == dict(due_soon)
+    assert sum(s.total for s in selectors.home_summary(as_at=date.today())) == 65
