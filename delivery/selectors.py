@@ -125,6 +125,10 @@ def plan_by_slug(slug: str) -> Plan:
     return get_object_or_404(Plan, slug=slug)
 
 
+def plan_objective(*, plan: Plan, pk: int) -> Objective:
+    return get_object_or_404(Objective, plan=plan, pk=pk)
+
+
 def plan_by_name(name: str) -> Plan | None:
     return Plan.objects.filter(Q(name__iexact=name) | Q(slug=name)).first()
 
@@ -154,11 +158,37 @@ class ObjectiveNode:
     def activity_count(self) -> int:
         return sum(self.rag_counts.values())
 
+    @property
+    def rag_list(self) -> list[tuple[str, int]]:
+        """(shown RAG, count) in display order, leaving out the RAGs with none."""
+        return [(r, self.rag_counts[r]) for r in rag_scale.ORDER if self.rag_counts[r]]
 
-def plan_tree(*, plan: Plan, as_at: date | None = None) -> list[ObjectiveNode]:
-    """Objectives > sections > commitments > activities in order, as at a date. Four queries."""
+
+def plan_objectives_summary(*, plan: Plan, as_at: date | None = None) -> list[ObjectiveNode]:
+    """The plan's objectives in order, each with its activities' RAG counts as at a date (no
+    activities loaded): two queries whatever the plan's size."""
+    nodes = {o.pk: ObjectiveNode(objective=o) for o in plan.objectives.order_by("order")}
+    groups = (
+        activities_as_at(as_at=as_at)
+        .filter(commitment__plan=plan)
+        .order_by()
+        .values_list("commitment__objective_id", "at_shown_rag")
+        .annotate(n=Count("pk"))
+    )
+    for objective_id, shown, n in groups:
+        nodes[objective_id].rag_counts[shown or ""] += n
+    return list(nodes.values())
+
+
+def plan_tree(*, plan: Plan, as_at: date | None = None, objective: Objective | None = None) -> list[ObjectiveNode]:
+    """Objectives > sections > commitments > activities in order, as at a date (only `objective`'s
+    if given). Four queries."""
     objectives = list(plan.objectives.order_by("order"))
-    sections = list(Section.objects.filter(objective__plan=plan).order_by("objective__order", "order"))
+    sections = Section.objects.filter(objective__plan=plan).order_by("objective__order", "order")
+    if objective is not None:
+        objectives = [o for o in objectives if o.pk == objective.pk]
+        sections = sections.filter(objective=objective)
+    sections = list(sections)
     nodes = {o.pk: ObjectiveNode(objective=o) for o in objectives}
     section_nodes: dict[tuple[int, int | None], SectionNode] = {}
     for o in objectives:
@@ -166,7 +196,10 @@ def plan_tree(*, plan: Plan, as_at: date | None = None) -> list[ObjectiveNode]:
     for s in sections:
         section_nodes[(s.objective_id, s.pk)] = SectionNode(section=s)
     commitment_nodes: dict[int, CommitmentNode] = {}
-    for a in activity_rows(as_at=as_at, plan=plan):
+    rows = activity_rows(as_at=as_at, plan=plan)
+    if objective is not None:
+        rows = rows.filter(commitment__objective=objective)
+    for a in rows:
         c = a.commitment
         node = commitment_nodes.get(c.pk)
         if node is None:
