@@ -8,10 +8,11 @@ past date is rebuilt from them (see selectors.activities_as_at).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -197,6 +198,40 @@ class Activity(models.Model):
         return rag_scale.shown(self.rag, complete=self.status == Status.COMPLETE)
 
 
+# Each update's `next_on` is the date the activity's next update (in (on, id) order) superseded it,
+# NULL for the latest; `next_text_on` likewise among the updates with progress text. The state "as
+# at D" is then the one update with on <= D < next_on: a plain join, no per-activity subquery.
+LINK_TRAILS_SQL = """
+UPDATE delivery_progressupdate SET next_on = w.nx, next_text_on = w.nt
+FROM (
+    SELECT id,
+        LEAD("on") OVER (PARTITION BY activity_id ORDER BY "on", id) AS nx,
+        CASE WHEN text <> '' THEN LEAD("on") OVER (PARTITION BY activity_id, text <> '' ORDER BY "on", id) END AS nt
+    FROM delivery_progressupdate {where}
+) AS w
+WHERE delivery_progressupdate.id = w.id
+    AND (delivery_progressupdate.next_on IS DISTINCT FROM w.nx
+         OR delivery_progressupdate.next_text_on IS DISTINCT FROM w.nt)
+"""
+
+
+def link_trails(activity_ids: Iterable[int] | None = None, *, using: str = "default", chunk: int = 900) -> None:
+    """Recompute `next_on`/`next_text_on` over the trails of these activities (every trail if None).
+
+    Whoever appends progress updates calls it, inside the same transaction, for the activities it
+    touched: one UPDATE with window functions per chunk of activities, rewriting only rows that change.
+    """
+    with connections[using].cursor() as cursor:
+        if activity_ids is None:
+            cursor.execute(LINK_TRAILS_SQL.format(where=""))
+            return
+        ids = sorted(set(activity_ids))
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            where = "WHERE activity_id IN ({})".format(", ".join(["%s"] * len(part)))
+            cursor.execute(LINK_TRAILS_SQL.format(where=where), part)
+
+
 class ProgressUpdate(models.Model):
     """One dated entry in an activity's trail. Never edited or deleted: this is the history.
 
@@ -232,6 +267,9 @@ class ProgressUpdate(models.Model):
         db_default=False,
         help_text="An example of activity for the Police and Crime Panel's report.",
     )
+    # Maintained by link_trails(); see there.
+    next_on = models.DateField(null=True, blank=True, editable=False)
+    next_text_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["activity", "-on", "-id"]

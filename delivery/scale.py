@@ -202,10 +202,21 @@ def seed_scale(*, activities: int, updates: int, seed: int = 20261129, options: 
             history.append((st["created"] + timedelta(days=d), "update", texts[rng.randrange(len(texts))], rag, status))
         if not days:  # a single entry: it must carry the activity's state
             history[0] = (st["created"], "created", "", st["rag"], st["status"])
-        for on, kind, text, rag, status in history:
+        # History is in (on, id) order: each entry is superseded by the next (and, among entries with
+        # text, by the next with text): the next_on / next_text_on that link_trails() would compute.
+        next_text = None
+        linked = []
+        for pos in range(len(history) - 1, -1, -1):
+            on, kind, text, rag, status = history[pos]
+            next_on = history[pos + 1][0] if pos + 1 < len(history) else None
+            linked.append((on, kind, text, rag, status, next_on, next_text if text else None))
+            if text:
+                next_text = on
+        for on, kind, text, rag, status, next_on, next_text_on in reversed(linked):
             update_rows.append(
-                (upd_id, aid, on, kind, "", text, rag, status, st["start"], st["due"], "{}", "", now, None)
-            )
+                (upd_id, aid, on, kind, "", text, rag, status, st["start"], st["due"], "{}", "", now, None,
+                 next_on, next_text_on)
+            )  # fmt: skip
             upd_id += 1
         last_on, last_text = history[-1][0], next((h for h in reversed(history) if h[2]), None)
         row[12] = last_text[2] if last_text else ""
@@ -225,7 +236,7 @@ def seed_scale(*, activities: int, updates: int, seed: int = 20261129, options: 
     _write(
         ProgressUpdate,
         ("id", "activity_id", "on", "kind", "author_name", "text", "rag", "status", "start_date", "due_date",
-         "changes", "source", "recorded_at", "author_id"),
+         "changes", "source", "recorded_at", "author_id", "next_on", "next_text_on"),
         update_rows,
     )  # fmt: skip
     _reset_sequences((Plan, Objective, Section, Commitment, Activity, ProgressUpdate, Owner, OversightBody))

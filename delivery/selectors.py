@@ -14,13 +14,12 @@ from datetime import date, timedelta
 from django.db.models import (
     Case,
     CharField,
-    Exists,
+    Count,
     F,
-    OuterRef,
+    FilteredRelation,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     TextField,
     Value,
     When,
@@ -30,7 +29,7 @@ from django.shortcuts import get_object_or_404
 
 from core import rag as rag_scale
 from core.dates import is_past, today
-from core.status import Status, is_open, open_q, overdue_q
+from core.status import Status, open_q, overdue_q
 
 from .models import Activity, Commitment, Objective, Plan, ProgressUpdate, Section
 
@@ -62,16 +61,29 @@ def activities_as_at(*, as_at: date | None = None) -> QuerySet[Activity]:
             at_last_update_on=F("last_update_on"),
         )
     else:
-        upto = ProgressUpdate.objects.filter(activity=OuterRef("pk"), on__lte=as_at).order_by("-on", "-id")
-        texts = upto.exclude(text="")
-        qs = Activity.objects.filter(Exists(upto)).annotate(
-            at_rag=Subquery(upto.values("rag")[:1]),
-            at_status=Subquery(upto.values("status")[:1]),
-            at_start=Subquery(upto.values("start_date")[:1]),
-            at_due=Subquery(upto.values("due_date")[:1]),
-            at_progress=Coalesce(Subquery(texts.values("text")[:1]), Value(""), output_field=TextField()),
-            at_progress_on=Subquery(texts.values("on")[:1]),
-            at_last_update_on=Subquery(upto.values("on")[:1]),
+        # The update in force on `as_at` is the one with on <= as_at < next_on (next_on NULL for the
+        # latest), and likewise for the latest progress text: two joins over (activity, on, id).
+        def in_force(next_field: str, **extra) -> FilteredRelation:
+            return FilteredRelation(
+                "updates",
+                condition=Q(updates__on__lte=as_at, **extra)
+                & (Q(**{f"updates__{next_field}__isnull": True}) | Q(**{f"updates__{next_field}__gt": as_at})),
+            )
+
+        qs = (
+            Activity.objects.annotate(
+                at_update=in_force("next_on"), at_text=in_force("next_text_on", updates__text__gt="")
+            )
+            .filter(at_update__id__isnull=False)
+            .annotate(
+                at_rag=F("at_update__rag"),
+                at_status=F("at_update__status"),
+                at_start=F("at_update__start_date"),
+                at_due=F("at_update__due_date"),
+                at_progress=Coalesce(F("at_text__text"), Value(""), output_field=TextField()),
+                at_progress_on=F("at_text__on"),
+                at_last_update_on=F("at_update__on"),
+            )
         )
     return qs.annotate(
         at_shown_rag=Case(
@@ -113,6 +125,10 @@ def plan_by_slug(slug: str) -> Plan:
     return get_object_or_404(Plan, slug=slug)
 
 
+def plan_objective(*, plan: Plan, pk: int) -> Objective:
+    return get_object_or_404(Objective, plan=plan, pk=pk)
+
+
 def plan_by_name(name: str) -> Plan | None:
     return Plan.objects.filter(Q(name__iexact=name) | Q(slug=name)).first()
 
@@ -142,11 +158,37 @@ class ObjectiveNode:
     def activity_count(self) -> int:
         return sum(self.rag_counts.values())
 
+    @property
+    def rag_list(self) -> list[tuple[str, int]]:
+        """(shown RAG, count) in display order, leaving out the RAGs with none."""
+        return [(r, self.rag_counts[r]) for r in rag_scale.ORDER if self.rag_counts[r]]
 
-def plan_tree(*, plan: Plan, as_at: date | None = None) -> list[ObjectiveNode]:
-    """Objectives > sections > commitments > activities in order, as at a date. Four queries."""
+
+def plan_objectives_summary(*, plan: Plan, as_at: date | None = None) -> list[ObjectiveNode]:
+    """The plan's objectives in order, each with its activities' RAG counts as at a date (no
+    activities loaded): two queries whatever the plan's size."""
+    nodes = {o.pk: ObjectiveNode(objective=o) for o in plan.objectives.order_by("order")}
+    groups = (
+        activities_as_at(as_at=as_at)
+        .filter(commitment__plan=plan)
+        .order_by()
+        .values_list("commitment__objective_id", "at_shown_rag")
+        .annotate(n=Count("pk"))
+    )
+    for objective_id, shown, n in groups:
+        nodes[objective_id].rag_counts[shown or ""] += n
+    return list(nodes.values())
+
+
+def plan_tree(*, plan: Plan, as_at: date | None = None, objective: Objective | None = None) -> list[ObjectiveNode]:
+    """Objectives > sections > commitments > activities in order, as at a date (only `objective`'s
+    if given). Four queries."""
     objectives = list(plan.objectives.order_by("order"))
-    sections = list(Section.objects.filter(objective__plan=plan).order_by("objective__order", "order"))
+    sections = Section.objects.filter(objective__plan=plan).order_by("objective__order", "order")
+    if objective is not None:
+        objectives = [o for o in objectives if o.pk == objective.pk]
+        sections = sections.filter(objective=objective)
+    sections = list(sections)
     nodes = {o.pk: ObjectiveNode(objective=o) for o in objectives}
     section_nodes: dict[tuple[int, int | None], SectionNode] = {}
     for o in objectives:
@@ -154,7 +196,10 @@ def plan_tree(*, plan: Plan, as_at: date | None = None) -> list[ObjectiveNode]:
     for s in sections:
         section_nodes[(s.objective_id, s.pk)] = SectionNode(section=s)
     commitment_nodes: dict[int, CommitmentNode] = {}
-    for a in activity_rows(as_at=as_at, plan=plan):
+    rows = activity_rows(as_at=as_at, plan=plan)
+    if objective is not None:
+        rows = rows.filter(commitment__objective=objective)
+    for a in rows:
         c = a.commitment
         node = commitment_nodes.get(c.pk)
         if node is None:
@@ -209,19 +254,24 @@ def home_summary(*, as_at: date | None = None, due_soon_days: int = 30) -> list[
         os_ = ObjectiveSummary(objective=o, counts={r: 0 for r in rag_scale.ORDER})
         ps.objectives.append(os_)
         per_objective[o.pk] = os_
-    rows = activities_as_at(as_at=as_at).values_list(
-        "commitment__objective_id", "commitment__plan_id", "at_shown_rag", "at_status", "at_due"
-    )
     soon = day + timedelta(days=due_soon_days)
-    for objective_id, plan_id, shown, status, due in rows.order_by():
-        per_objective[objective_id].counts[shown or ""] += 1
-        ps = summaries[plan_id]
-        ps.total += 1
-        if due and is_open(status):
-            if due < day:
-                ps.overdue += 1
-            elif due <= soon:
-                ps.due_soon += 1
+    due_open = Q(at_due__isnull=False) & open_q(status="at_status")
+    groups = (
+        activities_as_at(as_at=as_at)
+        .order_by()
+        .values("commitment__objective_id", "commitment__plan_id", "at_shown_rag")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=due_open & Q(at_due__lt=day)),
+            due_soon=Count("pk", filter=due_open & Q(at_due__gte=day, at_due__lte=soon)),
+        )
+    )
+    for g in groups:  # one row per objective and RAG: the counting is the database's
+        per_objective[g["commitment__objective_id"]].counts[g["at_shown_rag"] or ""] += g["n"]
+        ps = summaries[g["commitment__plan_id"]]
+        ps.total += g["n"]
+        ps.overdue += g["overdue"]
+        ps.due_soon += g["due_soon"]
     return list(summaries.values())
 
 

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("plans/<slug:slug>/", views.PlanView.as_view(), name="plan"),
+    path("plans/<slug:slug>/objectives/<int:pk>/", views.PlanObjectiveView.as_view(), name="plan-objective"),
     path("activities/", views.ActivityListView.as_view(), name="activities"),
     path("activities/<int:pk>/", views.ActivityView.as_view(), name="activity"),
     path("activities/<int:pk>/update/", views.activity_update, name="activity-update"),

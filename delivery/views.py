@@ -116,19 +116,55 @@ class HomeView(AsAtMixin, TemplateView):
 
 
 class PlanView(AsAtMixin, TemplateView):
+    """The plan's objectives with their RAG counts; each objective's activities load when it is
+    opened (htmx, from PlanObjectiveView), or server-side for `?objective=<pk>` and for a plan with
+    a single objective. The page stays small whatever the plan's size."""
+
     template_name = "delivery/plan.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         plan = selectors.plan_by_slug(self.kwargs["slug"])
-        tree = selectors.plan_tree(plan=plan, as_at=self.as_at)
-        user = self.request.user
-        for node in tree:
-            for sn in node.sections:
-                for cn in sn.commitments:
-                    for a in cn.activities:
-                        a.can_update = not self.as_at and can_update_owned(user, a)
-        ctx.update(plan=plan, tree=tree)
+        summary = selectors.plan_objectives_summary(plan=plan, as_at=self.as_at)
+        open_pk = self.request.GET.get("objective", "")
+        opened = None
+        if len(summary) == 1:
+            opened = summary[0].objective
+        elif open_pk.isdigit():
+            opened = next((n.objective for n in summary if n.objective.pk == int(open_pk)), None)
+        if opened is not None:
+            (tree_node,) = selectors.plan_tree(plan=plan, as_at=self.as_at, objective=opened)
+            _mark_updatable(tree_node, user=self.request.user, as_at=self.as_at)
+            for node in summary:
+                if node.objective.pk == opened.pk:
+                    node.sections = tree_node.sections
+        ctx.update(plan=plan, tree=summary, opened=opened, total=sum(n.activity_count for n in summary))
+        return ctx
+
+
+def _mark_updatable(node, *, user, as_at) -> None:
+    for sn in node.sections:
+        for cn in sn.commitments:
+            for a in cn.activities:
+                a.can_update = not as_at and can_update_owned(user, a)
+
+
+class PlanObjectiveView(AsAtMixin, TemplateView):
+    """One objective's sections, commitments and activities: the fragment the plan page loads when
+    the objective is opened (a full page when asked for without htmx)."""
+
+    template_name = "delivery/plan_objective.html"
+
+    def get_template_names(self):
+        return ["delivery/_plan_objective.html" if self.request.htmx else self.template_name]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        plan = selectors.plan_by_slug(self.kwargs["slug"])
+        objective = selectors.plan_objective(plan=plan, pk=self.kwargs["pk"])
+        (node,) = selectors.plan_tree(plan=plan, as_at=self.as_at, objective=objective)
+        _mark_updatable(node, user=self.request.user, as_at=self.as_at)
+        ctx.update(plan=plan, node=node)
         return ctx
 
 

@@ -23,6 +23,7 @@ from delivery.models import (
     Rag,
     Section,
     Status,
+    link_trails,
 )
 
 PASSWORD = "correct-horse-battery"
@@ -191,4 +192,5 @@ def make_many_activities(
             ),
         )
     )
+    link_trails(a.pk for a in activities)
     return plan

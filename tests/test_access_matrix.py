@@ -48,6 +48,7 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     # --- reading ----------------------------------------------------------------------------
     "home": {"GET": READ, "POST": WRONG_METHOD},
     "plan": {"GET": READ, "POST": WRONG_METHOD},
+    "plan-objective": {"GET": READ, "POST": WRONG_METHOD},
     "plan-workbook": {"GET": READ, "POST": WRONG_METHOD},
     "activities": {"GET": READ, "POST": WRONG_METHOD},
     "activity": {"GET": READ, "POST": WRONG_METHOD},
@@ -300,6 +301,7 @@ def url_of(name: str, pattern: URLPattern, world) -> str | None:
     by_name = {
         "plan": {"slug": world["plan"].slug},
         "plan-workbook": {"slug": world["plan"].slug},
+        "plan-objective": {"slug": world["plan"].slug, "pk": world["activity"].commitment.objective_id},
         "activity": {"pk": world["activity"].pk},
         "activity-update": {"pk": world["activity"].pk},
         "activity-rag": {"pk": world["activity"].pk},

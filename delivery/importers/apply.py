@@ -20,6 +20,7 @@ from ..models import (
     Plan,
     ProgressUpdate,
     Section,
+    link_trails,
 )
 from .planner import KINDS, ChangeSet, name_key
 
@@ -285,6 +286,7 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
         batch_size=2000,
     )
     ProgressUpdate.objects.bulk_create(new_updates, batch_size=2000)
+    link_trails({u.activity_id for u in new_updates})  # the trails these updates extend
     result.created["updates"] = sum(1 for u in new_updates if u.kind != ProgressUpdate.Kind.CREATED)
     return result
 

@@ -134,7 +134,6 @@ GENERIC_TITLES = re.compile(r"^(appendix\s*\w*|delivery plan extract|annex\s*\w*
 SECTION_BANNER = re.compile(r"(:\s*$)|(^part\s+[a-z0-9]+\b)", re.IGNORECASE)
 
 
-
 def is_header(fields: dict[str, int]) -> bool:
     return len(fields) >= 3 and ("activity" in fields or "commitment" in fields)
 
@@ -158,7 +157,6 @@ def layout_of(fields: dict[str, int]) -> str | None:
     if "ref" in fields and ("activity" in fields or "commitment" in fields):
         return TRACKER if {"owners", "date", "rag"} & fields.keys() else EXTRACT
     return None
-
 
 
 def likely_header_row(rows: list[list[Cell]]) -> int | None:

@@ -101,7 +101,6 @@ class ParsedWorkbook:
         return None
 
 
-
 @dataclass
 class ReadingOptions:
     """What the person importing told the importer: column mappings per sheet ({sheet or "*":

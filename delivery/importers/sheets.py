@@ -475,7 +475,6 @@ class SheetParser:
         c.activities.append(a)
 
 
-
 def split_bodies(text: str) -> list[str]:
     names = []
     for part in re.split(r"[;\n]|,(?![^()]*\))", text or ""):

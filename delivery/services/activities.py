@@ -23,6 +23,7 @@ from ..models import (
     ProgressUpdate,
     Rag,
     Status,
+    link_trails,
 )
 
 ENDED = (Status.COMPLETE, Status.CLOSED)
@@ -241,6 +242,7 @@ def activity_record_update(
         source=source,
         for_panel=for_panel and bool(text),
     )
+    link_trails([locked.pk])
     activity.__dict__.update(
         {k: getattr(locked, k) for k in (*new, "progress", "progress_on", "last_update_on", "version")}
     )
@@ -319,4 +321,5 @@ def activity_edit_details(
         due_date=locked.due_date,
         changes=changes,
     )
+    link_trails([locked.pk])
     return locked
