@@ -52,6 +52,8 @@ bench: setup-dev
 	$(BIN)/python bench/list_pages.py
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/extracts.py
+	$(BIN)/python bench/kpis.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
