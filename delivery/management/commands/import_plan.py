@@ -2,11 +2,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from core.roles import ensure_can_edit_plans
+from core.commands import importing_user
 from delivery import services
 
 
@@ -76,7 +75,7 @@ class Command(BaseCommand):
                 as_at = date.fromisoformat(update_date)
             except ValueError:
                 raise CommandError(f'--update-date "{update_date}" is not a date; write it as YYYY-MM-DD.') from None
-        user = self.user(as_user, dry_run)
+        user = importing_user(as_user, dry_run=dry_run)
         try:
             columns = services.parse_map_options(list(maps or []))
             run, change_set = services.import_from_file(
@@ -138,23 +137,6 @@ class Command(BaseCommand):
             self.print_report(summary, applied=run.state == run.State.APPLIED)
         if summary["errors"]:
             raise SystemExit(1)
-
-    def user(self, username, dry_run):
-        User = get_user_model()
-        if username:
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                raise CommandError(f'No user called "{username}".')
-        else:
-            user = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-            if user is None and not dry_run:
-                raise CommandError("Name the user the changes are recorded under with --as-user USERNAME.")
-        if user is not None and not dry_run:
-            try:
-                ensure_can_edit_plans(user)
-            except PermissionDenied as e:
-                raise CommandError(f"{user.get_username()}: {e}") from None
-        return user
 
     def print_report(self, s, *, applied):
         w = self.stdout.write
