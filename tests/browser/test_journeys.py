@@ -175,6 +175,7 @@ def test_an_editor_imports_a_tracker_previews_it_and_applies_it(page, live_serve
     expect(page.get_by_test_id("result")).to_contain_text("4 activities created", timeout=30_000)
     page.get_by_role("link", name="Community Charter").click()
     expect(page.get_by_role("heading", name="Community Charter")).to_be_visible()
+    page.get_by_test_id("objective-details").first.locator("summary").click()  # activities load when opened
     expect(page.locator(".table--plan .rag--green").first).to_be_visible()
 
 
