@@ -12,10 +12,9 @@ from core.dates import is_past
 from core.roles import can_see_upload, can_update_owned
 from core.status import is_overdue
 from core.status import label as status_label
-from core.tables import Table
+from core.tables import CELL_ATTRS, ImportJobTable, Table
 
 # GOV.UK Frontend's table classes on every header and cell.
-CELL_ATTRS = {"th": {"class": "govuk-table__header"}, "td": {"class": "govuk-table__cell"}}
 NUMERIC = {
     "th": {"class": "govuk-table__header govuk-table__header--numeric"},
     "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
@@ -203,42 +202,18 @@ class ExtractTable(Table):
         )
 
 
-class ImportTable(Table):
-    """The import history. Every reader sees who imported what and when; only those who may see the
-    uploaded content (editors, administrators, the uploader) get the link to its preview."""
+class ImportTable(ImportJobTable):
+    """The import history of delivery plans."""
 
     region_label = "Imports"
-    created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="j M Y H:i")
-    filename = tables.Column(verbose_name="File")
     plan_name = tables.Column(verbose_name="Plan")
-    created_by = tables.Column(verbose_name="By", default="—")
-    state = tables.Column(verbose_name="Outcome")
-    counts = tables.Column(verbose_name="Changes", empty_values=(), orderable=False)
 
     class Meta:
         attrs = {"class": "govuk-table app-table--small", **CELL_ATTRS}
         export_title = "Imports"
         empty_text = "No imports yet."
         per_page = 50
-
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def render_created_at(self, value, record):
-        text = dateformat.format(timezone.localtime(value), "j M Y H:i")
-        if self.user is not None and can_see_upload(self.user, record):
-            return format_html('<a href="{}">{}</a>', record.get_absolute_url(), text)
-        return text
-
-    def render_created_by(self, value):
-        return value.get_full_name() or value.get_username()
-
-    def value_created_by(self, value):
-        return value.get_username() if value else ""
-
-    def render_state(self, record):
-        return record.get_state_display()
+        sequence = ("created_at", "filename", "plan_name", "created_by", "state", "counts")
 
     def render_counts(self, record):
         data = record.result if record.state == "applied" else record.preview

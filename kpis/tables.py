@@ -11,14 +11,12 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from core import rag as rag_scale
-from core.roles import can_see_upload
 from core.status import Status, is_overdue
 from core.status import label as status_label
-from core.tables import Table
+from core.tables import CELL_ATTRS, ImportJobTable, Table
 
 from .templatetags.kpis import change_text, figure, sparkline, spc_icon
 
-CELL_ATTRS = {"th": {"class": "govuk-table__header"}, "td": {"class": "govuk-table__cell"}}
 NUMERIC = {
     "th": {"class": "govuk-table__header govuk-table__header--numeric"},
     "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
@@ -158,16 +156,11 @@ class KpiActionTable(Table):
         )
 
 
-class KpiImportTable(Table):
-    """Every reader sees who imported what and when; only editors, administrators and the uploader get
-    the link to its preview (the uploaded content)."""
+class KpiImportTable(ImportJobTable):
+    """The history of KPI imports."""
 
     region_label = "KPI imports"
-    created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="j M Y H:i")
-    filename = tables.Column(verbose_name="File")
-    created_by = tables.Column(verbose_name="By", default="—")
-    state = tables.Column(verbose_name="Outcome")
-    counts = tables.Column(verbose_name="Changes", empty_values=(), orderable=False)
+    link_class = "govuk-link"
 
     class Meta:
         attrs = {"class": "govuk-table app-table--small", **CELL_ATTRS}
@@ -175,29 +168,10 @@ class KpiImportTable(Table):
         empty_text = "No KPI imports yet."
         per_page = 50
 
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def render_created_at(self, value, record):
-        text = dateformat.format(timezone.localtime(value), "j M Y H:i")
-        if self.user is not None and can_see_upload(self.user, record):
-            return format_html('<a class="govuk-link" href="{}">{}</a>', record.get_absolute_url(), text)
-        return text
-
     def value_created_at(self, value):
         return timezone.localtime(value).isoformat(timespec="minutes")
 
-    def render_created_by(self, value):
-        return value.get_full_name() or value.get_username()
-
-    def value_created_by(self, value):
-        return value.get_username() if value else ""
-
-    def render_state(self, record):
-        return record.get_state_display()
-
-    value_state = render_state
+    value_state = ImportJobTable.render_state
 
     def render_counts(self, record):
         data = record.result if record.state == "applied" else record.preview

@@ -8,8 +8,8 @@ from django.utils.html import format_html
 from core.dates import is_past
 from core.roles import can_update_owned
 from core.status import is_overdue
-from core.tables import Table
-from delivery.tables import CELL_ATTRS, NUMERIC
+from core.tables import CELL_ATTRS, Table
+from delivery.tables import NUMERIC
 
 from . import badges
 from .models import REQUEST_STATES, Action
