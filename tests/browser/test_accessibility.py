@@ -249,6 +249,15 @@ def test_at_390px_no_meetings_page_scrolls_sideways(browser, live_server):
     context.close()
 
 
+def _tab_to(page, predicate_js, limit=80):
+    """Press Tab until the focused element satisfies `predicate_js` (keyboard-only journeys)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(predicate_js):
+            return
+    raise AssertionError(f"never reached {predicate_js}")
+
+
 def test_a_keyboard_only_user_records_an_update_and_lands_on_the_success_banner(browser, live_server):
     users, _plan, activity = _data()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -256,29 +265,22 @@ def test_a_keyboard_only_user_records_an_update_and_lands_on_the_success_banner(
     _sign_in(page, live_server.url, users["Owner"].username)
     page.goto(f"{live_server.url}/activities/{activity.pk}/")
 
-    def tab_to(predicate_js, limit=80):
-        for _ in range(limit):
-            page.keyboard.press("Tab")
-            if page.evaluate(predicate_js):
-                return
-        raise AssertionError(f"never reached {predicate_js}")
-
-    tab_to("() => document.activeElement.textContent.trim() === 'Record an update'")
+    _tab_to(page, "() => document.activeElement.textContent.trim() === 'Record an update'")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     # Tab reaches the RAG radios at the checked one (G Green); the up arrow chooses A Amber.
-    tab_to("() => document.activeElement.name === 'rag'")
+    _tab_to(page, "() => document.activeElement.name === 'rag'")
     page.keyboard.press("ArrowUp")
     assert page.evaluate("() => document.activeElement.id") == "id_rag_1"
     # Without a reason: the error summary takes focus and the title says "Error:".
-    tab_to("() => document.activeElement.textContent.trim() === 'Save update'")
+    _tab_to(page, "() => document.activeElement.textContent.trim() === 'Save update'")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.title().startswith("Error: ")
     page.wait_for_function("() => document.activeElement.classList.contains('govuk-error-summary')")
-    tab_to("() => document.activeElement.id === 'id_text'")
+    _tab_to(page, "() => document.activeElement.id === 'id_text'")
     page.keyboard.type("Supplier slipped; new go-live agreed.")
-    tab_to("() => document.activeElement.textContent.trim() === 'Save update'")
+    _tab_to(page, "() => document.activeElement.textContent.trim() === 'Save update'")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.dataset.testid === 'success-banner'")
@@ -296,24 +298,17 @@ def test_a_keyboard_only_owner_updates_their_meeting_action_and_lands_on_the_suc
     _sign_in(page, live_server.url, users["Owner"].username)
     page.goto(f"{live_server.url}/meetings/actions/{action.pk}/")
 
-    def tab_to(predicate_js, limit=80):
-        for _ in range(limit):
-            page.keyboard.press("Tab")
-            if page.evaluate(predicate_js):
-                return
-        raise AssertionError(f"never reached {predicate_js}")
-
-    tab_to("() => document.activeElement.textContent.trim() === 'Record an update'")
+    _tab_to(page, "() => document.activeElement.textContent.trim() === 'Record an update'")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     # Tab reaches the status radios at the checked one (Open); two presses of the down arrow choose Closed.
-    tab_to("() => document.activeElement.name === 'status'")
+    _tab_to(page, "() => document.activeElement.name === 'status'")
     assert page.evaluate("() => document.activeElement.id") == "id_status_0"
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     assert page.evaluate("() => document.activeElement.id") == "id_status_2"
     # Closed without saying why: the error summary takes focus, the title says "Error:", the choice is kept.
-    tab_to("() => document.activeElement.textContent.trim() === 'Save update'")
+    _tab_to(page, "() => document.activeElement.textContent.trim() === 'Save update'")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.title().startswith("Error: ")
@@ -323,11 +318,11 @@ def test_a_keyboard_only_owner_updates_their_meeting_action_and_lands_on_the_suc
     bad = [v for v in _axe(page, live_server.url) if v["impact"] in ("serious", "critical")]
     assert not bad, bad
     # The summary's link takes the user to the box; they say why and save.
-    tab_to("() => document.activeElement.getAttribute('href') === '#id_text'")
+    _tab_to(page, "() => document.activeElement.getAttribute('href') === '#id_text'")
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "id_text"
     page.keyboard.type("Superseded by the new call-back target.")
-    tab_to("() => document.activeElement.textContent.trim() === 'Save update'")
+    _tab_to(page, "() => document.activeElement.textContent.trim() === 'Save update'")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.dataset.testid === 'success-banner'")
