@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from itertools import pairwise
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,7 +18,7 @@ from core.roles import Role, ensure_can_edit_plans, role_of
 from core.status import FINISHED, Status
 from core.tabular import importer
 from core.tabular.importer import ImportOptions
-from core.tabular.workbook import WorkbookError, check_file
+from core.tabular.uploads import check_upload, check_upload_size
 from delivery.models import OversightBody, Owner
 
 from .importers.changes import KpiChangeSet
@@ -28,22 +27,6 @@ from .models import Area, AreaPopulation, Commentary, ComparatorValue, KpiAction
 from .periods import Period
 
 # --- Imports --------------------------------------------------------------------------------------
-
-
-def _check(*, data: bytes, filename: str, layout: str) -> None:
-    if len(data) > settings.IMPORT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": f"The file is {len(data) / 1048576:.1f} MB; "
-                f"the limit is {settings.IMPORT_MAX_BYTES / 1048576:.0f} MB."
-            }
-        )
-    try:
-        check_file(data, filename)
-    except WorkbookError as e:
-        raise ValidationError({"file": str(e)}) from None
-    if layout not in LAYOUTS:
-        raise ValidationError({"layout": "Choose a layout from the list."})
 
 
 def _keep(*, by, data: bytes, filename: str, layout: str) -> KpiImport:
@@ -68,15 +51,9 @@ def _validated(cs: KpiChangeSet) -> dict:
 def kpi_import_upload(*, by, upload, layout: str = "auto") -> KpiImport:
     """Keep the uploaded workbook (checked before anything parses it) and queue its reading."""
     ensure_can_edit_plans(by)
-    if upload.size > settings.IMPORT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": f"The file is {upload.size / 1048576:.1f} MB; "
-                f"the limit is {settings.IMPORT_MAX_BYTES / 1048576:.0f} MB."
-            }
-        )
+    check_upload_size(upload.size)  # refused before the file is read into memory
     data = upload.read()
-    _check(data=data, filename=upload.name, layout=layout)
+    check_upload(data=data, filename=upload.name, layout=layout, layouts=LAYOUTS)
     run = _keep(by=by, data=data, filename=upload.name, layout=layout)
     enqueue_on_commit("kpis.tasks.validate_kpi_import", run.pk, job=run)
     return run
@@ -135,7 +112,7 @@ def kpi_import_from_file(
     """The command line's import: the same checks, kept file, preview and apply, run here."""
     if by is not None or not dry_run:
         ensure_can_edit_plans(by)
-    _check(data=data, filename=filename, layout=layout)
+    check_upload(data=data, filename=filename, layout=layout, layouts=LAYOUTS)
     with transaction.atomic():
         run = _keep(by=by, data=data, filename=filename, layout=layout)
     change_set: KpiChangeSet | None = None

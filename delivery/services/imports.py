@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,7 +19,7 @@ from core.jobs import import_start_apply as core_start_apply
 from core.roles import ensure_can_edit_plans
 from core.tabular import importer
 from core.tabular.importer import ChangeSet, ImportOptions, Progress
-from core.tabular.workbook import WorkbookError, check_file
+from core.tabular.uploads import check_upload, check_upload_size
 
 from ..importers.layouts import PLAN_FIELDS
 from ..models import ImportProfile, ImportRun, Plan
@@ -66,20 +65,6 @@ def import_read_and_plan(
         },
     )
     return importer.get(kind).plan_file(data, options, progress or (lambda _p: None))
-
-
-def _check_upload(*, data: bytes, filename: str, layout: str) -> None:
-    limit = settings.IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise ValidationError(
-            {"file": f"The file is {len(data) / 1048576:.1f} MB; the limit is {limit / 1048576:.0f} MB."}
-        )
-    try:
-        check_file(data, filename)
-    except WorkbookError as e:
-        raise ValidationError({"file": str(e)}) from None
-    if layout not in LAYOUT_CHOICES:
-        raise ValidationError({"layout": "Choose a layout from the list."})
 
 
 def _keep(
@@ -147,15 +132,9 @@ def import_upload(
     from the workbook). `as_at` is the update date; without it one is suggested from the workbook."""
     ensure_can_edit_plans(by)
     plan_name = _new_plan_name(plan, plan_name)
-    if upload.size > settings.IMPORT_MAX_BYTES:  # refused before the file is read into memory
-        raise ValidationError(
-            {
-                "file": f"The file is {upload.size / 1048576:.1f} MB; "
-                f"the limit is {settings.IMPORT_MAX_BYTES / 1048576:.0f} MB."
-            }
-        )
+    check_upload_size(upload.size)  # refused before the file is read into memory
     data = upload.read()
-    _check_upload(data=data, filename=upload.name, layout=layout)
+    check_upload(data=data, filename=upload.name, layout=layout, layouts=LAYOUT_CHOICES)
     run = _keep(
         by=by,
         data=data,
@@ -227,7 +206,7 @@ def import_from_file(
     `columns` too it is created or updated (not on a dry run)."""
     if by is not None or not dry_run:
         ensure_can_edit_plans(by)
-    _check_upload(data=data, filename=filename, layout=layout)
+    check_upload(data=data, filename=filename, layout=layout, layouts=LAYOUT_CHOICES)
     plan = Plan.objects.filter(name__iexact=plan_name.strip()).first() if plan_name.strip() else None
     profile = _matching_profile(plan, profile_name)
     if profile_name and profile is None and not columns:
