@@ -57,7 +57,11 @@ def test_the_round_lifecycle(client, editor, owner_user, round_plan):
     assert response.status_code == 302, response.content.decode()[:3000]
     rnd = UpdateRound.objects.get()
     # One request per owner of an open activity; the complete activity is left out.
-    assert sorted(rnd.requests.values_list("owner__name", flat=True)) == ["CiP manager", "Digital Services", "Supt Paley"]
+    assert sorted(rnd.requests.values_list("owner__name", flat=True)) == [
+        "CiP manager",
+        "Digital Services",
+        "Supt Paley",
+    ]
     assert not RoundItem.objects.filter(activity=acts["done"]).exists()
     # Emails to the two owners with a login, none to the CiP manager (no login).
     assert sorted(m.to[0] for m in mail.outbox) == ["digital@example.org", "owner@example.org"]
@@ -66,7 +70,7 @@ def test_the_round_lifecycle(client, editor, owner_user, round_plan):
         assert reverse("activity-update", args=[a.pk]) in paley_mail.body
         assert reverse("activity-update", args=[a.pk]) in paley_mail.alternatives[0][0]
     assert reverse("activity-update", args=[acts["a3"].pk]) not in paley_mail.body
-    (name, data, mimetype), = paley_mail.attachments
+    ((name, data, mimetype),) = paley_mail.attachments
     assert name.endswith(".xlsx") and "spreadsheetml" in mimetype
     ws = openpyxl.load_workbook(BytesIO(data))["Activities"]
     texts = {row[9] for row in ws.iter_rows(min_row=2, values_only=True)}
@@ -149,7 +153,9 @@ def test_only_editors_open_rounds(owner_user, round_plan):
 def test_a_round_scoped_to_an_objective_asks_only_its_owners(editor, round_plan):
     plan, acts = round_plan
     victims = plan.objectives.get(order=1)
-    rnd = services.round_open(by=editor, plan=plan, title="Victims", deadline=today(), as_at=today(), objectives=[victims])
+    rnd = services.round_open(
+        by=editor, plan=plan, title="Victims", deadline=today(), as_at=today(), objectives=[victims]
+    )
     assert set(RoundRequest.objects.filter(round=rnd).values_list("owner__name", flat=True)) == {
         "Supt Paley",
         "CiP manager",
@@ -166,7 +172,9 @@ def test_returning_needs_a_comment(editor, open_round):
         services.round_item_return(by=editor, item=item, comment="  ")
 
 
-def test_the_round_page_makes_the_same_number_of_queries_for_more_owners(client, editor, round_plan, django_assert_max_num_queries):
+def test_the_round_page_makes_the_same_number_of_queries_for_more_owners(
+    client, editor, round_plan, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
