@@ -151,7 +151,7 @@ def test_only_editors_open_rounds(owner_user, round_plan):
 
 
 def test_a_round_scoped_to_an_objective_asks_only_its_owners(editor, round_plan):
-    plan, acts = round_plan
+    plan, _acts = round_plan
     victims = plan.objectives.get(order=1)
     rnd = services.round_open(
         by=editor, plan=plan, title="Victims", deadline=today(), as_at=today(), objectives=[victims]
@@ -163,7 +163,7 @@ def test_a_round_scoped_to_an_objective_asks_only_its_owners(editor, round_plan)
 
 
 def test_returning_needs_a_comment(editor, open_round):
-    rnd, acts = open_round
+    _rnd, acts = open_round
     item = RoundItem.objects.get(activity=acts["a3"])
     with pytest.raises(ValidationError, match="Only a submitted update"):
         services.round_item_return(by=editor, item=item, comment="More detail please.")
@@ -172,9 +172,7 @@ def test_returning_needs_a_comment(editor, open_round):
         services.round_item_return(by=editor, item=item, comment="  ")
 
 
-def test_the_round_page_makes_the_same_number_of_queries_for_more_owners(
-    client, editor, round_plan, django_assert_max_num_queries
-):
+def test_the_round_page_makes_the_same_number_of_queries_for_more_owners(client, editor, round_plan):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -107,7 +107,7 @@ def test_an_owner_cannot_upload_for_another_owner(client, open_round, uploading)
 
 
 def test_an_owner_cannot_change_an_activitys_wording_through_the_round(open_round, uploading):
-    rnd, acts = open_round
+    rnd, _acts = open_round
     paley = rnd.requests.get(owner__name="Supt Paley")
     wb = openpyxl.load_workbook(BytesIO(selectors.request_workbook(request=paley)))
     ws = wb["Activities"]
