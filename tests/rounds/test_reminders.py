@@ -33,7 +33,7 @@ def sent_on(day: date) -> list[str]:
 
 
 def test_reminders_go_only_to_owners_who_have_not_updated(reminding):
-    rnd, acts = reminding
+    _rnd, acts = reminding
     digital = acts["a3"].owners.get().user
     delivery_services.activity_record_update(
         activity=acts["a3"], by=digital, seen_version=acts["a3"].version, text="Supplier chosen.", rag="G"
