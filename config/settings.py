@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kpis",
     "meetings",
     "panel",
+    "rounds",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
             hour=env.int("DIGEST_HOUR", default=7), minute=0, day_of_week=env.str("DIGEST_DAYS", default="mon-fri")
         ),
     },
+    "round-reminders": {
+        "task": "rounds.tasks.send_round_reminders",
+        "schedule": crontab(hour=env.int("ROUND_REMINDER_HOUR", default=8), minute=0),
+    },
     "sweep-stuck-jobs": {"task": "core.tasks.sweep_stuck_jobs", "schedule": float(JOB_SWEEP_SECONDS)},
 }
 
@@ -198,6 +203,9 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Update rounds: reminders to owners who have not updated, these many days before and after the deadline.
+ROUND_REMINDER_DAYS_BEFORE = env.str("ROUND_REMINDER_DAYS_BEFORE", default="7,2")
+ROUND_REMINDER_DAYS_AFTER = env.str("ROUND_REMINDER_DAYS_AFTER", default="1,3,7")
 
 # The tracker's own knobs.
 TRACKER_DUE_SOON_DAYS = env.int("TRACKER_DUE_SOON_DAYS", default=30)

@@ -419,6 +419,12 @@ class ImportRun(ImportJob):
     confirm_other_plan = models.BooleanField(
         default=False, help_text="The plan's own workbook is imported into another plan, as confirmed."
     )
+    scope = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='A scoped import ({"kind": ..., ...}): only what the registered scope allows may change '
+        "(delivery.import_scopes).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -8,6 +8,7 @@ annotations are simply the activity's own fields, which services keep equal to i
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -106,11 +107,15 @@ def activity_rows(*, as_at: date | None = None, plan: Plan | None = None) -> Que
     return qs.filter(commitment__plan=plan) if plan else qs
 
 
-def plan_workbook_rows(*, plan: Plan, as_at: date | None = None) -> QuerySet[Activity]:
-    """Every activity of the plan as at a date, in plan order, for the plan's own workbook."""
+def plan_workbook_rows(
+    *, plan: Plan, as_at: date | None = None, activity_ids: Iterable[int] | None = None
+) -> QuerySet[Activity]:
+    """Every activity of the plan (or just these) as at a date, in plan order, for the plan's own workbook."""
+    qs = activities_as_at(as_at=as_at)
+    if activity_ids is not None:
+        qs = qs.filter(pk__in=list(activity_ids))
     return (
-        activities_as_at(as_at=as_at)
-        .filter(commitment__plan=plan)
+        qs.filter(commitment__plan=plan)
         .select_related("commitment__objective", "commitment__section")
         .prefetch_related("oversight_bodies")
         .order_by(*PLAN_ORDER)

@@ -34,6 +34,7 @@ from core.roles import (
 from core.views import JobPollingMixin
 
 from . import overdue, panels, selectors, services
+from .as_at_defaults import extract_as_at
 from .filters import ActivityFilter, ExtractFilter
 from .forms import (
     FIELD_CHOICES,
@@ -436,7 +437,7 @@ def extract_new(request: HttpRequest) -> HttpResponse:
     plan = next((p for p in plans if str(p.pk) == str(plan_id)), None) or (plans[0] if len(plans) == 1 else None)
     if plan is None:
         return render(request, "delivery/extract_choose_plan.html", {"plans": plans})
-    initial = {"as_at": today(), "columns": list(Extract.COLUMNS), "formats": ["docx", "xlsx"]}
+    initial = {"as_at": extract_as_at(plan), "columns": list(Extract.COLUMNS), "formats": ["docx", "xlsx"]}
     form = ExtractForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -564,12 +565,12 @@ class ImportView(JobPollingMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         run = selectors.import_detail(pk=self.kwargs["pk"])
         ensure_can_see_upload(self.request.user, run)  # the preview shows the uploaded content
-        can_apply = can_edit_plans(self.request.user)
+        can_apply = services.import_may_apply(by=self.request.user, run=run)
         ctx.update(
             run=run,
             preview=selectors.import_preview(run=run),
             can_apply=can_apply,
-            mapping=selectors.import_mapping(run=run) if can_apply else None,
+            mapping=selectors.import_mapping(run=run) if can_apply and not run.scope else None,
             field_choices=FIELD_CHOICES,
             rag_value_choices=RAG_VALUE_CHOICES,
             status_value_choices=STATUS_VALUE_CHOICES,

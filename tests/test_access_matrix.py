@@ -29,6 +29,7 @@ from kpis.models import AreaPopulation, ComparatorValue, KpiImport, ObservationR
 from kpis.periods import Period
 from meetings import services as meetings_services
 from panel import services as panel_services
+from rounds import services as rounds_services
 from tests.delivery.importers.builders import tracker_workbook
 from tests.factories import OversightBodyFactory, OwnerFactory, SectionFactory, make_activity, make_user
 from tests.kpis.factories import MeasureFactory, add_series, add_target, force_and_areas, workbook_bytes
@@ -112,6 +113,18 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "kpis:import": {"GET": EDIT, "POST": WRONG_METHOD},
     "kpis:import-apply": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
     "kpis:import-try-again": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    # --- update rounds (issue 15): everyone reads; editors open, review and close; the owner of a
+    # request (the Owner here) and editors upload its workbook (an empty upload is a 400 with the error).
+    "rounds:list": {"GET": READ, "POST": WRONG_METHOD},
+    "rounds:round": {"GET": READ, "POST": WRONG_METHOD},
+    "rounds:request": {"GET": READ, "POST": WRONG_METHOD},
+    "rounds:request-workbook": {"GET": READ, "POST": WRONG_METHOD},
+    "rounds:request-upload": {"GET": WRONG_METHOD, "POST": (302, 403, 400, 400, 400, 403, 403)},
+    "rounds:new": {"GET": EDIT, "POST": EDIT},
+    "rounds:item-return": {"GET": EDIT, "POST": EDIT},
+    "rounds:item-approve": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    "rounds:approve-submitted": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    "rounds:close": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
     # --- panel reports (issue 14): everyone reads; editors draft, edit, generate and approve. The report
     # in the world is approved, so edits and generating again are refused in the page (200 or a redirect).
     "update-for-panel": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 302, 403, 403)},
@@ -157,6 +170,10 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     # Progress updates are append-only: the history is never written or deleted by hand.
     "admin:delivery_progressupdate_add": {"GET": NOT_EVEN_ADMIN},
     "admin:delivery_progressupdate_delete": {"GET": NOT_EVEN_ADMIN},
+    # Update rounds are opened in the app, which makes their requests and items and sends the emails.
+    "admin:rounds_updateround_add": {"GET": NOT_EVEN_ADMIN},
+    "admin:rounds_roundrequest_add": {"GET": NOT_EVEN_ADMIN},
+    "admin:rounds_rounditem_add": {"GET": NOT_EVEN_ADMIN},
     # KPI observations and their revisions are history, written by imports only; commentary is written on
     # the performance summary (its history too); KPI imports are uploaded; KPI actions are raised on a
     # measure's page.
@@ -262,6 +279,11 @@ def world(db, django_capture_on_commit_callbacks, eager_tasks):
         pack = panel_services.pack_request(by=editor, report=report)
     panel_services.report_approve(by=editor, report=report)
     pack.refresh_from_db()
+    update_round = rounds_services.round_open(
+        by=editor, plan=plan, title="Q3 update", deadline=today() + timedelta(days=14), as_at=today()
+    )
+    round_request = update_round.requests.get()
+    pack.refresh_from_db()
     # One object of every model the admin shows, so each change, delete and history page is walked.
     SectionFactory(objective=activity.commitment.objective)
     OversightBodyFactory()
@@ -282,6 +304,8 @@ def world(db, django_capture_on_commit_callbacks, eager_tasks):
         "kpi_run": kpi_run,
         "panel_report": report,
         "pack": pack,
+        "round": update_round,
+        "round_request": round_request,
     }
 
 
@@ -325,6 +349,12 @@ def url_of(name: str, pattern: URLPattern, world) -> str | None:
     by_name["meetings:notes"] = {"pk": world["meeting"].pk, "fmt": "docx"}
     for url_name in ("action", "action-update", "action-status"):
         by_name[f"meetings:{url_name}"] = {"pk": world["action"].pk}
+    for url_name in ("round", "approve-submitted", "close"):
+        by_name[f"rounds:{url_name}"] = {"pk": world["round"].pk}
+    for url_name in ("request", "request-workbook", "request-upload"):
+        by_name[f"rounds:{url_name}"] = {"pk": world["round_request"].pk}
+    for url_name in ("item-return", "item-approve"):
+        by_name[f"rounds:{url_name}"] = {"pk": world["round_request"].items.get().pk}
     by_name["kpis:measure"] = {"pk": world["measure"].pk}
     by_name["kpis:action-raise"] = {"pk": world["measure"].pk}
     by_name["kpis:summary-edit"] = {"measure_pk": world["measure"].pk}

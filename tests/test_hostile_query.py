@@ -11,6 +11,8 @@ from core.dates import today
 from delivery import services
 from delivery.models import Extract, ImportRun
 from kpis.models import Measure
+from rounds import services as rounds_services
+from rounds.models import UpdateRound
 from tests.delivery.importers.builders import tracker_workbook
 from tests.factories import PASSWORD, OwnerFactory, make_many_activities
 from tests.kpis.factories import MeasureFactory, add_series, force_and_areas
@@ -110,6 +112,13 @@ PAGES: dict[str, tuple[str, list[str]]] = {
         ["q", "status", "overdue", "mine", "forum", "due_after", "due_before", "page", "per_page", "sort", "_export"],
     ),
     "kpi imports": ("kpis:imports", ["state", "filename", "page", "per_page", "sort", "_export"]),
+    # Update rounds: the list, and a round's page with its owner and update lists (prefixed o- and i-).
+    "update rounds": ("rounds:list", ["page", "per_page", "sort"]),
+    "update round": (
+        "rounds:round",
+        ["state", "o-page", "o-per_page", "o-sort", "i-page", "i-per_page", "i-sort"],
+    ),
+    "new update round": ("rounds:new", ["plan"]),
 }
 
 
@@ -129,12 +138,15 @@ def site(db, editor, owner_user, django_capture_on_commit_callbacks, eager_tasks
             by=editor, plan=plan, as_at=today(), formats=["csv"], columns=list(Extract.COLUMNS), objectives=[]
         )
     assert Extract.objects.filter(state=Extract.State.DONE).exists()
+    rounds_services.round_open(by=editor, plan=plan, title="Q3 update", deadline=today(), as_at=today())
     return plan
 
 
 def url_for(name: str, plan) -> str:
     if name in ("plan", "plan-workbook"):
         return reverse(name, args=[plan.slug])
+    if name == "rounds:round":
+        return reverse(name, args=[UpdateRound.objects.get().pk])
     if name == "kpis:measure":
         return reverse(name, args=[Measure.objects.get().pk])
     return reverse(name)
@@ -178,6 +190,7 @@ def test_no_value_of_any_query_parameter_makes_a_list_page_fail(client, editor, 
         ("overdue", {"due_within": "99999999999999999999"}),
         ("extracts", {"per_page": "-1"}),
         ("imports", {"per_page": "0", "page": "-3"}),
+        ("rounds:list", {"per_page": "-1", "sort": "nonsense"}),
         ("home", {"as_at": "0001-01-01"}),
         ("meetings:list", {"held_after": "9999-12-31", "per_page": "-1"}),
         ("meetings:actions", {"as_at": "0001-01-01", "_export": "csv"}),

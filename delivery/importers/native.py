@@ -50,10 +50,21 @@ def _validate_choices(ws, status_labels: dict[str, str]) -> None:
         )
 
 
-def native_workbook(*, plan: Plan, as_at: date | None = None) -> bytes:
+# In an update round's workbook only these columns are open for typing; the rest are locked (the sheet is
+# protected without a password, so it guards against slips, not people).
+ROUND_OPEN_COLUMNS = ("status", "rag", "progress_on", "progress")
+
+
+def native_workbook(
+    *, plan: Plan, as_at: date | None = None, activity_ids: list[int] | None = None, round_title: str = ""
+) -> bytes:
+    """The plan's own workbook. With `activity_ids`, just those activities; with `round_title` too it is
+    an update round's workbook: "Latest update" left empty for this round's update, the last update as
+    a note on that cell, and every column but RAG, status and the update locked."""
     import xlsxwriter
 
-    rows = plan_workbook_rows(plan=plan, as_at=as_at)
+    rows = list(plan_workbook_rows(plan=plan, as_at=as_at, activity_ids=activity_ids))
+    for_round = bool(round_title)
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_custom_property(PLAN_PROPERTY["id"], str(plan.pk))
@@ -64,10 +75,13 @@ def native_workbook(*, plan: Plan, as_at: date | None = None) -> bytes:
     header = wb.add_format({"bold": True, "bg_color": "#DBE7F2", "border": 1, "text_wrap": True, "valign": "top"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     day = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
+    open_wrap = wb.add_format({"text_wrap": True, "valign": "top", "locked": False, "bg_color": "#FFF7BF"})
+    open_day = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top", "locked": False, "bg_color": "#FFF7BF"})
     for col, (_field, label, width) in enumerate(NATIVE_COLUMNS):
         ws.write_string(0, col, label, header)
         ws.set_column(col, col, width)
     labels = dict(Status.choices)
+    previous: list[tuple] = []
     r = 0
     for r, a in enumerate(rows, start=1):
         c = a.commitment
@@ -93,16 +107,30 @@ def native_workbook(*, plan: Plan, as_at: date | None = None) -> bytes:
             "progress": a.at_progress or "",
             "publish": "Yes" if a.publish else "No",
         }
+        if for_round:
+            previous.append((a.at_progress_on, a.at_progress or ""))
+            values["progress_on"], values["progress"] = None, ""
         for col, (name, _label, _width) in enumerate(NATIVE_COLUMNS):
             value = values[name]
+            is_open = for_round and name in ROUND_OPEN_COLUMNS
             if isinstance(value, date):
-                ws.write_datetime(r, col, value, day)
+                ws.write_datetime(r, col, value, open_day if is_open else day)
             elif isinstance(value, int):
                 ws.write_number(r, col, value)
             elif value in ("", None):
-                ws.write_blank(r, col, None)
+                ws.write_blank(r, col, None, (open_day if name == "progress_on" else open_wrap) if is_open else None)
             else:
-                ws.write_string(r, col, str(value), wrap)
+                ws.write_string(r, col, str(value), open_wrap if is_open else wrap)
+    if for_round:
+        names = [name for name, _label, _width in NATIVE_COLUMNS]
+        ws.write_string(0, names.index("progress"), "Latest update", header)
+        ws.write_comment(0, names.index("progress"), f"Write this round's update here ({round_title}).")
+        ws.protect("", {"autofilter": True, "sort": False, "format_columns": True, "format_rows": True})
+        col = names.index("progress")
+        for pr, (on, text) in enumerate(previous, start=1):
+            if text:
+                when = f"{on:%d/%m/%Y}" if on else "undated"
+                ws.write_comment(pr, col, f"Last update ({when}): {text}"[:32000], {"x_scale": 3, "y_scale": 3})
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(r, 1), len(NATIVE_COLUMNS) - 1)
     _validate_choices(ws, labels)

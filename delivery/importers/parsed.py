@@ -36,6 +36,7 @@ class ParsedActivity:
     has_oversight: bool = False
     rag_written: str = ""  # the rating as written when it was mapped ("Amber/Green", "On track")
     native: bool = False  # from the tracker's own workbook: a changed progress cell is as at the update date
+    position: int | None = None  # the tracker's own workbook: the activity's position in its commitment
 
 
 @dataclass

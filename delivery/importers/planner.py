@@ -266,6 +266,11 @@ def build_change_set(parsed: ParsedWorkbook, *, plan_name: str, as_at: date, pla
             for position, pa in enumerate(c.activities, start=1):
                 if pa.sub_ref:
                     match = by_sub.get(pa.sub_ref)
+                elif pa.native and pa.position is not None:
+                    # The tracker's own workbook says each activity's position, so a workbook of only
+                    # some activities (an update round's) still matches each row to its own activity.
+                    match = next((a for a in plain if a.position == pa.position), None)
+                    plain_index += 1
                 else:
                     match = plain[plain_index] if plain_index < len(plain) else None
                     plain_index += 1

@@ -447,6 +447,7 @@ class SheetParser:
             has_oversight=True,
             has_dates=True,
             native=True,
+            position=as_int(cell_value(row, f.get("position"))),
         )
         a.owner_text = " ".join(cells.clean_text(cell_value(row, f.get("owners"))).split())
         a.owners = cells.split_owners(a.owner_text)

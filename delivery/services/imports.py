@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +21,7 @@ from core.tabular import importer
 from core.tabular.importer import ChangeSet, ImportOptions, Progress
 from core.tabular.uploads import check_upload, check_upload_size
 
+from .. import import_scopes
 from ..importers.layouts import PLAN_FIELDS
 from ..models import ImportProfile, ImportRun, Plan
 
@@ -292,13 +293,16 @@ def _plan_kept_file(run: ImportRun, progress: Progress | None = None) -> ChangeS
 def _validated(change_set: ChangeSet, run: ImportRun | None = None) -> dict:
     preview = change_set.as_json()
     preview["versions"] = change_set.versions_seen()
+    scope_errors = _scope_problems(run, preview)
+    if scope_errors:
+        preview["errors"] = preview.get("errors", []) + scope_errors
     if run is not None and run.profile_id:
         profile = ImportProfile.objects.filter(pk=run.profile_id).first()
         if profile is not None:
             preview["profile"] = {"id": profile.pk, "name": profile.name, "updated_at": profile.updated_at.isoformat()}
     fields = {
         "preview": preview,
-        "state": ImportRun.State.INVALID if change_set.errors else ImportRun.State.PREVIEWED,
+        "state": ImportRun.State.INVALID if (change_set.errors or scope_errors) else ImportRun.State.PREVIEWED,
         "plan_id": preview.get("plan_id"),
         "plan_name": preview.get("plan", ""),
     }
@@ -311,6 +315,46 @@ def _validated(change_set: ChangeSet, run: ImportRun | None = None) -> dict:
             suggest_as_at=False,
         )
     return fields
+
+
+def _scope_problems(run: ImportRun | None, preview: dict) -> list[dict]:
+    """Problems the import's scope (if it has one) finds in the preview: rows it may not change."""
+    if run is None or not run.scope:
+        return []
+    return import_scopes.get(run.scope["kind"]).check(run.scope, preview)
+
+
+def _ensure_may_import(by, run: ImportRun | None = None, *, scope: dict | None = None) -> None:
+    scope = scope if scope is not None else (run.scope if run is not None else {})
+    if scope:
+        if not import_scopes.get(scope["kind"]).may_upload(by, scope):
+            raise PermissionDenied("You cannot upload a workbook for this.")
+        return
+    ensure_can_edit_plans(by)
+
+
+def import_may_apply(*, by, run: ImportRun) -> bool:
+    """Whether `by` may apply this import: editors any; a scoped import also whoever its scope allows."""
+    try:
+        _ensure_may_import(by, run)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@transaction.atomic
+def import_upload_scoped(*, by, upload, plan: Plan, scope: dict, as_at: date) -> ImportRun:
+    """Keep a scoped upload (the plan's own workbook, read with the native layout) and queue its reading.
+    The scope's `may_upload` decides who may upload it; its `check` refuses rows outside the scope."""
+    _ensure_may_import(by, scope=scope)
+    check_upload_size(upload.size)
+    data = upload.read()
+    check_upload(data=data, filename=upload.name, layout="native", layouts=LAYOUT_CHOICES)
+    run = _keep(by=by, data=data, filename=upload.name, plan_name="", layout="native", sheet="", as_at=as_at, plan=plan)
+    ImportRun.objects.filter(pk=run.pk).update(scope=scope)
+    run.scope = scope
+    enqueue_on_commit("delivery.tasks.validate_import", run.pk, job=run)
+    return run
 
 
 def import_validate(*, run_id: int) -> ImportRun | None:
@@ -327,7 +371,7 @@ def import_validate(*, run_id: int) -> ImportRun | None:
 def import_start_apply(*, run: ImportRun, by, confirm_other_plan: bool = False) -> ImportRun:
     """Queue the apply of a previewed import; a second request for the same preview is refused. The plan's
     own workbook going into another plan needs `confirm_other_plan`."""
-    ensure_can_edit_plans(by)
+    _ensure_may_import(by, run)
     other = (run.preview or {}).get("other_plan") or {}
     if other and not (confirm_other_plan or run.confirm_other_plan):
         raise ValidationError(
@@ -354,16 +398,21 @@ def import_apply(*, run_id: int) -> ImportRun | None:
 
 def _apply(run: ImportRun, report) -> dict:
     change_set = _plan_kept_file(run)
-    if change_set.errors:
+    problems = [e.message for e in change_set.errors] + [
+        p["message"] for p in _scope_problems(run, {**change_set.as_json(), "versions": change_set.versions_seen()})
+    ]
+    if problems:
         return {
             "state": ImportRun.State.FAILED,
-            "error": "The file no longer passes its checks: " + "; ".join(e.message for e in change_set.errors[:5]),
+            "error": "The file no longer passes its checks: " + "; ".join(problems[:5]),
         }
     by = run.applied_by or run.created_by
-    ensure_can_edit_plans(by)
+    _ensure_may_import(by, run)
     outcome = importer.get(run.import_kind).apply(
         change_set, by=by, source=f"Imported from {run.filename}", seen_versions=run.preview.get("versions", {})
     )
+    if run.scope:
+        import_scopes.get(run.scope["kind"]).applied(run.scope, outcome.as_json(), by)
     plan = Plan.objects.get(pk=outcome.target_id)
     if run.profile_id:
         ImportProfile.objects.filter(pk=run.profile_id, plan__isnull=True).update(plan=plan)

@@ -478,6 +478,8 @@ def test_the_measure_page_draws_its_control_chart_and_its_table_matches(browser,
     assert rows[0][2] == f"{mean[0]:.1f}" and rows[0][5] == "95"
     assert not csp, csp
     context.close()
+
+
 def test_axe_finds_no_serious_or_critical_problem_on_any_panel_report_page_as_any_role(browser, live_server):
     """Issue 14: the panel report pages (list, new, report with its sections, a section's form, the
     pack with its files) and the activity page with an update marked for the panel."""
@@ -502,6 +504,46 @@ def test_axe_finds_no_serious_or_critical_problem_on_any_panel_report_page_as_an
         "panel section form": f"/panel/sections/{report.sections.first().pk}/edit/",
         "panel pack": f"/panel/packs/{pack.pk}/",
         "activity page, an update for the panel": f"/activities/{activity.pk}/",
+    }
+    result, failures, csp = _axe_every_page_as_every_role(browser, live_server, users, pages)
+    checked = {name for _role, name, r in result if not isinstance(r, str)}
+    assert checked == set(pages)
+    assert failures == [], failures
+    assert not csp, csp
+
+
+def test_axe_finds_no_serious_or_critical_problem_on_any_update_round_page_as_any_role(browser, live_server):
+    """Issue 15: the update round pages (list, opening one, the round with its progress bar and review
+    lists, an owner's request with the upload form, the return form) and the activity page showing a
+    returned update's comment."""
+    from delivery import services as delivery_services
+    from rounds import services as rounds
+
+    users, plan, activity = _data()
+    editor = users["Editor"]
+    other = make_activity(
+        commitment=activity.commitment, owners=[OwnerFactory(name="CiP manager")], text="Commission advocacy"
+    )
+    rnd = rounds.round_open(
+        by=editor, plan=plan, title="Q3 update", deadline=today() + timedelta(days=14), as_at=today(),
+        message="Please say what any slippage means for the year-end dates.",
+    )  # fmt: skip
+    activity.refresh_from_db()
+    delivery_services.activity_record_update(
+        activity=activity, by=users["Owner"], seen_version=activity.version, text="Call-back live in two hubs."
+    )
+    delivery_services.activity_record_update(activity=other, by=editor, seen_version=other.version, text="Tender out.")
+    returned = rnd.requests.get(owner__name="Supt Paley").items.get()
+    rounds.round_item_return(by=editor, item=returned, comment="Please say when the third hub goes live.")
+    submitted = rnd.requests.get(owner__name="CiP manager").items.get()
+    pages = {
+        "update rounds": "/rounds/",
+        "open a round": f"/rounds/new/?plan={plan.pk}",
+        "round page": f"/rounds/{rnd.pk}/",
+        "round page, submitted only": f"/rounds/{rnd.pk}/?state=submitted",
+        "owner's request": f"/rounds/requests/{returned.request_id}/",
+        "return form": f"/rounds/items/{submitted.pk}/return/",
+        "activity page, a returned update": f"/activities/{activity.pk}/",
     }
     result, failures, csp = _axe_every_page_as_every_role(browser, live_server, users, pages)
     checked = {name for _role, name, r in result if not isinstance(r, str)}

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from datetime import date
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def send_round_reminders(on: str | None = None) -> int:
+    """Daily (beat): remind owners who have not updated, on the configured days around each deadline.
+    `on` (ISO date) is for running it by hand for a given day; beat leaves it out (today)."""
+    return services.round_send_reminders(on=date.fromisoformat(on) if on else None)
