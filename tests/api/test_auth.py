@@ -114,7 +114,9 @@ def test_only_the_hash_and_prefix_are_stored(viewer):
     stored = ApiToken.objects.get(pk=new.token.pk)
     assert stored.secret_hash == hashlib.sha256(new.secret.encode()).hexdigest()
     assert stored.prefix == new.secret[:8]
-    assert all(new.secret not in str(getattr(stored, f.attname)) for f in ApiToken._meta.fields if f.attname != "prefix")
+    assert all(
+        new.secret not in str(getattr(stored, f.attname)) for f in ApiToken._meta.fields if f.attname != "prefix"
+    )
 
 
 @pytest.mark.django_db

@@ -39,12 +39,13 @@ def plan_world(editor):
     comms = OwnerFactory(name="Corporate Comms")
     commitment = CommitmentFactory(ref="1.1", text="Improve the service victims receive")
     early = make_activity(
-        commitment=commitment, owners=[paley], text="Roll out the Victims' Code audit", due_date=today() - timedelta(days=10),
-        on=today() - timedelta(days=60),
+        commitment=commitment, owners=[paley], text="Roll out the Victims' Code audit",
+        due_date=today() - timedelta(days=10), on=today() - timedelta(days=60),
     )  # fmt: skip
     later = make_activity(
         commitment=CommitmentFactory(objective=commitment.objective, ref="1.2"), owners=[comms],
-        text="=HYPERLINK(\"http://evil.example\")", due_date=today() + timedelta(days=30), on=today() - timedelta(days=5),
+        text='=HYPERLINK("http://evil.example")', due_date=today() + timedelta(days=30),
+        on=today() - timedelta(days=5),
     )  # fmt: skip
     delivery_services.activity_record_update(
         activity=early, by=editor, seen_version=early.version, rag="A", status="in_progress",
@@ -123,7 +124,10 @@ def test_measures_areas_and_observations(api_as, viewer):
     client = api_as(viewer)
     assert [m["name"] for m in rows(client.get("/api/v1/measures/"))] == ["Residential burglary"]
     areas = rows(client.get("/api/v1/areas/"))
-    assert {a["name"]: a["parent_name"] for a in areas} == {"West Mercia Police": None, "Shropshire": "West Mercia Police"}
+    assert {a["name"]: a["parent_name"] for a in areas} == {
+        "West Mercia Police": None,
+        "Shropshire": "West Mercia Police",
+    }
     shrops = rows(client.get("/api/v1/observations/", {"measure": measure.pk, "area": shropshire.pk}))
     assert [o["value"] for o in shrops] == [30, 28, 25]
     first = Observation.objects.filter(area=shropshire).order_by("period_start")[1].period_start
