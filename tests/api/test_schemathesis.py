@@ -39,7 +39,21 @@ schema = _load_schema()
 
 
 @pytest.fixture
-def headers(db, editor):
+def _keep_the_test_connection():
+    """Requests go straight to the WSGI app, so Django's request_finished would close the database
+    connection that holds the test's transaction; the test client detaches it the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def headers(db, editor, _keep_the_test_connection):
     """Rows of every kind (a draft meeting among them) and an editor's token."""
     make_many_activities(6)
     _force, (area,) = force_and_areas(("Telford and Wrekin",))
