@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "meetings",
     "panel",
     "rounds",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +265,37 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
+}
+
+# The read-only API (api/): Django REST Framework, GET only. A bearer token (made on the user's own
+# "API tokens" page) or the signed-in session (for the docs page's "Try it out"; CSRF is checked for
+# anything but GET, which the API refuses anyway). Lists are paginated with ?limit= (default
+# TRACKER_PAGE_SIZE, at most TRACKER_MAX_PAGE_SIZE) and ?offset=.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReaderReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CSVRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": None,  # no OPTIONS introspection: the schema says it all
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Delivery-plan tracker API",
+    "DESCRIPTION": "Read-only: plans, objectives, commitments, activities (as at a date), progress updates, KPI "
+    "measures, areas and observations, holding-to-account meetings and actions. What a token sees is what its "
+    "user's role sees in the pages.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["api.permissions.ReaderReadOnly"],  # the schema: token or session, like the API
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 # What the pages call the service and the office that runs it (header, titles, footer, statement).

@@ -21,6 +21,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api import services as api_services
 from core.dates import today
 from delivery import services
 from delivery.models import Extract, ImportRun
@@ -40,6 +41,8 @@ READ = (302, 403, 200, 200, 200, 200, 200)  # every role reads; no role reads no
 EDIT = (302, 403, 200, 200, 403, 403, 403)  # editors and administrators only
 WRONG_METHOD = (302, 403, 405, 405, 405, 405, 405)  # the page does not take this method
 ADMIN_ONLY = (302, 403, 200, 302, 302, 302, 302)  # staff only; the others get the admin's sign-in
+API_READ = (401, 403, 200, 200, 200, 200, 200)  # the API: no credentials is a 401, not a redirect
+API_WRONG_METHOD = (401, 403, 405, 405, 405, 405, 405)
 
 ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     # --- sign in and out, health: open to everyone --------------------------------------------
@@ -137,6 +140,31 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "panel:generate": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
     "panel:approve": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
     "panel:pack-try-again": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 403, 403, 403)},
+    # --- the read-only API (issue 15). The test client signs in with the session, which the API takes for GET
+    # (a bearer token reads the same; see tests/api/). No credentials: 401, not the sign-in redirect. Writes:
+    # 405 for everyone signed in (401 without credentials); no role: the "ask an administrator" page.
+    **{
+        f"api:{name}-{kind}": {"GET": API_READ, "POST": API_WRONG_METHOD}
+        for name in (
+            "plan",
+            "objective",
+            "commitment",
+            "activity",
+            "update",
+            "measure",
+            "area",
+            "observation",
+            "meeting",
+            "action",
+        )
+        for kind in ("list", "detail")
+    },
+    "api:schema": {"GET": API_READ, "POST": API_WRONG_METHOD},
+    "api:docs": {"GET": READ, "POST": WRONG_METHOD},
+    # Any reader makes their own tokens (an empty POST redisplays the form with its errors) and revokes only
+    # their own: the token here is the Editor's, so anyone else's POST is a 404.
+    "api:tokens": {"GET": READ, "POST": READ},
+    "api:token-revoke": {"GET": WRONG_METHOD, "POST": (302, 403, 404, 302, 404, 404, 404)},
     # --- the admin site (GET only) ----------------------------------------------------------------
     "admin:index": {"GET": ADMIN_ONLY},
     "admin:login": {"GET": (302, 403, 302, 403, 403, 403, 403)},  # anonymous: the site's sign-in
@@ -185,6 +213,8 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     "admin:kpis_commentary_delete": {"GET": NOT_EVEN_ADMIN},
     "admin:kpis_kpiimport_add": {"GET": NOT_EVEN_ADMIN},
     "admin:kpis_kpiaction_add": {"GET": NOT_EVEN_ADMIN},
+    # API tokens are made by their users on their own page (the secret is shown to them once).
+    "admin:api_apitoken_add": {"GET": NOT_EVEN_ADMIN},
 }
 
 
@@ -290,7 +320,9 @@ def world(db, django_capture_on_commit_callbacks, eager_tasks):
     AccessAttempt.objects.create(username="someone", ip_address="192.0.2.1", failures_since_start=1)
     AccessLog.objects.create(username="someone", ip_address="192.0.2.1")
     AccessFailureLog.objects.create(username="someone", ip_address="192.0.2.1")
+    api_token = api_services.token_create(by=editor, name="Power BI").token
     return {
+        "api_token": api_token,
         "users": users,
         "activity": activity,
         "plan": plan,
@@ -364,6 +396,14 @@ def url_of(name: str, pattern: URLPattern, world) -> str | None:
         by_name[f"kpis:{url_name}"] = {"pk": world["kpi_run"].pk}
     for url_name in ("request", "request-edit"):
         by_name[f"meetings:{url_name}"] = {"pk": world["request"].pk}
+    by_name["api:token-revoke"] = {"pk": world["api_token"].pk}
+    if name.startswith("api:") and name.endswith("-detail"):
+        from api import selectors as api_selectors
+
+        reader = getattr(api_selectors, {"activity": "activities", "update": "progress_updates"}.get(
+            name[4:-7], name[4:-7] + "s"
+        ))  # fmt: skip
+        by_name[name] = {"pk": reader(user=world["users"]["Administrator"]).order_by("pk").first().pk}
     if name in by_name:
         return reverse(name, kwargs=by_name[name])
     if name.endswith("_simple_history"):  # django-simple-history's one history entry, positional groups

@@ -119,6 +119,44 @@ PAGES: dict[str, tuple[str, list[str]]] = {
         ["state", "o-page", "o-per_page", "o-sort", "i-page", "i-per_page", "i-sort"],
     ),
     "new update round": ("rounds:new", ["plan"]),
+    # The read-only API (the editor's session; a token reads the same): 200 or a 400 naming the parameter.
+    "api plans": ("api:plan-list", ["limit", "offset", "format"]),
+    "api objectives": ("api:objective-list", ["plan", "limit", "offset", "format"]),
+    "api commitments": ("api:commitment-list", ["plan", "objective", "limit", "offset", "format"]),
+    "api activities": (
+        "api:activity-list",
+        [
+            "as_at",
+            "plan",
+            "objective",
+            "commitment",
+            "owner",
+            "rag",
+            "status",
+            "overdue",
+            "due_after",
+            "due_before",
+            "updated_since",
+            "limit",
+            "offset",
+            "format",
+        ],
+    ),
+    "api updates": (
+        "api:update-list",
+        ["plan", "activity", "rag", "status", "on_after", "on_before", "updated_since", "limit", "offset", "format"],
+    ),
+    "api measures": ("api:measure-list", ["objective", "owner", "limit", "offset", "format"]),
+    "api areas": ("api:area-list", ["kind", "parent", "limit", "offset", "format"]),
+    "api observations": (
+        "api:observation-list",
+        ["measure", "area", "period_kind", "period_after", "period_before", "recorded_since", "limit", "offset"],
+    ),
+    "api meetings": ("api:meeting-list", ["state", "kind", "held_after", "held_before", "limit", "offset", "format"]),
+    "api actions": (
+        "api:action-list",
+        ["meeting", "status", "owner", "overdue", "due_after", "due_before", "updated_since", "limit", "offset"],
+    ),
 }
 
 
@@ -199,6 +237,8 @@ def test_no_value_of_any_query_parameter_makes_a_list_page_fail(client, editor, 
         ("kpis:catalogue", {"per_page": "-1", "as_at": "9999-12-31"}),
         ("kpis:summary", {"period": "2017/18-Q9"}),
         ("kpis:actions", {"due_after": "garbage", "page": "999999"}),
+        ("api:activity-list", {"offset": "99999999999999999999999999", "limit": "-1"}),
+        ("api:action-list", {"meeting": "99999999999999999999999999"}),
     ],
 )
 def test_the_reported_hostile_queries_answer_without_a_server_error(client, editor, site, name, query):

@@ -550,3 +550,36 @@ def test_axe_finds_no_serious_or_critical_problem_on_any_update_round_page_as_an
     assert checked == set(pages)
     assert failures == [], failures
     assert not csp, csp
+
+
+def test_axe_finds_no_serious_or_critical_problem_on_the_api_pages_as_any_role(browser, live_server):
+    """The API tokens page (with tokens listed, and just after making one, the secret shown once) and the
+    API docs page, whose Swagger UI (drf-spectacular-sidecar, served from this site) must draw under the
+    Content-Security-Policy."""
+    from api import services as api_services
+
+    users, _plan, _activity = _data()
+    for user in users.values():
+        api_services.token_create(by=user, name="Power BI performance dashboard")
+    _report, failures, csp = _axe_every_page_as_every_role(
+        browser, live_server, users, {"API tokens": "/account/api-tokens/"}
+    )
+    assert not failures, failures
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+    _sign_in(page, live_server.url, users["Viewer"].username)
+    page.goto(f"{live_server.url}/account/api-tokens/")
+    page.get_by_label("Name").fill("Excel workbook for the panel")
+    page.get_by_label("Never").check()
+    page.get_by_role("button", name="Create token").click()
+    page.wait_for_load_state()
+    secret = page.get_by_label("Your new token").input_value()
+    assert len(secret) > 30
+    bad = [v for v in _axe(page, live_server.url) if v["impact"] in ("serious", "critical")]
+    assert not bad, bad
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector("#swagger-ui .opblock", timeout=15000)  # the operations are drawn
+    assert page.locator("#swagger-ui").get_by_text("/api/v1/activities/", exact=True).count() >= 1
+    context.close()
+    assert not csp, csp

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = "Read-only API"
+
+    def ready(self) -> None:
+        from core import nav
+
+        from . import schema  # noqa: F401  (registers the bearer-token scheme with drf-spectacular)
+
+        # Under the user's own account: any reader may hold tokens (see README "Read-only API").
+        nav.register("API tokens", "api:tokens", order=90)
