@@ -29,3 +29,7 @@ class KpisConfig(AppConfig):
         from . import scale as kpi_scale
 
         scale.register_step(kpi_scale.seed_measures)
+
+        from . import signals
+
+        signals.connect()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from delivery.models import Commitment, Objective, OversightBody, Owner, Plan
 from .demo import MEASURES
 from .models import Area, AreaPopulation, KpiAction, Measure, Observation, Target
 from .periods import MONTH, Period
+from .selectors import data_changed
 
 AREA_NAMES = ("North", "South", "East", "West", "Central", "City", "Rural", "Coast", "Valleys")
 N_AREAS = len(AREA_NAMES) + 1  # and the force as a whole
@@ -131,6 +133,7 @@ def seed_measures(*, options: dict, rng: random.Random, plans: list[Plan]) -> di
     )  # fmt: skip
     _populations([areas for _, areas in forces], first_month.start.year, today.year)
     scale.reset_sequences((Measure, Target, Observation, KpiAction, Area, AreaPopulation))
+    transaction.on_commit(data_changed)
     return {"measures": len(measure_rows), "observations": written, "KPI actions": len(action_rows)}
 
 
