@@ -10,6 +10,7 @@ its force's plan, and now and then a KPI action. Bulk writes (COPY on PostgreSQL
 from __future__ import annotations
 
 import random
+import re
 from datetime import timedelta
 
 from django.db import transaction
@@ -59,7 +60,7 @@ def seed_measures(*, options: dict, rng: random.Random, plans: list[Plan]) -> di
         plan, areas = forces[i % len(forces)]
         spec = MEASURES[(i // len(forces)) % len(MEASURES)]
         name, unit, polarity, freq, obj, level, noise, _special, target, tol, source = spec
-        full = f"{name} ({plan.name.removeprefix('Safer ').removesuffix(' Plan 2024-2028')})"
+        full = f"{name} ({_force(plan)})"
         k = 2
         candidate = full
         while candidate.lower() in taken:
@@ -137,9 +138,15 @@ def seed_measures(*, options: dict, rng: random.Random, plans: list[Plan]) -> di
     return {"measures": len(measure_rows), "observations": written, "KPI actions": len(action_rows)}
 
 
+def _force(plan: Plan) -> str:
+    """ "Severn Vale" for "Safer Severn Vale Plan 2024-2028" (and its "(2)" from a second run)."""
+    found = re.fullmatch(r"Safer (.+) Plan 2024-2028(?: \(\d+\))?", plan.name)
+    return found.group(1) if found else plan.name
+
+
 def _force_areas(plan: Plan) -> list[tuple[int, float]]:
     """The plan's force and its nine policing areas (created if missing), with each area's share."""
-    force_name = plan.name.removeprefix("Safer ").removesuffix(" Plan 2024-2028") + " Police"
+    force_name = _force(plan) + " Police"
     force, _ = Area.objects.get_or_create(name=force_name, defaults={"kind": Area.Kind.FORCE, "order": 0})
     out = [(force.pk, 1.0)]
     for i, name in enumerate(AREA_NAMES, start=1):
