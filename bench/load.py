@@ -3,7 +3,7 @@
     python bench/load.py [--db postgres://postgres@127.0.0.1:5432/tracker_loadbench] [--seed]
                          [--activities 20000] [--updates 200000] [--measures 200] [--observations 500000]
                          [--meetings 300] [--users 20] [--duration 60] [--single-duration 40]
-                         [--workers 2] [--role Viewer] [--only NAME,NAME]
+                         [--workers 2] [--role Viewer] [--only NAME,NAME] [--without NAME,NAME]
 
 1. Migrates the named PostgreSQL database (creating it if missing). With --seed it empties the plans,
    KPIs and meetings and fills them with `seed_scale` at the sizes given; without it the data already
@@ -123,7 +123,8 @@ def prepare(args) -> tuple[list[tuple[str, str, int]], str, str]:
     if measure:
         urls["measure"] = f"/kpis/measures/{measure[len(measure) // 2]}/"
     only = {s.strip() for s in args.only.split(",") if s.strip()}
-    pages = [(name, url, WEIGHTS[name]) for name, url in urls.items() if not only or name in only]
+    without = {s.strip() for s in args.without.split(",") if s.strip()}
+    pages = [(n, url, WEIGHTS[n]) for n, url in urls.items() if (not only or n in only) and n not in without]
     counts = {
         "activities": Activity.objects.count(),
         "progress updates": ProgressUpdate.objects.count(),
@@ -239,9 +240,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
     parser.add_argument("--role", default="Viewer", help="The signed-in user's role (Viewer, Chief Executive, ...).")
     parser.add_argument("--only", default="", help="Comma-separated page names.")
+    parser.add_argument("--without", default="", help="Comma-separated page names to leave out.")
     parser.add_argument("--exclude-from-verdict", default="overdue", help="Pages reported but not judged.")
     args = parser.parse_args()
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so gunicorn is stopped too
     ensure_database(args.db)
     os.environ["DATABASE_URL"] = args.db
     pages, cookie_name, cookie = prepare(args)
