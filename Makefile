@@ -54,6 +54,7 @@ bench: setup-dev
 	$(BIN)/python bench/extracts.py
 	$(BIN)/python bench/kpis.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/load.py --seed
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

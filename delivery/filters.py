@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from core.forms import UKDateField
 from core.status import overdue_q
+from core.widgets import FastSelect
 
 from .models import Extract, Objective, Owner, Plan, Section, Status
 from .selectors import AT_FIELDS
@@ -25,15 +26,21 @@ class ActivityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text")
     mine = django_filters.BooleanFilter(label="Only activities I own", method="filter_mine", widget=forms.CheckboxInput)
     plan = django_filters.ModelChoiceFilter(
-        label="Plan", field_name="commitment__plan", queryset=Plan.objects.order_by("name"), empty_label="All plans"
+        widget=FastSelect,
+        label="Plan",
+        field_name="commitment__plan",
+        queryset=Plan.objects.order_by("name"),
+        empty_label="All plans",
     )
     objective = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         label="Objective",
         field_name="commitment__objective",
         queryset=Objective.objects.order_by("plan__name", "order"),
         empty_label="All objectives",
     )
     section = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         label="Section",
         field_name="commitment__section",
         queryset=Section.objects.order_by("objective__plan__name", "objective__order", "order"),
@@ -46,7 +53,11 @@ class ActivityFilter(django_filters.FilterSet):
         label="Status", field_name="at_status", choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
     owner = django_filters.ModelChoiceFilter(
-        label="Owner", field_name="owners", queryset=Owner.objects.order_by("name"), empty_label="Any owner"
+        widget=FastSelect,
+        label="Owner",
+        field_name="owners",
+        queryset=Owner.objects.order_by("name"),
+        empty_label="Any owner",
     )
     overdue = django_filters.BooleanFilter(
         label="Overdue only",
@@ -92,7 +103,7 @@ class ActivityFilter(django_filters.FilterSet):
 
 class ExtractFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
-        label="Plan", queryset=Plan.objects.order_by("name"), empty_label="All plans"
+        widget=FastSelect, label="Plan", queryset=Plan.objects.order_by("name"), empty_label="All plans"
     )
     format = django_filters.ChoiceFilter(label="Format", choices=Extract.Format.choices, empty_label="Any format")
     state = django_filters.ChoiceFilter(label="State", choices=Extract.State.choices, empty_label="Any state")

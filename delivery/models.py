@@ -273,7 +273,10 @@ class ProgressUpdate(models.Model):
 
     class Meta:
         ordering = ["activity", "-on", "-id"]
-        indexes = [models.Index(fields=["activity", "on", "id"], name="update_activity_on")]
+        indexes = [
+            models.Index(fields=["activity", "on", "id"], name="update_activity_on"),
+            models.Index(fields=["on", "id"], name="update_on"),  # the home page's latest updates
+        ]
 
     def __str__(self) -> str:
         return f"{self.on:%d %b %Y} {self.activity.full_ref}"

@@ -279,3 +279,10 @@ def _bodies() -> list[int]:
             defaults={k: b[k] for k in ("purpose", "frequency", "notes_published", "meets_in_public") if k in b},
         )
     return list(OversightBody.objects.values_list("pk", flat=True))
+
+
+# Public names for the other apps' scale steps (kpis/scale.py, meetings/scale.py).
+write_rows = _write
+next_id = _next_id
+reset_sequences = _reset_sequences
+weighted = _weighted

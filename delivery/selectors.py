@@ -45,11 +45,13 @@ PLAN_ORDER = (
 )
 
 
-def activities_as_at(*, as_at: date | None = None) -> QuerySet[Activity]:
+def activities_as_at(*, as_at: date | None = None, with_progress: bool = True) -> QuerySet[Activity]:
     """Activities that existed on `as_at`, annotated with their state on that date.
 
     With no date (or today or later) the state is the current one. For a past date it is rebuilt
     from the latest progress update dated on or before it; activities created after it are left out.
+    `with_progress=False` leaves out the progress text and its date (and, for a past date, the second
+    join over the updates that finds them): for counts, which never read them.
     """
     if not is_past(as_at):
         qs = Activity.objects.annotate(
@@ -57,10 +59,10 @@ def activities_as_at(*, as_at: date | None = None) -> QuerySet[Activity]:
             at_status=F("status"),
             at_start=F("start_date"),
             at_due=F("due_date"),
-            at_progress=F("progress"),
-            at_progress_on=F("progress_on"),
             at_last_update_on=F("last_update_on"),
         )
+        if with_progress:
+            qs = qs.annotate(at_progress=F("progress"), at_progress_on=F("progress_on"))
     else:
         # The update in force on `as_at` is the one with on <= as_at < next_on (next_on NULL for the
         # latest), and likewise for the latest progress text: two joins over (activity, on, id).
@@ -72,20 +74,21 @@ def activities_as_at(*, as_at: date | None = None) -> QuerySet[Activity]:
             )
 
         qs = (
-            Activity.objects.annotate(
-                at_update=in_force("next_on"), at_text=in_force("next_text_on", updates__text__gt="")
-            )
+            Activity.objects.annotate(at_update=in_force("next_on"))
             .filter(at_update__id__isnull=False)
             .annotate(
                 at_rag=F("at_update__rag"),
                 at_status=F("at_update__status"),
                 at_start=F("at_update__start_date"),
                 at_due=F("at_update__due_date"),
-                at_progress=Coalesce(F("at_text__text"), Value(""), output_field=TextField()),
-                at_progress_on=F("at_text__on"),
                 at_last_update_on=F("at_update__on"),
             )
         )
+        if with_progress:
+            qs = qs.annotate(at_text=in_force("next_text_on", updates__text__gt="")).annotate(
+                at_progress=Coalesce(F("at_text__text"), Value(""), output_field=TextField()),
+                at_progress_on=F("at_text__on"),
+            )
     return qs.annotate(
         at_shown_rag=Case(
             When(at_status=Status.COMPLETE, then=Value("B")), default=F("at_rag"), output_field=CharField()
@@ -174,7 +177,7 @@ def plan_objectives_summary(*, plan: Plan, as_at: date | None = None) -> list[Ob
     activities loaded): two queries whatever the plan's size."""
     nodes = {o.pk: ObjectiveNode(objective=o) for o in plan.objectives.order_by("order")}
     groups = (
-        activities_as_at(as_at=as_at)
+        activities_as_at(as_at=as_at, with_progress=False)
         .filter(commitment__plan=plan)
         .order_by()
         .values_list("commitment__objective_id", "at_shown_rag")
@@ -262,7 +265,7 @@ def home_summary(*, as_at: date | None = None, due_soon_days: int = 30) -> list[
     soon = day + timedelta(days=due_soon_days)
     due_open = Q(at_due__isnull=False) & open_q(status="at_status")
     groups = (
-        activities_as_at(as_at=as_at)
+        activities_as_at(as_at=as_at, with_progress=False)
         .order_by()
         .values("commitment__objective_id", "commitment__plan_id", "at_shown_rag")
         .annotate(

@@ -23,3 +23,13 @@ class KpisConfig(AppConfig):
         nav.register("KPIs", "kpis:catalogue", order=30, can_see=can_read)
         nav.register("Performance summary", "kpis:summary", order=31, can_see=can_read)
         demo.register_demo_step(kpi_demo.seed_kpis)
+
+        from delivery import scale
+
+        from . import scale as kpi_scale
+
+        scale.register_step(kpi_scale.seed_measures)
+
+        from . import signals
+
+        signals.connect()

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Q
 
 from core.status import Status, overdue_q
+from core.widgets import FastSelect
 from delivery.filters import UKDateFilter
 from delivery.models import Objective, OversightBody
 
@@ -26,6 +27,7 @@ def _keep(queryset, name, value):
 class MeasureFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Name contains", method="filter_text", max_length=100)
     objective = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         label="Objective",
         field_name="objectives",
         queryset=Objective.objects.select_related("plan").order_by("plan__name", "order"),
@@ -36,6 +38,7 @@ class MeasureFilter(django_filters.FilterSet):
         label="Frequency", choices=Measure.Frequency.choices, empty_label="Any frequency"
     )
     area = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         label="Area",
         queryset=Area.objects.order_by("parent_id", "order", "name"),
         empty_label="The force",
@@ -65,7 +68,7 @@ class KpiActionFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
     mine = django_filters.BooleanFilter(label="Only actions I own", method="filter_mine", widget=forms.CheckboxInput)
     forum = django_filters.ModelChoiceFilter(
-        label="Forum", queryset=OversightBody.objects.order_by("name"), empty_label="Any forum"
+        widget=FastSelect, label="Forum", queryset=OversightBody.objects.order_by("name"), empty_label="Any forum"
     )
     due_after = UKDateFilter(label="Due on or after", field_name="due_date", lookup_expr="gte")
     due_before = UKDateFilter(label="Due on or before", field_name="due_date", lookup_expr="lte")

@@ -4,6 +4,7 @@ from django import forms
 
 from core.forms import UKDateField
 from core.status import Status
+from core.widgets import FastSelect
 from delivery.models import Objective, OversightBody
 
 from .models import Area, Measure
@@ -26,16 +27,20 @@ class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label="Name contains", required=False, max_length=100)
     objective = forms.ModelChoiceField(
         queryset=Objective.objects.select_related("plan").order_by("plan__name", "order"), required=False,
-        empty_label="Any objective",
+        empty_label="Any objective", widget=FastSelect,
     )  # fmt: skip
     frequency = forms.ChoiceField(choices=[("", "Any frequency"), *Measure.Frequency.choices], required=False)
-    area = forms.ModelChoiceField(queryset=Area.objects.all(), required=False, empty_label="The force")
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.all(), required=False, empty_label="The force", widget=FastSelect
+    )
     status = forms.ChoiceField(choices=[("", "Any status"), *STATUS_FILTERS.items()], required=False)
     as_at = UKDateField(label="As at", required=False)
 
 
 class MeasureViewForm(forms.Form):
-    area = forms.ModelChoiceField(queryset=Area.objects.all(), required=False, empty_label="The force")
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.all(), required=False, empty_label="The force", widget=FastSelect
+    )
     period = PeriodField(
         label="Period", required=False, max_length=20, help_text="2017-08, 2017-Q3 or 2017/18-Q2; blank: the latest."
     )
@@ -64,7 +69,11 @@ class ActionForm(forms.Form):
     owner_name = forms.CharField(label="Owner", max_length=200, help_text='A person or team, e.g. "Supt Paley".')
     due_date = UKDateField(label="Due date")
     forum = forms.ModelChoiceField(
-        label="Forum", queryset=OversightBody.objects.order_by("name"), required=False, empty_label="None"
+        label="Forum",
+        queryset=OversightBody.objects.order_by("name"),
+        required=False,
+        empty_label="None",
+        widget=FastSelect,
     )
 
 

@@ -4,10 +4,12 @@ revised later are shown as they were then (from ObservationRevision)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.dates import today
@@ -25,6 +27,7 @@ from .models import (
     Measure,
     Observation,
     ObservationRevision,
+    Target,
 )
 from .periods import MONTH, Period
 
@@ -95,7 +98,7 @@ def observation_rows(
     measure_ids: list[int], *, area_ids: list[int] | None = None, as_at: date | None = None
 ) -> dict[int, list[tuple]]:
     """{measure id: [(area_id, kind, start, value, numerator, denominator), ...]} in two queries at most."""
-    qs = Observation.objects.filter(measure_id__in=measure_ids)
+    qs = Observation.objects.filter(measure_id__in=measure_ids).order_by()  # no joins for Meta.ordering
     if area_ids is not None:
         qs = qs.filter(area_id__in=area_ids)
     if as_at is not None:
@@ -260,16 +263,20 @@ def catalogue(
 
 
 def catalogue_rows(
-    *, measure_qs: QuerySet[Measure], area: Area | None = None, status: str = "", as_at: date | None = None
+    *,
+    measure_qs: QuerySet[Measure],
+    area: Area | None = None,
+    status: str = "",
+    as_at: date | None = None,
+    links: bool = True,
 ) -> tuple[Area | None, list[CatalogueRow]]:
     """The catalogue's rows for already filtered measures (the list page's filter set), in a fixed number
     of queries: measures with their targets and links, the area's observations, populations. The status
     filter is applied after the analysis, since it is a judgement worked out from the figures."""
     all_areas = areas()
     area = area or default_area(all_areas)
-    ms = list(measure_qs.select_related("owner").prefetch_related(
-        "targets", Prefetch("objectives", queryset=_objectives()), "commitments"
-    ).order_by("name"))  # fmt: skip
+    linked = (Prefetch("objectives", queryset=_objectives()), "commitments") if links else ()
+    ms = list(measure_qs.select_related("owner").prefetch_related("targets", *linked).order_by("name"))
     if area is None:
         return None, []
     rows_by_measure = observation_rows([m.pk for m in ms], area_ids=[area.pk], as_at=as_at)
@@ -288,17 +295,69 @@ def catalogue_rows(
 
 
 def attention(*, as_at: date | None = None) -> list[CatalogueRow]:
-    """Measures whose latest point (in the force) is special cause or off target (Red or Amber)."""
-    _, rows = catalogue(as_at=as_at)
+    """Measures whose latest point (in the force) is special cause or off target (Red or Amber).
+    Only measures with figures in the force are worked out (one without is neither), and without the
+    catalogue's objective and commitment links, which the home page does not show."""
+    area = default_area()
+    if area is None:
+        return []
+    has_figures = Observation.objects.filter(measure=OuterRef("pk"), area=area)
+    if as_at is not None:
+        has_figures = has_figures.filter(period_start__lte=as_at)
+    _, rows = catalogue_rows(
+        measure_qs=Measure.objects.filter(Exists(has_figures)), area=area, as_at=as_at, links=False
+    )
     return [r for r in rows if r.analysis.variation.is_special or r.analysis.rag in ("R", "A")]
+
+
+ATTENTION_CACHE_SECONDS = 300
+DATA_VERSION_KEY = "kpis:data-version"
+FINGERPRINT_MODELS = (Measure, Target, Observation, ObservationRevision, Area, AreaPopulation)
+
+
+def data_changed() -> None:
+    """Mark the KPI figures changed, so that work cached from them is worked out again (see signals)."""
+    try:
+        cache.incr(DATA_VERSION_KEY)
+    except ValueError:
+        cache.set(DATA_VERSION_KEY, 1, timeout=None)
+
+
+def data_fingerprint() -> str | None:
+    """The figures' version and the highest id of every table they are worked out from, in one query;
+    None when there are no measures. A new observation, revision, target, measure, area or population
+    changes it; edits in place bump the version (kpis.signals, and the import's apply)."""
+    tables = (m._meta.db_table for m in FINGERPRINT_MODELS)  # our own table names, never input
+    sql = "SELECT " + ", ".join(f'(SELECT MAX(id) FROM "{t}")' for t in tables)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        ids = cursor.fetchone()
+    if ids[0] is None:
+        return None
+    return f"{cache.get(DATA_VERSION_KEY, 0)}:" + ":".join(str(i or 0) for i in ids)
+
+
+def attention_cached(*, as_at: date | None = None) -> list[CatalogueRow] | None:
+    """attention() for the home page, kept in the cache until the figures change (or for five minutes);
+    None when there are no measures. The rows carry no chart points (the panel shows none)."""
+    fingerprint = data_fingerprint()
+    if fingerprint is None:
+        return None
+    key = f"kpis:attention:{as_at or today()}:{fingerprint}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [CatalogueRow(r.measure, replace(r.analysis, points=[]), []) for r in attention(as_at=as_at)]
+        cache.set(key, rows, timeout=ATTENTION_CACHE_SECONDS)
+    return rows
 
 
 def home_panel(request, obj) -> dict | None:
     from core.roles import can_read
 
-    if not can_read(request.user) or not Measure.objects.exists():
+    if not can_read(request.user):
         return None
-    return {"rows": attention()}
+    rows = attention_cached()
+    return None if rows is None else {"rows": rows}
 
 
 def linked_measures_panel(request, obj) -> dict | None:

@@ -19,3 +19,9 @@ class MeetingsConfig(AppConfig):
         nav.register("Meeting actions", "meetings:actions", order=41)
         nav.register("Written requests", "meetings:requests", order=42)
         delivery_demo.register_demo_step(demo.seed_meetings)
+
+        from delivery import scale
+
+        from . import scale as meeting_scale
+
+        scale.register_step(meeting_scale.seed_meetings)

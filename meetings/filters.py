@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from core.status import overdue_q
+from core.widgets import FastSelect
 from delivery.filters import UKDateFilter
 from delivery.models import Owner
 
@@ -35,7 +36,11 @@ class ActionFilter(django_filters.FilterSet):
     )
     overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
     owner = django_filters.ModelChoiceFilter(
-        label="Owner", field_name="owners", queryset=Owner.objects.order_by("name"), empty_label="Any owner"
+        widget=FastSelect,
+        label="Owner",
+        field_name="owners",
+        queryset=Owner.objects.order_by("name"),
+        empty_label="Any owner",
     )
     kind = django_filters.MultipleChoiceFilter(
         label="Meeting type",
