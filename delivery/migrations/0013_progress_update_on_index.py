@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delivery', '0011_progress_update_next_on'),
+        ('delivery', '0012_importrun_scope'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
