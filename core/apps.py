@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Shared core"
 
     def ready(self) -> None:
-        from . import security
+        from . import audit, security
 
         security._connect()
+        audit.connect_auth_signals()

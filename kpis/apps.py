@@ -23,3 +23,16 @@ class KpisConfig(AppConfig):
         nav.register("KPIs", "kpis:catalogue", order=30, can_see=can_read)
         nav.register("Performance summary", "kpis:summary", order=31, can_see=can_read)
         demo.register_demo_step(kpi_demo.seed_kpis)
+        _audit()
+
+
+def _audit() -> None:
+    """Every save and delete of the KPI data goes in the audit trail (core.audit). Observation revisions
+    are themselves a history of observations, so they are not audited twice."""
+    from core import audit
+
+    from . import models as m
+
+    for model in (m.Area, m.AreaPopulation, m.Measure, m.Target, m.Observation, m.ComparatorValue, m.Commentary,
+                  m.KpiAction):
+        audit.register(model)

@@ -19,3 +19,15 @@ class MeetingsConfig(AppConfig):
         nav.register("Meeting actions", "meetings:actions", order=41)
         nav.register("Written requests", "meetings:requests", order=42)
         delivery_demo.register_demo_step(demo.seed_meetings)
+        _audit()
+
+
+def _audit() -> None:
+    """Every save and delete of meetings and their parts goes in the audit trail (core.audit)."""
+    from core import audit
+
+    from . import models as m
+
+    for model in (m.Meeting, m.AgendaItem, m.Finding, m.ActionUpdate, m.WrittenRequest):
+        audit.register(model)
+    audit.register(m.Action, exclude=("version",))
