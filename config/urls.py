@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("audit/", include("core.urls")),
     path("meetings/", include("meetings.urls")),
     path("panel/", include("panel.urls")),
     path("", include("kpis.urls")),
