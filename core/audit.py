@@ -75,6 +75,16 @@ def set_actor(user, *, source: str = Source.COMMAND) -> None:
     _context.set(_Context(user=user, source=source, request_id=uuid.uuid4().hex))
 
 
+def reset() -> None:
+    """Forget whoever `set_actor` named (tests, between commands run in one process)."""
+    _context.set(_Context())
+
+
+def job_source() -> str:
+    """The source a job's writes are recorded under: a job run in-process by a command is the command's."""
+    return Source.COMMAND if _context.get().source == Source.COMMAND else Source.JOB
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
@@ -268,15 +278,27 @@ def changed_entry(obj: models.Model, changes: dict[str, list]) -> AuditEntry:
 
 
 def _logged_in(sender, request, user, **kwargs) -> None:
-    record(Action.LOGIN, actor=user, model_label="auth.user", object_id=user.pk, object_repr=user.get_username(),
-           ip=client_ip(request))
+    record(
+        Action.LOGIN,
+        actor=user,
+        model_label="auth.user",
+        object_id=user.pk,
+        object_repr=user.get_username(),
+        ip=client_ip(request),
+    )
 
 
 def _logged_out(sender, request, user, **kwargs) -> None:
     if user is None:
         return
-    record(Action.LOGOUT, actor=user, model_label="auth.user", object_id=user.pk, object_repr=user.get_username(),
-           ip=client_ip(request))
+    record(
+        Action.LOGOUT,
+        actor=user,
+        model_label="auth.user",
+        object_id=user.pk,
+        object_repr=user.get_username(),
+        ip=client_ip(request),
+    )
 
 
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:

@@ -24,7 +24,9 @@ class AuditFilter(django_filters.FilterSet):
         label="What was done", choices=AuditEntry.Action.choices, widget=forms.CheckboxSelectMultiple
     )
     model = django_filters.ChoiceFilter(label="Kind of record", field_name="model_label", empty_label="Any kind")
-    object = django_filters.CharFilter(label="Record's name contains", field_name="object_repr", lookup_expr="icontains")
+    object = django_filters.CharFilter(
+        label="Record's name contains", field_name="object_repr", lookup_expr="icontains"
+    )
     object_id = django_filters.CharFilter(label="Record number", field_name="object_id", lookup_expr="exact")
     on_or_after = UKDateFilter(label="On or after", field_name="at", lookup_expr="date__gte")
     on_or_before = UKDateFilter(label="On or before", field_name="at", lookup_expr="date__lte")

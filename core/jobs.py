@@ -255,7 +255,7 @@ def run_job(
 
     try:
         # What the work writes is in the audit trail as done by the job's person, from a background job.
-        with audit.acting_as(job.audit_actor(), source=audit.Source.JOB):
+        with audit.acting_as(job.audit_actor(), source=audit.job_source()):
             if atomic:
                 with transaction.atomic():
                     # Hold the job's row for the whole transaction: the sweeper skips locked rows, so a job
