@@ -25,12 +25,12 @@ DROP FUNCTION IF EXISTS core_auditentry_refuse();
 
 def _protect(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PROTECT)
+        schema_editor.execute(PROTECT, params=None)  # no parameters: the % in RAISE is literal
 
 
 def _unprotect(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(UNPROTECT)
+        schema_editor.execute(UNPROTECT, params=None)
 
 
 class Migration(migrations.Migration):
