@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
+    path("audit/", include("core.urls")),
     path("meetings/", include("meetings.urls")),
     path("panel/", include("panel.urls")),
     path("rounds/", include("rounds.urls")),

@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Shared core"
 
     def ready(self) -> None:
-        from . import security
+        from . import audit, nav, security
+        from .roles import can_see_audit_log
 
         security._connect()
+        audit.connect_auth_signals()
+        nav.register("Audit log", "audit-log", order=90, can_see=can_see_audit_log)

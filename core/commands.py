@@ -6,12 +6,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
+from . import audit
 from .roles import ensure_can_edit_plans
 
 
 def importing_user(username: str | None, *, dry_run: bool):
     """The user a command-line import is recorded under: `--as-user`, else the first active superuser.
-    A real import needs one who may edit plans; a dry run may have none."""
+    A real import needs one who may edit plans; a dry run may have none. What the command then writes is
+    in the audit trail under this user, from the command line."""
     user_model = get_user_model()
     if username:
         user = user_model.objects.filter(username=username).first()
@@ -26,4 +28,5 @@ def importing_user(username: str | None, *, dry_run: bool):
             ensure_can_edit_plans(user)
         except PermissionDenied as e:
             raise CommandError(f"{user.get_username()}: {e}") from None
+    audit.set_actor(user, source=audit.Source.COMMAND)
     return user

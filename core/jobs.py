@@ -37,6 +37,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core import audit
 from core.roles import can_edit_plans
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,10 @@ class Job(models.Model):
             "and if it stops again, tell an administrator."
         )
 
+    def audit_actor(self):
+        """Who the audit trail records as doing what this job writes: the person who asked for it."""
+        return self.created_by
+
     def failure_message(self, exc: BaseException) -> str:
         """What the person sees when the work raised. Subclasses may say more."""
         return f"The {self.kind} could not be finished ({exc.__class__.__name__}); nothing was changed."
@@ -166,6 +171,12 @@ class ImportJob(Job):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_state_display()})"
+
+    def audit_actor(self):
+        """Applying is done for whoever applied the preview; reading and checking for the uploader."""
+        if self.state == self.State.APPLYING and self.applied_by_id:
+            return self.applied_by
+        return self.created_by
 
     def failure_message(self, exc: BaseException) -> str:
         if self.state == self.State.APPLYING:
@@ -243,14 +254,16 @@ def run_job(
         mine.update(**fields)
 
     try:
-        if atomic:
-            with transaction.atomic():
-                # Hold the job's row for the whole transaction: the sweeper skips locked rows, so a job
-                # still being applied is never re-queued, however long it takes.
-                list(mine.select_for_update().values_list("pk", flat=True))
+        # What the work writes is in the audit trail as done by the job's person, from a background job.
+        with audit.acting_as(job.audit_actor(), source=audit.job_source()):
+            if atomic:
+                with transaction.atomic():
+                    # Hold the job's row for the whole transaction: the sweeper skips locked rows, so a job
+                    # still being applied is never re-queued, however long it takes.
+                    list(mine.select_for_update().values_list("pk", flat=True))
+                    _finish(mine, work(job, report))
+            else:
                 _finish(mine, work(job, report))
-        else:
-            _finish(mine, work(job, report))
     except Exception as exc:
         logger.exception("%s %s failed", model.__name__, job_id)
         mine.update(

@@ -6,6 +6,11 @@
 - Chief Executive: reads everything.
 - Viewer: reads everything, changes nothing.
 
+The audit trail: the site-wide log (/audit/) is for Administrators and the Chief Executive, who answer
+for the office's governance; an object's own audit panel (on the activity, measure, meeting and
+action pages) also for Editors, who keep the data. Owners and Viewers see the progress history on
+the pages as before, but not the audit trail. Nobody can change or delete an entry.
+
 A user in several groups has the strongest of them. Superusers are administrators.
 """
 
@@ -103,3 +108,17 @@ def can_see_upload(user, job) -> bool:
 def ensure_can_see_upload(user, job) -> None:
     if not can_see_upload(user, job):
         raise PermissionDenied("Only editors, administrators and the person who uploaded it can see this import.")
+
+
+def can_see_audit_log(user) -> bool:
+    return role_of(user) in (Role.ADMINISTRATOR, Role.CHIEF_EXECUTIVE)
+
+
+def ensure_can_see_audit_log(user) -> None:
+    if not can_see_audit_log(user):
+        raise PermissionDenied("Only administrators and the Chief Executive can see the audit log.")
+
+
+def can_see_audit_history(user) -> bool:
+    """An object's own audit panel on its page."""
+    return role_of(user) in (Role.ADMINISTRATOR, Role.CHIEF_EXECUTIVE, Role.EDITOR)

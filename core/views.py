@@ -8,8 +8,17 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
 
+from core.exports import SafeTableExport
+from core.filters import AuditFilter
 from core.jobs import can_retry
+from core.roles import ensure_can_see_audit_log
+from core.selectors import audit_entries
+from core.tables import AuditTable
 
 
 class JobPollingMixin:
@@ -50,3 +59,36 @@ def accessibility_statement(request):
 @login_not_required
 def privacy_notice(request):
     return render(request, "core/privacy.html", {"contact": settings.PRIVACY_CONTACT})
+
+
+class AuditLogView(ExportMixin, SingleTableMixin, FilterView):
+    """The site-wide audit trail: filter by who, what was done, kind of record, the record's name and
+    dates; page through it; download it as CSV or Excel (formulas neutralised). Read-only: there is
+    nothing on this page, or anywhere, that changes an entry."""
+
+    table_class = AuditTable
+    filterset_class = AuditFilter
+    template_name = "core/audit/log.html"
+    export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport
+
+    def dispatch(self, request, *args, **kwargs):
+        ensure_can_see_audit_log(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return audit_entries()
+
+    def get_table_pagination(self, table):
+        return {"per_page": settings.TRACKER_PAGE_SIZE}
+
+    def get_export_filename(self, export_format):
+        return f"audit-log-{timezone.localdate().isoformat()}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("_export", None)
+        ctx["querystring"] = query.urlencode()
+        return ctx

@@ -12,4 +12,16 @@ class DeliveryConfig(AppConfig):
         from .importers.plan_importer import PlanImporter
 
         overdue.register("activity", overdue.activity_items)
+        _audit()
         importer.register(PlanImporter())
+
+
+def _audit() -> None:
+    """Every save and delete of the plan's data goes in the audit trail (core.audit)."""
+    from core import audit
+
+    from . import models as m
+
+    for model in (m.Plan, m.Objective, m.Section, m.Commitment, m.Owner, m.OversightBody, m.ProgressUpdate):
+        audit.register(model)
+    audit.register(m.Activity, exclude=("version",))

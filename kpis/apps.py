@@ -33,3 +33,16 @@ class KpisConfig(AppConfig):
         from . import signals
 
         signals.connect()
+        _audit()
+
+
+def _audit() -> None:
+    """Every save and delete of the KPI data goes in the audit trail (core.audit). Observation revisions
+    are themselves a history of observations, so they are not audited twice."""
+    from core import audit
+
+    from . import models as m
+
+    for model in (m.Area, m.AreaPopulation, m.Measure, m.Target, m.Observation, m.ComparatorValue, m.Commentary,
+                  m.KpiAction):
+        audit.register(model)

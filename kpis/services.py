@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from core.dates import today
 from core.jobs import enqueue_on_commit, import_start_apply, job_try_again, run_job
 from core.roles import Role, ensure_can_edit_plans, role_of
@@ -86,6 +87,12 @@ def _apply(run: KpiImport, report) -> dict:
     by = run.applied_by or run.created_by
     ensure_can_edit_plans(by)
     outcome = importer.get("kpis").apply(cs, by=by, source=run.filename, seen_versions={}, kpi_import=run)
+    audit.record(
+        audit.Action.IMPORT,
+        obj=run,
+        object_repr=run.filename,
+        detail={"file": run.filename, "created": outcome.created, "updated": outcome.updated},
+    )
     return {
         "state": KpiImport.State.APPLIED,
         "applied_at": timezone.now(),
@@ -339,7 +346,7 @@ def measure_set_targets(*, by, measure: Measure, targets: list[dict]) -> list[Ta
         raise ValidationError(errors)
     Measure.objects.select_for_update().filter(pk=measure.pk).first()
     Target.objects.filter(measure=measure).delete()
-    return Target.objects.bulk_create(
+    created = Target.objects.bulk_create(
         Target(
             measure=measure,
             value=t["value"],
@@ -350,6 +357,8 @@ def measure_set_targets(*, by, measure: Measure, targets: list[dict]) -> list[Ta
         )
         for t in targets
     )
+    audit.record_many(audit.created_entry(t) for t in created)  # the delete above recorded itself
+    return created
 
 
 def area_parent_error(*, area: Area | None, parent: Area | None) -> str:
@@ -382,9 +391,10 @@ def area_save(*, by, area: Area | None = None, populations: dict[int, int] | Non
         if bad:
             raise ValidationError(f"Give a population above 0 for {', '.join(map(str, sorted(bad)))}.")
         AreaPopulation.objects.filter(area=target).delete()
-        AreaPopulation.objects.bulk_create(
+        created = AreaPopulation.objects.bulk_create(
             AreaPopulation(area=target, year=y, population=p) for y, p in populations.items()
         )
+        audit.record_many(audit.created_entry(p) for p in created)  # the delete above recorded itself
     return target
 
 

@@ -25,3 +25,15 @@ class MeetingsConfig(AppConfig):
         from . import scale as meeting_scale
 
         scale.register_step(meeting_scale.seed_meetings)
+        _audit()
+
+
+def _audit() -> None:
+    """Every save and delete of meetings and their parts goes in the audit trail (core.audit)."""
+    from core import audit
+
+    from . import models as m
+
+    for model in (m.Meeting, m.AgendaItem, m.Finding, m.ActionUpdate, m.WrittenRequest):
+        audit.register(model)
+    audit.register(m.Action, exclude=("version",))

@@ -14,6 +14,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from core import audit
 from core.dates import today
 from core.roles import can_edit_plans, ensure_can_edit_plans, ensure_can_update_owned
 from core.text import author_name
@@ -144,7 +145,9 @@ def findings_save(*, by, meeting: Meeting, findings: Sequence[dict]) -> list[Fin
         Finding(meeting=meeting, position=i, text=f["text"].strip(), for_panel=bool(f.get("for_panel")))
         for i, f in enumerate((f for f in findings if (f.get("text") or "").strip()), start=1)
     ]
-    return Finding.objects.bulk_create(rows)
+    created = Finding.objects.bulk_create(rows)
+    audit.record_many(audit.created_entry(f) for f in created)  # the deletes above recorded themselves
+    return created
 
 
 @transaction.atomic
@@ -177,7 +180,9 @@ def agenda_save(*, by, meeting: Meeting, items: Sequence[dict]) -> list[AgendaIt
                 kpi_ref=(item.get("kpi_ref") or "").strip(),
             )
         )
-    return AgendaItem.objects.bulk_create(rows)
+    created = AgendaItem.objects.bulk_create(rows)
+    audit.record_many(audit.created_entry(a) for a in created)  # the deletes above recorded themselves
+    return created
 
 
 # --- Actions --------------------------------------------------------------------------------

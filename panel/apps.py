@@ -9,3 +9,14 @@ class PanelConfig(AppConfig):
         from core import nav
 
         nav.register("Panel reports", "panel:list", order=45)
+        _audit()
+
+
+def _audit() -> None:
+    """The panel reports' text goes in the audit trail too (core.audit)."""
+    from core import audit
+
+    from . import models as m
+
+    audit.register(m.PanelReport)
+    audit.register(m.PanelSection)

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from core.dates import today
 from core.jobs import enqueue_on_commit, job_try_again, run_job
 from core.roles import can_edit_plans, ensure_can_edit_plans
@@ -91,12 +92,13 @@ def report_create(
         created_by=by,
     )
     drafts = draft_sections(plan=plan, period_from=period_from, as_at=as_at)
-    PanelSection.objects.bulk_create(
+    sections = PanelSection.objects.bulk_create(
         PanelSection(
             report=report, key=key, order=i, title=K(key).label, drafted=d.text, text=d.text, sources=d.sources
         )
         for i, (key, d) in enumerate(drafts.items(), start=1)
     )
+    audit.record_many(audit.created_entry(s) for s in sections)  # bulk_create fires no signals
     return report
 
 

@@ -110,6 +110,17 @@ def _login_with_a_request() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _audit_context_per_test():
+    """A command run with call_command names its user for the rest of the process (core.audit.set_actor);
+    each test starts with nobody named."""
+    from core import audit
+
+    audit.reset()
+    yield
+    audit.reset()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Generated and uploaded files go to a temporary folder, never the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -131,6 +131,8 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     # --- panel reports (issue 14): everyone reads; editors draft, edit, generate and approve. The report
     # in the world is approved, so edits and generating again are refused in the page (200 or a redirect).
     "update-for-panel": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 302, 403, 403)},
+    # --- the audit log: Administrators and the Chief Executive; nobody writes to it -----------------
+    "audit-log": {"GET": (302, 403, 200, 403, 403, 200, 403), "POST": (302, 403, 405, 403, 403, 405, 403)},
     "panel:list": {"GET": READ, "POST": WRONG_METHOD},
     "panel:report": {"GET": READ, "POST": WRONG_METHOD},
     "panel:pack": {"GET": READ, "POST": WRONG_METHOD},
@@ -202,6 +204,9 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     "admin:rounds_updateround_add": {"GET": NOT_EVEN_ADMIN},
     "admin:rounds_roundrequest_add": {"GET": NOT_EVEN_ADMIN},
     "admin:rounds_rounditem_add": {"GET": NOT_EVEN_ADMIN},
+    # The audit trail is append-only: nobody adds or deletes an entry, even in the admin.
+    "admin:core_auditentry_add": {"GET": NOT_EVEN_ADMIN},
+    "admin:core_auditentry_delete": {"GET": NOT_EVEN_ADMIN},
     # KPI observations and their revisions are history, written by imports only; commentary is written on
     # the performance summary (its history too); KPI imports are uploaded; KPI actions are raised on a
     # measure's page.

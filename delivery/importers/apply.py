@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Max
 
+from core import audit
 from core.tabular.importer import Outcome
 from core.text import author_name, natural_key
 
@@ -288,6 +289,20 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
     ProgressUpdate.objects.bulk_create(new_updates, batch_size=2000)
     link_trails({u.activity_id for u in new_updates})  # the trails these updates extend
     result.created["updates"] = sum(1 for u in new_updates if u.kind != ProgressUpdate.Kind.CREATED)
+    # --- audit trail (issue 15): the bulk writes above fire no signals, so record each object here. ---
+    new_owners = Owner.objects.filter(name__in=cs.new_owners) if cs.new_owners else []
+    new_bodies = OversightBody.objects.filter(name__in=cs.new_bodies) if cs.new_bodies else []
+    by_pk = {c.pk: c for c in commitments.values()}
+    for act in updated_objs:  # the entry names each activity by its commitment's ref: no query per row
+        act.commitment = by_pk.get(act.commitment_id) or act.commitment
+    audit.record_many(
+        [audit.created_entry(o) for o in (*new, *new_sections, *new_owners, *new_bodies, *to_create)]
+        + [audit.changed_entry(commitments[c["ref"]], c["changes"]) for c in cs.commitments if c["action"] == "update"]
+        + [audit.created_entry(a) for a in new_activities]
+        + [audit.changed_entry(current[a.activity_id], a.changes) for a in changes]
+        + [audit.created_entry(u) for u in new_updates]
+    )
+    # --- end of audit trail ---
     return result
 
 

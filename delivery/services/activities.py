@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from core import audit
 from core.dates import today
 from core.roles import can_edit_plans, ensure_can_edit_plans, ensure_can_update_owned
 from core.text import author_name
@@ -260,6 +261,7 @@ def progress_update_set_for_panel(*, update: ProgressUpdate, by, for_panel: bool
         raise ValidationError({"for_panel": "This update has no text to show the panel."})
     if locked.for_panel != for_panel:
         ProgressUpdate.objects.filter(pk=locked.pk).update(for_panel=for_panel)
+        audit.record(audit.Action.UPDATE, obj=locked, changes={"for_panel": [locked.for_panel, for_panel]})
     update.for_panel = for_panel
     return update
 

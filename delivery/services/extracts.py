@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from core import audit
 from core.dates import today
 from core.jobs import enqueue_on_commit, job_try_again, run_job
 from core.roles import ensure_can_read
@@ -105,6 +106,13 @@ def _generate(extract: Extract, report) -> dict:
     report(10, "Laying out the document")
     blob = render_extract(data, extract.format, lambda p: report(10 + int(p * 0.85)))
     name = default_storage.save(job_file_path(extract, extract.filename), ContentFile(blob))
+    audit.record(
+        audit.Action.EXTRACT,
+        obj=extract,
+        object_repr=extract.filename,
+        detail={"file": extract.filename, "plan": extract.plan.name, "as_at": extract.as_at.isoformat(),
+                "format": extract.format, "rows": data.row_count, "withheld": data.withheld},
+    )
     return {
         "state": Extract.State.DONE,
         "file": name,

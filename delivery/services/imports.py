@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from core.dates import today
 from core.jobs import enqueue_on_commit, job_try_again, run_job
 from core.jobs import import_start_apply as core_start_apply
@@ -416,6 +417,13 @@ def _apply(run: ImportRun, report) -> dict:
     plan = Plan.objects.get(pk=outcome.target_id)
     if run.profile_id:
         ImportProfile.objects.filter(pk=run.profile_id, plan__isnull=True).update(plan=plan)
+    audit.record(
+        audit.Action.IMPORT,
+        obj=run,
+        object_repr=run.filename,
+        detail={"file": run.filename, "plan": plan.name, "created": outcome.created, "updated": outcome.updated,
+                "conflicts": len(outcome.conflicts)},
+    )
     return {
         "state": ImportRun.State.APPLIED,
         "plan_id": plan.pk,

@@ -18,6 +18,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from core import audit
 from core.tabular.importer import Outcome
 from core.tabular.problems import Problem
 
@@ -222,10 +223,15 @@ def apply_change_set(cs: KpiChangeSet, *, by, kpi_import: KpiImport | None = Non
     area_objs = [Area(name=name, kind=kind) for name, kind in cs.new_areas.values() if kind == Area.Kind.FORCE]
     Area.objects.bulk_create(area_objs)
     parent = Area.objects.filter(name=parent_name).first() if parent_name else None
-    Area.objects.bulk_create(
+    area_objs += Area.objects.bulk_create(
         [Area(name=name, kind=kind, parent=parent) for name, kind in cs.new_areas.values() if kind != Area.Kind.FORCE]
     )
-    Measure.objects.bulk_create([Measure(name=cs.measure_names[k], unit=u) for k, u in cs.new_measures.items()])
+    measure_objs = Measure.objects.bulk_create(
+        [Measure(name=cs.measure_names[k], unit=u) for k, u in cs.new_measures.items()]
+    )
+    # Audit trail: new areas and measures each get an entry; observations are counted in the import's own
+    # entry and traced by their kpi_import and ObservationRevision rows; targets record themselves below.
+    audit.record_many(audit.created_entry(o) for o in (*area_objs, *measure_objs))
     measures = {m.name.lower(): m.pk for m in Measure.objects.only("id", "name")}
     areas = {a.name.lower(): a.pk for a in Area.objects.only("id", "name")}
     import_id = kpi_import.pk if kpi_import else None
@@ -256,9 +262,10 @@ def apply_change_set(cs: KpiChangeSet, *, by, kpi_import: KpiImport | None = Non
         )
     for key, value, start in cs.targets:
         mid = measures[key]
-        Target.objects.filter(measure_id=mid, ends_on__isnull=True, starts_on__lt=start).update(
-            ends_on=date.fromordinal(start.toordinal() - 1)
-        )
+        ending = Target.objects.filter(measure_id=mid, ends_on__isnull=True, starts_on__lt=start)
+        ends_on = date.fromordinal(start.toordinal() - 1)
+        audit.record_many(audit.changed_entry(t, {"ends_on": [None, ends_on]}) for t in ending)
+        ending.update(ends_on=ends_on)
         Target.objects.create(measure_id=mid, value=value, starts_on=start)
     counts = cs.counts()
     return Outcome(created=counts["created"], updated=counts["updated"])

@@ -52,6 +52,8 @@ def _pages(plan, activity):
         "import upload": "/imports/new/",
         "accessibility": "/accessibility/",
         "privacy": "/privacy/",
+        "audit log": "/audit/",
+        "audit log filtered": "/audit/?action=update&model=delivery.activity",
     }
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core import audit
 from core.dates import today
 from delivery.extracts import render_extract
 from delivery.extracts.rows import extract_rows
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="File to write.")
 
     def handle(self, *args, plan, format, as_at=None, include_complete=False, output, **options):
+        audit.set_actor(None, source=audit.Source.COMMAND)
         day = as_at_option(as_at) or today()
         plan_obj = plan_option(plan)
         data = extract_rows(
@@ -35,5 +37,13 @@ class Command(BaseCommand):
         if not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")
         path.write_bytes(render_extract(data, format))
+        audit.record(
+            audit.Action.EXTRACT,
+            model_label="delivery.plan",
+            object_id=plan_obj.pk,
+            object_repr=path.name,
+            detail={"file": str(path), "plan": plan_obj.name, "as_at": day.isoformat(), "format": format,
+                    "rows": data.row_count, "withheld": data.withheld},
+        )
         withheld = f", {data.withheld} withheld (not for publication)" if data.withheld else ""
         self.stdout.write(f"Wrote {path} ({format}): {data.row_count} activities as at {day:%d %b %Y}{withheld}.")
