@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from core.roles import ensure_can_read
 
 from .models import ApiToken
@@ -61,6 +62,8 @@ def token_revoke(*, by, token: ApiToken) -> ApiToken:
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
+        # revoked_at is not a form field, so the audit's signal leaves it out: record it here.
+        audit.record_many([audit.changed_entry(locked, {"revoked_at": [None, locked.revoked_at]})])
     return locked
 
 

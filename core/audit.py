@@ -264,6 +264,28 @@ def record_many(entries: Iterable[AuditEntry], *, batch_size: int = 2000) -> int
     return len(rows)
 
 
+def update(queryset: models.QuerySet, **values: Any) -> int:
+    """`queryset.update(**values)`, with an entry for each row whose values it changed when the model is
+    audited (QuerySet.update sends no signals). Values are plain values or model instances, not
+    expressions. Returns how many rows were updated, as QuerySet.update does."""
+    model = queryset.model
+    if model not in _registry:
+        return queryset.update(**values)
+    columns = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        columns[field.attname] = value.pk if isinstance(value, models.Model) else value
+    objs = list(model._default_manager.filter(pk__in=queryset.values("pk")).order_by("pk"))
+    count = queryset.update(**values)
+    entries = []
+    for obj in objs:
+        changes = {k: [getattr(obj, k), v] for k, v in columns.items() if getattr(obj, k) != v}
+        if changes:
+            entries.append(changed_entry(obj, changes))
+    record_many(entries)
+    return count
+
+
 def created_entry(obj: models.Model) -> AuditEntry:
     """The entry for an object written by bulk_create (so no signal fired)."""
     return entry(Action.CREATE, obj=obj, changes={k: [None, v] for k, v in snapshot(obj).items()})

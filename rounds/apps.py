@@ -8,13 +8,15 @@ class RoundsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from core import nav
+        from core import audit, nav
         from delivery import as_at_defaults, import_scopes, panels
         from delivery.models import ProgressUpdate
 
-        from . import selectors, services
+        from . import models, selectors, services
 
         nav.register("Update rounds", "rounds:list", order=25)
+        for model in (models.UpdateRound, models.RoundRequest, models.RoundItem):
+            audit.register(model)
         import_scopes.register(
             "round",
             import_scopes.Scope(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import audit
 from core.dates import today
 from core.notify import is_working_day, send_once
 from core.roles import can_edit_plans, ensure_can_edit_plans
@@ -104,7 +105,7 @@ def round_open(
     for request in requests:
         if request.user_id and _send_request(rnd, request):
             sent.append(request.pk)
-    RoundRequest.objects.filter(pk__in=sent).update(sent_at=timezone.now())
+    audit.update(RoundRequest.objects.filter(pk__in=sent), sent_at=timezone.now())
     return rnd
 
 
@@ -118,11 +119,8 @@ def round_note_update(*, update: ProgressUpdate) -> int:
     awaiting an update, or returned, are now submitted with it. Returns how many changed."""
     if update.kind == ProgressUpdate.Kind.CREATED:
         return 0
-    return (
-        _open_items_for(update.activity_id)
-        .filter(state__in=OUTSTANDING)
-        .update(state=RoundItem.State.SUBMITTED, update=update)
-    )
+    items = _open_items_for(update.activity_id).filter(state__in=OUTSTANDING)
+    return audit.update(items, state=RoundItem.State.SUBMITTED, update=update)
 
 
 def _ensure_open(rnd: UpdateRound) -> None:
@@ -204,10 +202,11 @@ def scope_applied(scope: dict, result: dict, by) -> None:
     ).order_by("activity_id", "id"):
         latest[u.activity_id] = u
     for activity_id, update in latest.items():
-        _open_items_for(activity_id).filter(
+        items = _open_items_for(activity_id).filter(
             Q(state__in=OUTSTANDING) | Q(state=RoundItem.State.SUBMITTED),
             Q(update__isnull=True) | Q(update_id__lt=update.pk),
-        ).update(state=RoundItem.State.SUBMITTED, update=update)
+        )
+        audit.update(items, state=RoundItem.State.SUBMITTED, update=update)
 
 
 # --- review ------------------------------------------------------------------------------------------------
@@ -236,7 +235,7 @@ def round_item_return(*, by, item: RoundItem, comment: str) -> RoundItem:
         )
     now = timezone.now()
     siblings = RoundItem.objects.filter(request__round=item.request.round, activity=item.activity)
-    siblings.update(state=RoundItem.State.RETURNED, comment=comment.strip(), reviewed_by=by, reviewed_at=now)
+    audit.update(siblings, state=RoundItem.State.RETURNED, comment=comment.strip(), reviewed_by=by, reviewed_at=now)
     item.refresh_from_db()
     for request in RoundRequest.objects.filter(pk__in=siblings.values("request")).select_related("user"):
         send_once(
@@ -259,8 +258,11 @@ def round_item_approve(*, by, item: RoundItem) -> RoundItem:
         raise ValidationError(
             f"Only a submitted update can be approved; this one is {item.get_state_display().lower()}."
         )
-    RoundItem.objects.filter(request__round=item.request.round, activity=item.activity).update(
-        state=RoundItem.State.APPROVED, reviewed_by=by, reviewed_at=timezone.now()
+    audit.update(
+        RoundItem.objects.filter(request__round=item.request.round, activity=item.activity),
+        state=RoundItem.State.APPROVED,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
     )
     item.refresh_from_db()
     return item
@@ -271,8 +273,11 @@ def round_approve_submitted(*, by, rnd: UpdateRound) -> int:
     """Approve every submitted update in the round at once; returns how many items."""
     ensure_can_edit_plans(by)
     _ensure_open(rnd)
-    return RoundItem.objects.filter(request__round=rnd, state=RoundItem.State.SUBMITTED).update(
-        state=RoundItem.State.APPROVED, reviewed_by=by, reviewed_at=timezone.now()
+    return audit.update(
+        RoundItem.objects.filter(request__round=rnd, state=RoundItem.State.SUBMITTED),
+        state=RoundItem.State.APPROVED,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
     )
 
 

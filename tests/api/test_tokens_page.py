@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from api.models import ApiToken
+from core.models import AuditEntry
 
 from .conftest import TokenClient
 
@@ -52,6 +53,11 @@ def test_revoking_your_token_refuses_it_from_then_on(viewer):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert TokenClient(secret).get("/api/v1/plans/").status_code == 401
+    # Both in the audit trail, by the viewer, and never the secret's hash.
+    made, revoked = AuditEntry.objects.filter(model_label="api.apitoken").order_by("id")
+    assert (made.action, made.actor_id, made.changes["name"]) == ("create", viewer.pk, [None, "Excel"])
+    assert (revoked.action, revoked.actor_id, list(revoked.changes)) == ("update", viewer.pk, ["revoked_at"])
+    assert "secret_hash" not in made.changes and token.secret_hash not in str(made.changes)
 
 
 @pytest.mark.django_db

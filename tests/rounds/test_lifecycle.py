@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from core.dates import today
+from core.models import AuditEntry
 from rounds import services
 from rounds.models import RoundItem, RoundRequest, UpdateRound
 from tests.factories import PASSWORD
@@ -100,6 +101,8 @@ def test_the_round_lifecycle(client, editor, owner_user, round_plan):
     item.refresh_from_db()
     assert item.state == RoundItem.State.RETURNED and item.comment == comment and item.reviewed_by == editor
     assert [m.to for m in mail.outbox] == [["owner@example.org"]] and comment in mail.outbox[0].body
+    returned = AuditEntry.objects.filter(model_label="rounds.rounditem", object_id=str(item.pk), action="update")
+    assert any(e.actor_id == editor.pk and e.changes.get("comment", [None, None])[1] == comment for e in returned)
     client.logout()
     login(client, owner_user)
     assert comment in client.get(acts["a1"].get_absolute_url()).content.decode()
