@@ -15,6 +15,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     F,
     FilteredRelation,
     Prefetch,
@@ -81,7 +82,10 @@ def activities_as_at(*, as_at: date | None = None) -> QuerySet[Activity]:
                 at_start=F("at_update__start_date"),
                 at_due=F("at_update__due_date"),
                 at_progress=Coalesce(F("at_text__text"), Value(""), output_field=TextField()),
-                at_progress_on=F("at_text__on"),
+                # An undated imported entry has no date of its own to show (its `on` is the import's).
+                at_progress_on=Case(
+                    When(at_text__undated=True, then=Value(None)), default=F("at_text__on"), output_field=DateField()
+                ),
                 at_last_update_on=F("at_update__on"),
             )
         )

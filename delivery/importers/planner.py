@@ -395,7 +395,11 @@ def _activity_change(
                 )
             )
             on = floor
-        change.updates.append({"on": on.isoformat(), "text": entry.text})
+        # An entry with no date of its own is recorded as at the import's update date, and says so:
+        # that date is never shown as if it were the update's.
+        change.updates.append(
+            {"on": on.isoformat(), "text": entry.text, **({"undated": True} if entry.on is None else {})}
+        )
         floor = on
 
     if match is None:
