@@ -9,3 +9,4 @@ class PanelConfig(AppConfig):
         from core import nav
 
         nav.register("Panel reports", "panel:list", order=45)
+        nav.register("Panel packs", "panel:packs", order=46)

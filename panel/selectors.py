@@ -41,6 +41,11 @@ def report_packs(*, report: PanelReport) -> list[PanelPack]:
     return list(report.packs.select_related("created_by").order_by("-created_at", "-id"))
 
 
+def pack_library() -> QuerySet[PanelPack]:
+    """Every pack of every report, newest first, with what each row shows. Two queries a page."""
+    return PanelPack.objects.select_related("report__plan", "created_by").order_by("-created_at", "-id")
+
+
 def pack_detail(*, pk: int) -> PanelPack:
     return get_object_or_404(PanelPack.objects.select_related("report__plan", "created_by"), pk=pk)
 

@@ -117,6 +117,7 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "update-for-panel": {"GET": WRONG_METHOD, "POST": (302, 403, 302, 302, 302, 403, 403)},
     "panel:list": {"GET": READ, "POST": WRONG_METHOD},
     "panel:report": {"GET": READ, "POST": WRONG_METHOD},
+    "panel:packs": {"GET": READ, "POST": WRONG_METHOD},
     "panel:pack": {"GET": READ, "POST": WRONG_METHOD},
     "panel:pack-file": {"GET": READ, "POST": WRONG_METHOD},
     "panel:new": {"GET": EDIT, "POST": EDIT},

@@ -4,6 +4,8 @@ or a 400; never a 500."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -11,6 +13,8 @@ from core.dates import today
 from delivery import services
 from delivery.models import Extract, ImportRun
 from kpis.models import Measure
+from panel import services as panel_services
+from panel.models import PanelPack
 from tests.delivery.importers.builders import tracker_workbook
 from tests.factories import PASSWORD, OwnerFactory, make_many_activities
 from tests.kpis.factories import MeasureFactory, add_series, force_and_areas
@@ -110,6 +114,8 @@ PAGES: dict[str, tuple[str, list[str]]] = {
         ["q", "status", "overdue", "mine", "forum", "due_after", "due_before", "page", "per_page", "sort", "_export"],
     ),
     "kpi imports": ("kpis:imports", ["state", "filename", "page", "per_page", "sort", "_export"]),
+    # Panel reports: the pack library.
+    "panel packs": ("panel:packs", ["plan", "status", "page", "per_page", "sort", "_export"]),
 }
 
 
@@ -129,6 +135,13 @@ def site(db, editor, owner_user, django_capture_on_commit_callbacks, eager_tasks
             by=editor, plan=plan, as_at=today(), formats=["csv"], columns=list(Extract.COLUMNS), objectives=[]
         )
     assert Extract.objects.filter(state=Extract.State.DONE).exists()
+    report = panel_services.report_create(
+        by=editor, plan=plan, period_from=today() - timedelta(days=90), as_at=today(), meeting_on=today(),
+        meeting_title="Police and Crime Panel",
+    )  # fmt: skip
+    PanelPack.objects.create(report=report, created_by=editor, state=PanelPack.State.DONE, files=[
+        {"name": "a.docx", "label": "=HYPERLINK(\"x\")", "path": "x", "checksum": "0" * 64, "size": 10},
+    ])  # fmt: skip
     return plan
 
 
