@@ -267,6 +267,11 @@ class ProgressUpdate(models.Model):
         db_default=False,
         help_text="An example of activity for the Police and Crime Panel's report.",
     )
+    undated = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Imported with no date of its own: `on` is the import's update date, not the update's.",
+    )
     # Maintained by link_trails(); see there.
     next_on = models.DateField(null=True, blank=True, editable=False)
     next_text_on = models.DateField(null=True, blank=True, editable=False)

@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     F,
     FilteredRelation,
     Prefetch,
@@ -87,7 +88,10 @@ def activities_as_at(*, as_at: date | None = None, with_progress: bool = True) -
         if with_progress:
             qs = qs.annotate(at_text=in_force("next_text_on", updates__text__gt="")).annotate(
                 at_progress=Coalesce(F("at_text__text"), Value(""), output_field=TextField()),
-                at_progress_on=F("at_text__on"),
+                # An undated imported entry has no date of its own to show (its `on` is the import's).
+                at_progress_on=Case(
+                    When(at_text__undated=True, then=Value(None)), default=F("at_text__on"), output_field=DateField()
+                ),
             )
     return qs.annotate(
         at_shown_rag=Case(

@@ -283,4 +283,3 @@ class KpiImport(ImportJob):
 
     def get_absolute_url(self) -> str:
         return reverse("kpis:import", kwargs={"pk": self.pk})
-

@@ -521,3 +521,37 @@ def kpi_import_detail(*, pk: int) -> KpiImport:
 
 def statuses() -> list[tuple[str, str]]:
     return list(Status.choices)
+
+
+# --- Full performance report (the panel pack's last appendix) -------------------------------------
+
+
+@dataclass
+class ReportMeasure:
+    """One measure's page of the full performance report: the summary row (analysis, commentary) and
+    the force's comparator figures for recent periods, newest first."""
+
+    row: SummaryRow
+    comparators: list[ComparatorValue]
+
+
+@dataclass
+class ReportGroup:
+    title: str
+    measures: list[ReportMeasure]
+
+
+def performance_report(*, period: Period, as_at: date | None = None) -> list[ReportGroup]:
+    """Every measure for the period with its figures, as the summary groups them, and its comparators
+    (most similar group, national) up to the period. Queries fixed in number, whatever the measures."""
+    groups = performance_summary(period=period, as_at=as_at)
+    force = default_area()
+    ids = [r.measure.pk for g in groups for r in g.rows]
+    comparators: dict[int, list[ComparatorValue]] = {pk: [] for pk in ids}
+    if force is not None and ids:
+        for c in ComparatorValue.objects.filter(measure_id__in=ids, area=force, period_start__lte=period.end).order_by(
+            "measure_id", "-period_start"
+        ):
+            if len(comparators[c.measure_id]) < 4:
+                comparators[c.measure_id].append(c)
+    return [ReportGroup(g.title, [ReportMeasure(r, comparators[r.measure.pk]) for r in g.rows]) for g in groups]

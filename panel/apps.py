@@ -7,8 +7,13 @@ class PanelConfig(AppConfig):
 
     def ready(self) -> None:
         from core import nav
+        from delivery import demo
+
+        from . import demo as panel_demo
 
         nav.register("Panel reports", "panel:list", order=45)
+        nav.register("Panel packs", "panel:packs", order=46)
+        demo.register_demo_step(panel_demo.seed_panel)  # after the meetings' and KPIs' (app order)
         _audit()
 
 

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from core import rag as rag_scale
 from delivery.extracts.rows import extract_rows
 from delivery.models import Extract, Plan, ProgressUpdate
 from delivery.selectors import PLAN_ORDER, activities_as_at, plan_by_name, plans
@@ -37,6 +39,11 @@ def section_detail(*, pk: int) -> PanelSection:
 
 def report_packs(*, report: PanelReport) -> list[PanelPack]:
     return list(report.packs.select_related("created_by").order_by("-created_at", "-id"))
+
+
+def pack_library() -> QuerySet[PanelPack]:
+    """Every pack of every report, newest first, with what each row shows. Two queries a page."""
+    return PanelPack.objects.select_related("report__plan", "created_by").order_by("-created_at", "-id")
 
 
 def pack_detail(*, pk: int) -> PanelPack:
@@ -131,6 +138,50 @@ def performance_data(*, as_at: date):
                 )
             )
     return period, groups, rows
+
+
+def changes_between(*, plan: Plan, since: date, as_at: date) -> list[str]:
+    """What changed in the plan's delivery since an earlier as-at date, in plain lines: RAG moves
+    (as Appendix 1 shows them), activities new since, and progress updates since. Three queries."""
+    published = {"commitment__plan": plan, "publish": True, "commitment__publish": True}
+    before = dict(activities_as_at(as_at=since).filter(**published).values_list("pk", "at_shown_rag"))
+    now = list(
+        activities_as_at(as_at=as_at)
+        .filter(**published)
+        .order_by(*PLAN_ORDER)
+        .values_list("pk", "at_shown_rag", "commitment__ref", "sub_ref")
+    )
+    moves = Counter((before[pk] or "", rag or "") for pk, rag, _, _ in now if pk in before and before[pk] != rag)
+    new = [sub or ref for pk, _, ref, sub in now if pk not in before]
+    updates = (
+        ProgressUpdate.objects.filter(
+            on__gt=since, on__lte=as_at, **{f"activity__{k}": v for k, v in published.items()}
+        )
+        .exclude(kind=ProgressUpdate.Kind.CREATED)
+        .count()
+    )
+    order = {k: i for i, k in enumerate(rag_scale.ORDER)}
+    lines = []
+    if moves:
+        lines.append(
+            f"RAG moves since {since:%d/%m/%Y}: "
+            + "; ".join(
+                f"{n} {rag_scale.word(a)} → {rag_scale.word(b)}"
+                for (a, b), n in sorted(moves.items(), key=lambda m: (order[m[0][1]], order[m[0][0]]))
+            )
+            + "."
+        )
+    else:
+        lines.append(f"No RAG moves since {since:%d/%m/%Y}.")
+    shown = ", ".join(new[:10]) + (f" and {len(new) - 10} more" if len(new) > 10 else "")
+    lines.append(f"New activities since then: {len(new)}" + (f" ({shown})." if new else "."))
+    lines.append(f"Progress updates since then: {updates}.")
+    return lines
+
+
+def performance_report(*, period: Period, as_at: date) -> list[kpi_selectors.ReportGroup]:
+    """The full performance report's measures (Appendix 3)."""
+    return kpi_selectors.performance_report(period=period, as_at=as_at)
 
 
 def appendix_default_columns(*, plan: Plan, as_at: date) -> list[str]:

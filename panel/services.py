@@ -21,7 +21,7 @@ from core.roles import can_edit_plans, ensure_can_edit_plans
 from delivery.extracts import render_extract
 from delivery.extracts.rows import extract_rows
 from delivery.models import Extract, Plan
-from kpis.documents import render_summary
+from kpis.documents import render_performance_report, render_summary
 
 from . import drafting, selectors
 from .documents import Cover, CoverSection, render_docx, render_pdf
@@ -191,13 +191,26 @@ def _generate(pack: PanelPack, report_progress) -> dict:
     appendices = [
         f"Appendix 1 – Delivery Plan Extract, position as at {report.as_at:%-d %B %Y}",
         f"Appendix 2 – Performance summary, {period.label()}",
+        f"Appendix 3 – Full performance report, {period.label()}",
     ]
+    previous = selectors.last_approved_pack(report=report)
+    if previous is not None and previous.pk == pack.pk:
+        previous = None
+    since = (
+        selectors.changes_between(plan=report.plan, since=previous.report.as_at, as_at=report.as_at)
+        if previous is not None and previous.report.as_at < report.as_at
+        else []
+    )
+    cover_sections = [CoverSection(s.title, s.text) for s in sections]
+    if since:
+        heading = f"Changes since the approved pack as at {previous.report.as_at:%-d %B %Y}"
+        cover_sections.append(CoverSection(heading, "\n".join(f"- {line}" for line in since)))
     cover = Cover(
         title=f"Activity and performance monitoring report: {report.meeting_title}",
         subtitle=f"{report.plan.name} · {report.period_from:%-d %B %Y} to {report.as_at:%-d %B %Y} · "
         f"panel meeting {report.meeting_on:%-d %B %Y}",
         as_at=report.as_at,
-        sections=[CoverSection(s.title, s.text) for s in sections],
+        sections=cover_sections,
         appendices=appendices,
         draft=not report.is_approved,
     )
@@ -209,27 +222,37 @@ def _generate(pack: PanelPack, report_progress) -> dict:
     keep(pack_filename(report, "appendix-1", "docx"), "Appendix 1 (Word)", render_extract(appendix, "docx"))
     report_progress(60, "Writing Appendix 1 (Excel)")
     keep(pack_filename(report, "appendix-1", "xlsx"), "Appendix 1 (Excel)", render_extract(appendix, "xlsx"))
-    report_progress(80, "Writing the performance summary")
+    report_progress(70, "Writing the performance summary")
     keep(
         pack_filename(report, "appendix-2-performance-summary", "docx"),
         "Appendix 2 – Performance summary (Word)",
         render_summary(groups, period=period, as_at=report.as_at, fmt="docx"),
     )
+    report_progress(85, "Writing the full performance report")
+    keep(
+        pack_filename(report, "appendix-3-full-performance-report", "docx"),
+        "Appendix 3 – Full performance report (Word)",
+        render_performance_report(
+            selectors.performance_report(period=period, as_at=report.as_at), period=period, as_at=report.as_at
+        ),
+    )
     shot = snapshot(report)
-    previous = selectors.last_approved_pack(report=report)
     return {
         "state": PanelPack.State.DONE,
         "files": files,
         "snapshot": shot,
-        "changes": changes_since(previous, shot, files) if previous and previous.pk != pack.pk else [],
+        "changes": changes_since(previous, shot, files, since) if previous else [],
     }
 
 
-def changes_since(previous: PanelPack, shot: dict, files: list[dict]) -> list[str]:
-    """What changed since the last approved pack, in plain lines."""
+def changes_since(previous: PanelPack, shot: dict, files: list[dict], data: list[str] | None = None) -> list[str]:
+    """What changed since the last approved pack, in plain lines: the data (RAG moves, new activities,
+    updates since), then the report (as-at date, sections) and the files."""
     before = previous.snapshot or {}
+    approved = previous.report
     lines = [
-        f"Compared with the pack approved for {previous.report.meeting_title} (as at {previous.report.as_at:%d/%m/%Y})."
+        f"Compared with the pack approved for {approved.meeting_title} (as at {approved.as_at:%d/%m/%Y}).",
+        *(data or []),
     ]
     if before.get("as_at") != shot["as_at"]:
         lines.append(f"As-at date: {before.get('as_at')} → {shot['as_at']}.")

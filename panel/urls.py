@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/generate/", views.pack_generate, name="generate"),
     path("<int:pk>/approve/", views.report_approve, name="approve"),
     path("sections/<int:pk>/edit/", views.section_edit, name="section-edit"),
+    path("packs/", views.PackLibraryView.as_view(), name="packs"),
     path("packs/<int:pk>/", views.PackView.as_view(), name="pack"),
     path("packs/<int:pk>/try-again/", views.pack_try_again, name="pack-try-again"),
     path("packs/<int:pk>/files/<str:name>", views.pack_file, name="pack-file"),

@@ -10,14 +10,20 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2.export import ExportMixin
+from django_tables2.views import SingleTableMixin
 
 from core.dates import today
 from core.documents import CONTENT_TYPES
+from core.exports import SafeTableExport
 from core.roles import can_edit_plans, ensure_can_edit_plans, ensure_can_read
 from core.views import JobPollingMixin
 
 from . import selectors, services
+from .filters import PackFilter
 from .forms import ReportForm, SectionForm
+from .tables import PackTable
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -166,3 +172,32 @@ def pack_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         filename=name,
         content_type=CONTENT_TYPES.get(fmt, "application/octet-stream"),
     )
+
+
+class PackLibraryView(ExportMixin, SingleTableMixin, FilterView):
+    """Every agenda pack of every report: plan, period, as at, approved or draft, files with sizes and
+    checksums, who generated it. Paged, filtered by plan and status, exported (formula-safe)."""
+
+    table_class = PackTable
+    filterset_class = PackFilter
+    template_name = "panel/library.html"
+    export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport
+    export_name = "panel-packs"
+    http_method_names = ["get", "head", "options"]
+    strict = False
+
+    def dispatch(self, request, *args, **kwargs):
+        ensure_can_read(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.pack_library()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        for key in ("_export", "page"):
+            query.pop(key, None)
+        ctx["querystring"] = query.urlencode()
+        return ctx

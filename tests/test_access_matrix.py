@@ -135,6 +135,7 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "audit-log": {"GET": (302, 403, 200, 403, 403, 200, 403), "POST": (302, 403, 405, 403, 403, 405, 403)},
     "panel:list": {"GET": READ, "POST": WRONG_METHOD},
     "panel:report": {"GET": READ, "POST": WRONG_METHOD},
+    "panel:packs": {"GET": READ, "POST": WRONG_METHOD},
     "panel:pack": {"GET": READ, "POST": WRONG_METHOD},
     "panel:pack-file": {"GET": READ, "POST": WRONG_METHOD},
     "panel:new": {"GET": EDIT, "POST": EDIT},

@@ -4,6 +4,8 @@ or a 400; never a 500."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -11,6 +13,8 @@ from core.dates import today
 from delivery import services
 from delivery.models import Extract, ImportRun
 from kpis.models import Measure
+from panel import services as panel_services
+from panel.models import PanelPack
 from rounds import services as rounds_services
 from rounds.models import UpdateRound
 from tests.delivery.importers.builders import tracker_workbook
@@ -174,6 +178,8 @@ PAGES: dict[str, tuple[str, list[str]]] = {
             "_export",
         ],
     ),
+    # Panel reports: the pack library.
+    "panel packs": ("panel:packs", ["plan", "status", "page", "per_page", "sort", "_export"]),
 }
 # Pages read as someone other than the editor.
 READ_AS = {"audit-log": "admin_user"}
@@ -196,6 +202,13 @@ def site(db, editor, owner_user, django_capture_on_commit_callbacks, eager_tasks
         )
     assert Extract.objects.filter(state=Extract.State.DONE).exists()
     rounds_services.round_open(by=editor, plan=plan, title="Q3 update", deadline=today(), as_at=today())
+    report = panel_services.report_create(
+        by=editor, plan=plan, period_from=today() - timedelta(days=90), as_at=today(), meeting_on=today(),
+        meeting_title="Police and Crime Panel",
+    )  # fmt: skip
+    PanelPack.objects.create(report=report, created_by=editor, state=PanelPack.State.DONE, files=[
+        {"name": "a.docx", "label": "=HYPERLINK(\"x\")", "path": "x", "checksum": "0" * 64, "size": 10},
+    ])  # fmt: skip
     return plan
 
 

@@ -3,6 +3,7 @@ one row per activity with the commitment's Ref and text merged down over its act
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from core import documents, rag
@@ -26,9 +27,28 @@ WIDTHS = {
 PDF_WIDTHS = {"ref": 9, "date": 16, "progress": 56}
 MERGED = ("ref", "commitment")  # the commitment's, over its activities
 
+# What a header needs to stay on one line, per renderer: the table's width, the header font's em and
+# the cell's padding, in mm. Header text is bold, about three quarters of an em a character.
+HEADER_FIT = {
+    "docx": (297 - 2 * 12.7, 11 * 25.4 / 72, 2 * 1.9 + 0.5),  # Calibri 11 pt, Word's default margins
+    "pdf": (297 - 2 * 12 - 2 * 8 * 25.4 / 96, 8 * 25.4 / 72, 2 * 1.2 + 0.5),  # 8 pt, 1.2 mm padding
+}
+BOLD_EM = 0.75
+
+
+def header_weight(label: str, others: float, fmt: str) -> float:
+    """The relative weight a column needs, beside columns weighing `others`, for `label` to fit on one
+    line in `fmt` (docx or pdf, whose widths are shares of the table)."""
+    table_mm, em_mm, pad_mm = HEADER_FIT[fmt]
+    share = min((len(label) * BOLD_EM * em_mm + pad_mm) / table_mm, 0.5)
+    return math.ceil(others * share / (1 - share))  # rounded up: the renderers round widths
+
 
 def _intro(data: ExtractData) -> str:
-    parts = [f"Position as at {data.as_at:%-d %B %Y}", f"{data.row_count} activities"]
+    # "Position as at" once: not again when the subtitle already says it.
+    said = "as at" in (data.subtitle or "").lower()
+    parts = [] if said else [f"Position as at {data.as_at:%-d %B %Y}"]
+    parts.append(f"{data.row_count} activities")
     if data.withheld:
         parts.append(f"{data.withheld} not for publication withheld")
     if data.excluded_complete:
@@ -53,6 +73,12 @@ def _columns(data: ExtractData) -> list[Column]:
     ]
     if data.changed_since:
         cols.append(Column("changed", f"Changed since {data.changed_since:%d/%m/%Y}", width=WIDTHS["changed"]))
+    for col in cols:
+        if col.is_rag:  # wide enough for its header on one line, in every file
+            others = sum(c.width for c in cols if c is not col)
+            pdf_others = sum(c.pdf_width or c.width for c in cols if c is not col)
+            col.width = max(col.width, len(col.label) + 2, header_weight(col.label, others, "docx"))
+            col.pdf_width = max(col.pdf_width or col.width, header_weight(col.label, pdf_others, "pdf"))
     cols.append(Column("status", "Status", csv_only=True))
     return cols
 

@@ -147,7 +147,9 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
 
     author = author_name(by)
 
-    def imported(act: Activity, on: date, text: str, changes: dict | None = None) -> ProgressUpdate:
+    def imported(
+        act: Activity, on: date, text: str, changes: dict | None = None, undated: bool = False
+    ) -> ProgressUpdate:
         """A progress update written by this import, recording the state it leaves the activity in."""
         return ProgressUpdate(
             activity=act,
@@ -162,6 +164,7 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
             due_date=act.due_date,
             changes=changes or {},
             source=source,
+            undated=undated,
         )
 
     new_activities, new_updates, owner_rows, body_rows = [], [], [], []
@@ -193,7 +196,7 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
                 status=f["status"],
                 rag=f.get("rag") or "",
                 progress=last["text"] if last else "",
-                progress_on=date.fromisoformat(last["on"]) if last else None,
+                progress_on=date.fromisoformat(last["on"]) if last and not last.get("undated") else None,
                 last_update_on=max([*dates, created_on]),
                 created_on=created_on,
                 publish=f.get("publish", True),
@@ -220,7 +223,9 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
                 source=source,
             )
         )
-        new_updates += [imported(act, date.fromisoformat(u["on"]), u["text"]) for u in a.updates]
+        new_updates += [
+            imported(act, date.fromisoformat(u["on"]), u["text"], undated=u.get("undated", False)) for u in a.updates
+        ]
     result.created["activities"] = len(new_activities)
 
     updated_objs, replace_owners, replace_bodies = [], [], []
@@ -250,10 +255,12 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
         entries = a.updates or [{"on": max(cs.as_at, act.last_update_on or cs.as_at).isoformat(), "text": ""}]
         for i, u in enumerate(entries):
             on = date.fromisoformat(u["on"])
-            new_updates.append(imported(act, on, u["text"], field_changes if i == len(entries) - 1 else None))
+            new_updates.append(
+                imported(act, on, u["text"], field_changes if i == len(entries) - 1 else None, u.get("undated", False))
+            )
             act.last_update_on = max(on, act.last_update_on or on)
             if u["text"]:
-                act.progress, act.progress_on = u["text"], on
+                act.progress, act.progress_on = u["text"], None if u.get("undated") else on
         act.version += 1  # `act` is the row read under the lock: its version is the current one
         updated_objs.append(act)
     Activity.objects.bulk_update(

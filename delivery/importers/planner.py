@@ -400,7 +400,11 @@ def _activity_change(
                 )
             )
             on = floor
-        change.updates.append({"on": on.isoformat(), "text": entry.text})
+        # An entry with no date of its own is recorded as at the import's update date, and says so:
+        # that date is never shown as if it were the update's.
+        # (The plan's own workbook dates a changed cell by the import on purpose, above: that is its date.)
+        undated = {"undated": True} if entry.on is None and not (pa.native and match is not None) else {}
+        change.updates.append({"on": on.isoformat(), "text": entry.text, **undated})
         floor = on
 
     if match is None:

@@ -484,7 +484,7 @@ def test_the_measure_page_draws_its_control_chart_and_its_table_matches(browser,
 
 def test_axe_finds_no_serious_or_critical_problem_on_any_panel_report_page_as_any_role(browser, live_server):
     """Issue 14: the panel report pages (list, new, report with its sections, a section's form, the
-    pack with its files) and the activity page with an update marked for the panel."""
+    pack with its files, the pack library of every report) and the activity page with an update marked for the panel."""
     from delivery import services as delivery_services
     from panel import services as panel
 
@@ -505,6 +505,7 @@ def test_axe_finds_no_serious_or_critical_problem_on_any_panel_report_page_as_an
         "panel report": f"/panel/{report.pk}/",
         "panel section form": f"/panel/sections/{report.sections.first().pk}/edit/",
         "panel pack": f"/panel/packs/{pack.pk}/",
+        "panel pack library": "/panel/packs/",
         "activity page, an update for the panel": f"/activities/{activity.pk}/",
     }
     result, failures, csp = _axe_every_page_as_every_role(browser, live_server, users, pages)

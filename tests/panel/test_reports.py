@@ -121,6 +121,7 @@ def test_the_pack_is_generated_in_one_job_and_its_files_open_with_headings_table
         "appendix-1-safer-west-mercia-plan-as-at-2025-12-31.docx",
         "appendix-1-safer-west-mercia-plan-as-at-2025-12-31.xlsx",
         "appendix-2-performance-summary-safer-west-mercia-plan-as-at-2025-12-31.docx",
+        "appendix-3-full-performance-report-safer-west-mercia-plan-as-at-2025-12-31.docx",
     ]
     for f in pack.files:
         assert hashlib.sha256(_blob(pack, f["name"])).hexdigest() == f["checksum"]
@@ -133,7 +134,9 @@ def test_the_pack_is_generated_in_one_job_and_its_files_open_with_headings_table
     ]  # fmt: skip
     assert [c.text for c in cover.tables[0].rows[0].cells] == ["Month", "Type", "Subject area"]
     appendices = [p.text for p in cover.paragraphs if p.style.name == "List Bullet" and p.text.startswith("Appendix ")]
-    assert appendices[0].startswith("Appendix 1 – Delivery Plan Extract") and appendices[1].startswith("Appendix 2")
+    assert [a.split(" – ")[0] for a in appendices] == ["Appendix 1", "Appendix 2", "Appendix 3"]
+    assert appendices[0].startswith("Appendix 1 – Delivery Plan Extract")
+    assert appendices[2].startswith("Appendix 3 – Full performance report")
 
     pdf = PdfReader(io.BytesIO(_blob(pack, ".pdf")))
     assert "/StructTreeRoot" in pdf.trailer["/Root"] and "/MarkInfo" in pdf.trailer["/Root"]
@@ -197,6 +200,11 @@ def test_a_later_pack_says_what_changed_since_the_approved_one(
     first = _report(editor, plan)
     _generate(editor, first, django_capture_on_commit_callbacks)
     services.report_approve(by=editor, report=first)
+    a = plan.commitments.get(ref="1.1").activities.get(text="Commission ISVAs")
+    delivery_services.activity_record_update(
+        activity=a, by=editor, seen_version=a.version, text="Provider withdrew.", rag=Rag.RED, on=date(2026, 1, 10)
+    )
+    make_activity(commitment=plan.commitments.get(ref="2.1"), text="Speed watch", rag=Rag.GREEN, on=date(2026, 1, 12))
     second = services.report_create(
         by=editor, plan=plan, period_from=AS_AT, as_at=date(2026, 1, 31), meeting_on=date(2026, 3, 4),
         meeting_title="Police and Crime Panel, 4 March 2026",
@@ -204,6 +212,14 @@ def test_a_later_pack_says_what_changed_since_the_approved_one(
     pack = _generate(editor, second, django_capture_on_commit_callbacks)
     assert pack.changes[0].startswith("Compared with the pack approved for Police and Crime Panel, 4 February 2026")
     assert "As-at date: 2025-12-31 → 2026-01-31." in pack.changes
+    # The data since, hand-worked: one activity Green to Red, one new activity, one progress update.
+    assert "RAG moves since 31/12/2025: 1 Green → Red." in pack.changes
+    assert "New activities since then: 1 (2.1)." in pack.changes
+    assert "Progress updates since then: 1." in pack.changes
+    cover = Document(io.BytesIO(_blob(pack, "covering-report-safer-west-mercia-plan-as-at-2026-01-31.docx")))
+    headings = [p.text for p in cover.paragraphs if p.style.name == "Heading 1"]
+    assert "7. Changes since the approved pack as at 31 December 2025" in headings
+    assert "RAG moves since 31/12/2025: 1 Green → Red." in [p.text for p in cover.paragraphs]
 
 
 def test_only_editors_create_edit_and_approve(viewer, owner_user, editor, plan):
@@ -263,8 +279,8 @@ def test_the_panel_pack_command_writes_the_files_and_their_checksums(admin_user,
     call_command("panel_pack", "--plan", plan.name, "--from", "2025-09-30", "--as-at", "2025-12-31",
                  "--output", str(tmp_path), stdout=out)  # fmt: skip
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert "SHA256SUMS" in written and len(written) == 6
+    assert "SHA256SUMS" in written and len(written) == 7
     for line in (tmp_path / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ")
         assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == digest
-    assert "5 files" in out.getvalue()
+    assert "6 files" in out.getvalue()

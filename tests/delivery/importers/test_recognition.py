@@ -281,11 +281,15 @@ def test_the_command_line_maps_columns_saves_a_profile_and_uses_it_again(editor,
         "--map", "Update=-", "--map", "Progress=progress", "--profile", "Quarterly",
     )  # fmt: skip
     activity = Activity.objects.get()
+    # The entry has no date of its own: it is recorded as at the update date, and marked undated so that
+    # date is never shown as the update's (progress_on stays empty).
     assert (activity.progress, activity.progress_on, activity.created_on) == (
         "Signed off by the board.",
-        date(2026, 9, 30),
+        None,
         date(2026, 9, 30),
     )
+    entry = activity.updates.get(text="Signed off by the board.")
+    assert (entry.on, entry.undated) == (date(2026, 9, 30), True)
     assert ImportProfile.objects.get().plan == Plan.objects.get(name="Charter")
     out = io.StringIO()
     call_command("import_plan", str(path), "--plan", "Charter", "--profile", "Quarterly", "--dry-run", stdout=out)
