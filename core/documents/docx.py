@@ -1,14 +1,21 @@
 """A TableDocument as .docx: landscape A4, one real Word table whose header row repeats on every
 page, banners shaded across the row, merge-down cells merged (w:vMerge), RAG cells shaded with their
-letter, a table per summary after it, and "Page X of Y" in the footer."""
+letter, a table per summary after it, and "Page X of Y" in the footer.
+
+python-docx makes the package (styles, settings, properties, footer, the heading and paragraphs)
+with a placeholder paragraph where each table goes; the tables' XML is written as text straight
+into word/document.xml as the package is zipped, never parsed into a tree and serialised again."""
 
 from __future__ import annotations
 
 import io
+import re
+import zipfile
+from datetime import datetime
 from xml.sax.saxutils import escape
 
 from .document import Column, SummarySheet, TableDocument, merge_spans
-from .files import Progress, cell_text, fixed_zip, noop, rag_key, rag_key_line, rag_letter, stamp
+from .files import Progress, cell_text, noop, rag_key, rag_key_line, rag_letter, stamp
 
 LEVEL1_FILL = "1D70B8"
 LEVEL2_FILL = "DBE7F2"
@@ -18,8 +25,13 @@ WIDTH = 15_398
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+# Characters XML 1.0 cannot hold (the tables are written as text, so nothing else would refuse them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _w_text(text: str) -> str:
     """Plain text as Word runs: each line its own paragraph, never markup."""
+    text = _NOT_XML.sub("", text)
     lines = text.split("\n") if text else [""]
     return "".join(
         f'<w:p><w:pPr><w:spacing w:after="40"/></w:pPr><w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
@@ -41,14 +53,16 @@ def _w_cell(body: str, width: int, *, fill: str | None = None, span: int = 1, vm
 
 
 def _w_bold(text: str, color: str | None = None, size: int | None = None, center: bool = False) -> str:
+    text = _NOT_XML.sub("", text)
     rpr = "<w:b/>" + (f'<w:color w:val="{color}"/>' if color else "") + (f'<w:sz w:val="{size}"/>' if size else "")
     ppr = '<w:pPr><w:spacing w:after="40"/>' + ('<w:jc w:val="center"/>' if center else "") + "</w:pPr>"
     return f'<w:p>{ppr}<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
 
 
 def _w_table_start(widths: list[int], header: list[str]) -> list[str]:
+    """The table's opening and header row; the `w` prefix is the enclosing document's."""
     return [
-        f'<w:tbl xmlns:w="{W_NS}">',
+        "<w:tbl>",
         '<w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/><w:tblLayout w:type="fixed"/>',
         "<w:tblBorders>",
         *(
@@ -183,11 +197,6 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
     props.revision = 1
     _set_language(word, doc.language)
 
-    body = word.element.body
-
-    def add(element) -> None:
-        body.insert(len(body) - 1, element)  # before the final sectPr
-
     word.add_heading(doc.title, level=1)
     if doc.subtitle:
         word.add_paragraph(doc.subtitle)
@@ -195,10 +204,10 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
         word.add_paragraph(line)
     if rag_key_line(doc):
         word.add_paragraph(rag_key_line(doc))
-    add(parse_xml(table_xml(doc, progress)))
-    for sheet in doc.summaries:
+    word.add_paragraph(_placeholder(0))
+    for number, sheet in enumerate(doc.summaries, start=1):
         word.add_heading(sheet.title, level=2)
-        add(parse_xml(summary_xml(sheet)))
+        word.add_paragraph(_placeholder(number))
         if sheet.note:
             word.add_paragraph(sheet.note)
 
@@ -209,5 +218,43 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
     footer._p.append(parse_xml(_field("NUMPAGES")))
     out = io.BytesIO()
     word.save(out)
+    tables = [table_xml(doc, progress), *(summary_xml(sheet) for sheet in doc.summaries)]
+    blob = _package(out.getvalue(), stamp(doc), tables)
     progress(100)
-    return fixed_zip(out.getvalue(), stamp(doc))
+    return blob
+
+
+# A paragraph python-docx writes where a table goes; its text cannot come from a document (the
+# private-use characters around it), and each is replaced whole, exactly once.
+PLACEHOLDER = "\ue000core.documents.docx table {}\ue000"
+DOCUMENT_PART = "word/document.xml"
+
+
+def _placeholder(number: int) -> str:
+    return PLACEHOLDER.format(number)
+
+
+def _package(blob: bytes, when: datetime, tables: list[str]) -> bytes:
+    """python-docx's package re-zipped with every entry dated `when` (reproducible), and each
+    placeholder paragraph in word/document.xml replaced by its table's XML."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            data = src.read(info.filename)
+            if info.filename != DOCUMENT_PART:
+                dst.writestr(fixed, data)
+                continue
+            text = data.decode("utf-8")
+            with dst.open(fixed, "w") as part:
+                for number, table in enumerate(tables):
+                    paragraph = f"<w:p><w:r><w:t>{_placeholder(number)}</w:t></w:r></w:p>"
+                    before, found, text = text.partition(paragraph)
+                    if not found or paragraph in text:
+                        raise RuntimeError(f"Word table {number} has no single place in {DOCUMENT_PART}")
+                    part.write(before.encode("utf-8"))
+                    part.write(table.encode("utf-8"))
+                part.write(text.encode("utf-8"))
+    return out.getvalue()
