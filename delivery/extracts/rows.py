@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Exists, OuterRef
@@ -53,21 +53,22 @@ class ExtractRow:
     def progress_text(self) -> str:
         if not self.progress:
             return ""
-        return f"{self.progress_on:%d/%m/%y} – {self.progress}" if self.progress_on else self.progress
+        return f"{_ddmmyy(self.progress_on)} – {self.progress}" if self.progress_on else self.progress
 
     def cell(self, column: str) -> str:
-        if column == "activity":
-            return self.activity_text
-        if column == "progress":
-            return self.progress_text
-        if column == "rag":
-            return self.rag_word if self.rag else ""
-        if column in _PLAIN_CELLS:
-            return getattr(self, column)
-        raise KeyError(column)
+        return _CELLS[column](self)
 
 
-_PLAIN_CELLS = frozenset({"ref", "commitment", "oversight", "owners", "date"})
+_CELLS = {
+    "ref": lambda row: row.ref,
+    "commitment": lambda row: row.commitment,
+    "activity": lambda row: f"({row.sub_ref}) {row.activity}" if row.sub_ref else row.activity,
+    "progress": lambda row: row.progress_text,
+    "oversight": lambda row: row.oversight,
+    "owners": lambda row: row.owners,
+    "date": lambda row: row.date,
+    "rag": lambda row: rag_scale.word(row.rag) if row.rag else "",
+}
 
 
 @dataclass
@@ -108,7 +109,10 @@ class ExtractData:
         return {o.title: dict(o.counts) for o in self.objectives}
 
     def content_hash(self) -> str:
-        """A hash of everything shown: the same definition on the same data gives the same hash."""
+        """A hash of everything shown: the same definition on the same data gives the same hash.
+
+        The JSON is what `dataclasses.asdict` gives, built without its deep copies (a row's fields
+        are plain values), so the hash is the same as it always was."""
         payload = json.dumps(
             {
                 "plan": self.plan,
@@ -118,12 +122,26 @@ class ExtractData:
                 "columns": self.columns,
                 "changed_since": self.changed_since,
                 "withheld": self.withheld,
-                "objectives": [asdict(o) for o in self.objectives],
+                "objectives": [
+                    {
+                        "order": o.order,
+                        "title": o.title,
+                        "sections": [
+                            {"title": s.title, "rows": [dict(vars(row)) for row in s.rows]} for s in o.sections
+                        ],
+                        "counts": dict(o.counts),
+                    }
+                    for o in self.objectives
+                ],
             },
             default=str,
             sort_keys=True,
         )
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _ddmmyy(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year % 100:02d}"
 
 
 def _date_cell(due: date | None, text: str) -> str:
