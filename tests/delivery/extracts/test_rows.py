@@ -80,9 +80,7 @@ def test_an_activity_added_after_the_as_at_date_is_absent(appendix_plan):
     assert rows_for(plan, as_at=date(2025, 1, 5)).row_count == 0
 
 
-def test_oversight_bodies_are_joined_in_name_order_from_tuples_in_two_queries(
-    appendix_plan, django_assert_num_queries
-):
+def test_oversight_bodies_are_joined_in_name_order_from_tuples_in_two_queries(appendix_plan, django_assert_num_queries):
     from tests.factories import OversightBodyFactory
 
     plan, activities = appendix_plan
