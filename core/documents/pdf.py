@@ -28,7 +28,8 @@ CHUNK_ROWS = 700
 TEMPLATE = "core/documents/table.html"
 
 TABLE_MM = 297 - 2 * 12 - 2 * 8 * 25.4 / 96  # landscape A4 less the page margins and body margins
-PADDING_MM = 2 * 1.2 + 0.5 * 25.4 / 72  # cell padding both sides, and the border
+BORDER_MM = 0.25 * 25.4 / 72  # a cell's border on each side (two make the line between cells)
+PADDING_MM = 2 * 1.2 + 2 * BORDER_MM  # cell padding and border, both sides
 EM_MM = 8 * 25.4 / 72  # the 8 pt font
 _EM = {
     **dict.fromkeys("0123456789abcdeghknopqsuvxyz", 0.64),
@@ -218,6 +219,10 @@ def context(doc: TableDocument) -> dict:
         "footer_css": mark_safe(css_string(doc.footer)),  # noqa: S308 - css_string escapes everything
         "rag_styles": [(key or "none", rag.FILL[key], rag.TEXT[key]) for key in rag.FILL],
         "widths": {k: round(100 * w / total_weight, 2) for k, w in weights.items()},
+        # Absolute widths for the fixed layout (table-layout: fixed, border-box cells), nothing to resolve.
+        "table_mm": f"{TABLE_MM:.3f}",
+        "summary_mm": f"{TABLE_MM * 0.7:.3f}",
+        "col_mm": {k: f"{TABLE_MM * w / total_weight - 0.0005:.3f}" for k, w in weights.items()},
         "spans": {id(row): span for b in doc.blocks for _, rows in b.leaves() for row, span in _spans(rows)},
     }
 

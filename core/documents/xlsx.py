@@ -4,14 +4,17 @@ Merge-down cells are not merged here: the group's first value is repeated on eac
 that sorting and filtering in Excel keep every row whole.
 
 Every cell is written as a string (or a number in a summary), never a formula, so text such as
-`=1+1` arrives as text."""
+`=1+1` arrives as text.
+
+Reproducible as xlsxwriter writes it: in memory, every zip entry is dated 1 January 1980 (Excel's own
+convention) and the workbook's created date is the document's, so the package is not re-zipped."""
 
 from __future__ import annotations
 
 import io
 
 from .document import TableDocument, merge_spans
-from .files import Progress, cell_text, fixed_zip, noop, rag_key, rag_key_line, rag_letter, stamp
+from .files import Progress, noop, rag_key_line, rag_letter, stamp
 
 LEVEL1_FILL = "1D70B8"
 LEVEL2_FILL = "DBE7F2"
@@ -78,6 +81,8 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
         ws.set_column(c, c, col.width)
     r = header_row + 1
     total = max(doc.row_count, 1)
+    write = ws.write_string
+    plan = [(c, col.key, col.is_rag, col.merge_down) for c, col in enumerate(cols)]
     done = 0
 
     def banner(title: str, fmt) -> None:
@@ -97,13 +102,12 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
             first = 0
             for i, (row, span) in enumerate(zip(rows, merge_spans(rows), strict=True)):
                 first = i if span else first
-                for c, col in enumerate(cols):
-                    if col.is_rag:
-                        ws.write_string(r, c, rag_letter(row), f_rag[rag_key(row)])
-                    elif col.merge_down and span == 0:
-                        ws.write_string(r, c, cell_text(rows[first], col.key)[:MAX_CELL], f_cell)
-                    else:
-                        ws.write_string(r, c, cell_text(row, col.key)[:MAX_CELL], f_cell)
+                for c, key, is_rag, merge_down in plan:
+                    if is_rag:
+                        write(r, c, rag_letter(row), f_rag[row.rag or ""])
+                        continue
+                    text = (rows[first] if merge_down and span == 0 else row).cells.get(key) or ""
+                    write(r, c, text if len(text) <= MAX_CELL else text[:MAX_CELL], f_cell)
                 r += 1
                 done += 1
                 if done % 500 == 0:
@@ -135,4 +139,4 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
             summary.write_string(len(rows) + 2, 0, sheet.note)
     wb.close()
     progress(100)
-    return fixed_zip(out.getvalue(), stamp(doc))
+    return out.getvalue()

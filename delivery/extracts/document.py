@@ -108,8 +108,9 @@ def _summary(data: ExtractData) -> SummarySheet:
     )
 
 
-def appendix_document(data: ExtractData) -> TableDocument:
-    """The extract's rows as a table document; renderers lay it out."""
+def appendix_document(data: ExtractData, *, identify: bool = True) -> TableDocument:
+    """The extract's rows as a table document; renderers lay it out. `identify=False` leaves out the
+    PDF's /ID (a hash of every row), which only the PDF needs."""
     blocks = []
     group = 0
     for objective in data.objectives:
@@ -133,10 +134,10 @@ def appendix_document(data: ExtractData) -> TableDocument:
         footer=f"{data.title} · as at {data.as_at:%d/%m/%Y}",
         sheet_name="Appendix 1",
         banner_labels=("Objective", "Section"),
-        identifier=data.content_hash()[:32],
+        identifier=data.content_hash()[:32] if identify else "",
     )
 
 
 def render_extract(data: ExtractData, fmt: str, progress: Callable[[int], None] | None = None) -> bytes:
     """Appendix 1 as a docx, xlsx, pdf or csv file."""
-    return documents.render(appendix_document(data), fmt, progress)
+    return documents.render(appendix_document(data, identify=fmt == "pdf"), fmt, progress)

@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 
 from core import rag as rag_scale
 
-from ..models import Activity, Objective, OversightBody, Plan, ProgressUpdate, Status
+from ..models import Activity, Objective, Plan, ProgressUpdate, Status
 from ..selectors import PLAN_ORDER, activities_as_at
 
 
@@ -53,19 +53,22 @@ class ExtractRow:
     def progress_text(self) -> str:
         if not self.progress:
             return ""
-        return f"{self.progress_on:%d/%m/%y} – {self.progress}" if self.progress_on else self.progress
+        return f"{_ddmmyy(self.progress_on)} – {self.progress}" if self.progress_on else self.progress
 
     def cell(self, column: str) -> str:
-        return {
-            "ref": self.ref,
-            "commitment": self.commitment,
-            "activity": self.activity_text,
-            "progress": self.progress_text,
-            "oversight": self.oversight,
-            "owners": self.owners,
-            "date": self.date,
-            "rag": self.rag_word if self.rag else "",
-        }[column]
+        return _CELLS[column](self)
+
+
+_CELLS = {
+    "ref": lambda row: row.ref,
+    "commitment": lambda row: row.commitment,
+    "activity": lambda row: f"({row.sub_ref}) {row.activity}" if row.sub_ref else row.activity,
+    "progress": lambda row: row.progress_text,
+    "oversight": lambda row: row.oversight,
+    "owners": lambda row: row.owners,
+    "date": lambda row: row.date,
+    "rag": lambda row: rag_scale.word(row.rag) if row.rag else "",
+}
 
 
 @dataclass
@@ -106,7 +109,10 @@ class ExtractData:
         return {o.title: dict(o.counts) for o in self.objectives}
 
     def content_hash(self) -> str:
-        """A hash of everything shown: the same definition on the same data gives the same hash."""
+        """A hash of everything shown: the same definition on the same data gives the same hash.
+
+        The JSON is what `dataclasses.asdict` gives, built without its deep copies (a row's fields
+        are plain values), so the hash is the same as it always was."""
         payload = json.dumps(
             {
                 "plan": self.plan,
@@ -116,7 +122,17 @@ class ExtractData:
                 "columns": self.columns,
                 "changed_since": self.changed_since,
                 "withheld": self.withheld,
-                "objectives": [asdict(o) for o in self.objectives],
+                "objectives": [
+                    {
+                        "order": o.order,
+                        "title": o.title,
+                        "sections": [
+                            {"title": s.title, "rows": [dict(vars(row)) for row in s.rows]} for s in o.sections
+                        ],
+                        "counts": dict(o.counts),
+                    }
+                    for o in self.objectives
+                ],
             },
             default=str,
             sort_keys=True,
@@ -124,11 +140,56 @@ class ExtractData:
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def _ddmmyy(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year % 100:02d}"
+
+
 def _date_cell(due: date | None, text: str) -> str:
     shown = f"{due:%d/%m/%Y}" if due else ""
     if text and (not due or text.strip().lower() not in (shown, f"{due:%b %y}".lower())):
         return f"{text} ({shown})" if shown else text
     return shown
+
+
+def _oversight_names(*, plan: Plan, objectives: list[Objective] | None) -> dict[int, str]:
+    """Each activity's oversight bodies, "; "-joined in name order, for every activity of the plan
+    (or of the chosen objectives): one query of tuples, with no list of ids to outgrow SQLite's limit."""
+    through = Activity.oversight_bodies.through
+    links = through.objects.filter(activity__commitment__plan=plan)
+    if objectives:
+        links = links.filter(activity__commitment__objective__in=objectives)
+    names: dict[int, list[str]] = {}
+    for activity_id, name in (
+        links.order_by("activity_id", "oversightbody__name")
+        .values_list("activity_id", "oversightbody__name")
+        .iterator(chunk_size=5000)
+    ):
+        names.setdefault(activity_id, []).append(name)
+    return {pk: "; ".join(found) for pk, found in names.items()}
+
+
+FIELDS = (
+    "pk",
+    "commitment_id",
+    "commitment__publish",
+    "publish",
+    "at_status",
+    "commitment__objective_id",
+    "commitment__objective__order",
+    "commitment__objective__title",
+    "commitment__section_id",
+    "commitment__section__title",
+    "commitment__ref",
+    "commitment__text",
+    "sub_ref",
+    "text",
+    "at_progress",
+    "at_progress_on",
+    "owner_text",
+    "at_due",
+    "date_text",
+    "at_shown_rag",
+)
 
 
 def extract_rows(
@@ -142,20 +203,17 @@ def extract_rows(
     include_complete: bool = False,
     changed_since: date | None = None,
 ) -> ExtractData:
-    """Objectives > sections > activity rows in natural reference order, as at `as_at`. Four queries."""
-    qs = (
-        activities_as_at(as_at=as_at)
-        .filter(commitment__plan=plan)
-        .select_related("commitment__objective", "commitment__section")
-        .prefetch_related(Prefetch("oversight_bodies", queryset=OversightBody.objects.order_by("name")))
-        .order_by(*PLAN_ORDER)
-    )
+    """Objectives > sections > activity rows in natural reference order, as at `as_at`. Two queries,
+    each returning tuples (no model instances): the rows, then their oversight bodies' names."""
+    qs = activities_as_at(as_at=as_at).filter(commitment__plan=plan).order_by(*PLAN_ORDER)
     if objectives:
         qs = qs.filter(commitment__objective__in=objectives)
+    fields: tuple[str, ...] = FIELDS
     if changed_since:
         qs = qs.annotate(
             changed=Exists(ProgressUpdate.objects.filter(activity=OuterRef("pk"), on__gt=changed_since, on__lte=as_at))
         )
+        fields = (*FIELDS, "changed")
     data = ExtractData(
         plan=plan.name,
         title=title,
@@ -169,44 +227,53 @@ def extract_rows(
     sections: dict[tuple[int, int | None], SectionBlock] = {}
     commitment_rows: Counter = Counter()
     first_rows: dict[int, ExtractRow] = {}
-    activities: list[Activity] = list(qs)
-    for a in activities:
-        c = a.commitment
-        if not (c.publish and a.publish):
+    status_labels = dict(Status.choices)
+    complete = Status.COMPLETE.value
+    shown: list[tuple[int, ExtractRow]] = []
+    for values in qs.values_list(*fields).iterator(chunk_size=5000):
+        (
+            pk, commitment_id, c_publish, a_publish, status, objective_id, objective_order, objective_title,
+            section_id, section_title, ref, commitment_text, sub_ref, text, progress, progress_on, owners,
+            due, date_text, shown_rag,
+        ) = values[:20]  # fmt: skip
+        if not (c_publish and a_publish):
             data.withheld += 1
             continue
-        if not include_complete and a.at_status == Status.COMPLETE:
+        if not include_complete and status == complete:
             data.excluded_complete += 1
             continue
-        o = c.objective
-        block = blocks.get(o.pk)
+        block = blocks.get(objective_id)
         if block is None:
-            block = blocks[o.pk] = ObjectiveBlock(order=o.order, title=o.title)
+            block = blocks[objective_id] = ObjectiveBlock(order=objective_order, title=objective_title)
             data.objectives.append(block)
-        key = (o.pk, c.section_id)
+        key = (objective_id, section_id)
         section = sections.get(key)
         if section is None:
-            section = sections[key] = SectionBlock(title=c.section.title if c.section else "")
+            section = sections[key] = SectionBlock(title=section_title or "")
             block.sections.append(section)
         row = ExtractRow(
-            ref=c.ref,
-            commitment=c.text,
-            sub_ref=a.sub_ref,
-            activity=a.text,
-            progress=a.at_progress or "",
-            progress_on=a.at_progress_on,
-            oversight="; ".join(b.name for b in a.oversight_bodies.all()),
-            owners=a.owner_text,
-            date=_date_cell(a.at_due, a.date_text),
-            rag=a.at_shown_rag or "",
-            status=Status(a.at_status).label,
-            changed=bool(getattr(a, "changed", False)),
-            first_of_commitment=c.pk not in first_rows,
+            ref=ref,
+            commitment=commitment_text,
+            sub_ref=sub_ref,
+            activity=text,
+            progress=progress or "",
+            progress_on=progress_on,
+            oversight="",
+            owners=owners,
+            date=_date_cell(due, date_text),
+            rag=shown_rag or "",
+            status=status_labels.get(status, status),
+            changed=bool(values[20]) if changed_since else False,
+            first_of_commitment=commitment_id not in first_rows,
         )
-        first_rows.setdefault(c.pk, row)
-        commitment_rows[c.pk] += 1
+        first_rows.setdefault(commitment_id, row)
+        commitment_rows[commitment_id] += 1
         section.rows.append(row)
+        shown.append((pk, row))
         block.counts[row.rag] += 1
+    names = _oversight_names(plan=plan, objectives=objectives) if shown else {}
+    for pk, row in shown:
+        row.oversight = names.get(pk, "")
     for pk, row in first_rows.items():
         row.commitment_rows = commitment_rows[pk]
     return data

@@ -78,3 +78,16 @@ def test_the_same_definition_gives_the_same_content_hash(appendix_plan):
 def test_an_activity_added_after_the_as_at_date_is_absent(appendix_plan):
     plan, _ = appendix_plan
     assert rows_for(plan, as_at=date(2025, 1, 5)).row_count == 0
+
+
+def test_oversight_bodies_are_joined_in_name_order_from_tuples_in_two_queries(appendix_plan, django_assert_num_queries):
+    from tests.factories import OversightBodyFactory
+
+    plan, activities = appendix_plan
+    activities["ten"].oversight_bodies.add(OversightBodyFactory(name="Crime Reduction Board"))
+    with django_assert_num_queries(2):  # the rows, then every activity's oversight bodies
+        data = rows_for(plan, changed_since=date(2025, 1, 1))
+    ten = next(r for o in data.objectives for r in o.rows if r.sub_ref == "3.10.1")
+    assert ten.oversight == "Crime Reduction Board; Victims' Board"
+    assert all(r.oversight == "" for o in data.objectives for r in o.rows if r.sub_ref != "3.10.1")
+    assert ten.progress_text.startswith("01/05/25 – ") and ten.status == "In progress"

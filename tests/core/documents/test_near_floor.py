@@ -1,0 +1,105 @@
+"""The renderers written near their floors (issue 13): Word's body written as text into a frame that
+python-docx makes once per language, the PDF's table with separate borders and absolute widths."""
+
+import io
+import re
+import zipfile
+from dataclasses import replace
+from datetime import date
+
+import docx
+import pytest
+from lxml import etree
+
+from core import documents
+from core.documents import Block, Column, Row, TableDocument
+from core.documents import pdf as pdf_renderer
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture
+def doc() -> TableDocument:
+    rows = [
+        Row({"ref": "1.1", "text": "Line one\nLine two", "owner": "Supt Paley"}, rag="R", group="1"),
+        Row({"ref": "1.1", "text": "Bell\x07 and form\x0cfeed <b>&</b>", "owner": ""}, rag="", group="1"),
+        Row({"ref": "1.2", "text": "", "owner": "CI Preece"}, rag=None, group="2"),
+    ]
+    return TableDocument(
+        title="Appendix 1 – Delivery Plan Extract",
+        subtitle="Safer Testshire Plan",
+        intro=["Position as at 30 June 2025"],
+        stamp=date(2025, 6, 30),
+        subject="Safer Testshire Plan",
+        columns=[
+            Column("ref", "Ref", width=7, merge_down=True, identifies=True),
+            Column("text", "Supporting activity", width=40),
+            Column("owner", "Owner/s", width=20),
+            Column("rag", "RAG", width=6, is_rag=True),
+        ],
+        blocks=[Block("1. Putting victims first", children=[Block("Policing element", rows=rows)])],
+        footer="Appendix 1 · as at 30/06/2025",
+    )
+
+
+def parts(blob: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        return {info.filename: z.read(info.filename) for info in z.infolist()}
+
+
+def test_word_parts_are_well_formed_xml_with_no_placeholder_left(doc):
+    files = parts(documents.render(doc, "docx"))
+    for name, data in files.items():
+        if name.endswith((".xml", ".rels")):
+            etree.fromstring(data)  # raises on anything malformed
+            assert "\ue000".encode() not in data, name
+    document = files["word/document.xml"].decode()
+    assert "<b>" not in document and "&lt;b&gt;&amp;&lt;/b&gt;" in document  # text, never markup
+    assert "Bell and formfeed" in document  # characters XML cannot hold are dropped
+    core = files["docProps/core.xml"].decode()
+    assert "<dc:title>Appendix 1 – Delivery Plan Extract</dc:title>" in core
+    assert core.count("2025-06-30T12:00:00Z") == 2 and "1999" not in core
+
+
+def test_word_frame_is_shared_but_each_file_has_its_own_title_footer_date_and_rows(doc):
+    other = replace(
+        doc,
+        title="Performance summary",
+        footer="KPIs & more",
+        stamp=date(2024, 1, 31),
+        blocks=[Block("", rows=[Row({"ref": "K1", "text": "Burglary", "owner": "DCI Shaw"}, rag="G")])],
+    )
+    first, second = documents.render(doc, "docx"), documents.render(other, "docx")
+    assert documents.render(doc, "docx") == first  # reproducible
+    word = docx.Document(io.BytesIO(second))
+    assert word.paragraphs[0].text == "Performance summary" and word.paragraphs[0].style.name == "Heading 1"
+    assert "KPIs & more · Page" in "".join(t.text for t in word.sections[0].footer._element.iter(f"{W}t"))
+    assert word.core_properties.created.date() == date(2024, 1, 31)
+    assert [c.text for c in word.tables[0].rows[-1].cells] == ["K1", "Burglary", "DCI Shaw", "G"]
+    assert "Supt Paley" not in parts(second)["word/document.xml"].decode()
+
+
+def test_word_body_cells_take_widths_from_the_grid_and_spacing_from_the_table_style(doc):
+    files = parts(documents.render(doc, "docx"))
+    document = etree.fromstring(files["word/document.xml"])
+    table = document.find(f".//{W}tbl")
+    assert table.find(f"{W}tblPr/{W}tblLayout").get(f"{W}type") == "fixed"
+    assert len(table.findall(f"{W}tblGrid/{W}gridCol")) == 4
+    header, *rows = table.findall(f"{W}tr")
+    assert all(tc.find(f"{W}tcPr/{W}tcW") is not None for tc in header.findall(f"{W}tc"))
+    body = rows[2]  # the first activity row, after the two banners
+    assert [tc.find(f"{W}tcPr/{W}tcW") for tc in body.findall(f"{W}tc")] == [None] * 4
+    assert [len(tc.findall(f"{W}p")) for tc in body.findall(f"{W}tc")[:2]] == [1, 2]  # a paragraph a line
+    styles = files["word/styles.xml"].decode()
+    grid = styles[styles.index('w:styleId="TableGrid"') :]
+    assert re.search(r'<w:spacing w:after="40"', grid[: grid.index("</w:style>")])
+
+
+def test_pdf_table_has_separate_borders_a_fixed_layout_and_absolute_widths(doc):
+    ctx = pdf_renderer.context(doc)
+    html = pdf_renderer.html(doc, pdf_renderer.chunks(doc, 1)[0], True, True, ctx)
+    assert "border-collapse: separate" in html and "table-layout: fixed" in html and "collapse;" not in html
+    widths = [float(w) for w in re.findall(r"\.c-\w+ \{ width: ([\d.]+)mm; \}", html)]
+    assert len(widths) == 4 and "%" not in "".join(re.findall(r"\.c-\w+ \{[^}]*\}", html))
+    assert sum(widths) <= pdf_renderer.TABLE_MM and sum(widths) == pytest.approx(pdf_renderer.TABLE_MM, abs=0.01)
+    assert f"table {{ width: {pdf_renderer.TABLE_MM:.3f}mm;" in html
