@@ -450,7 +450,7 @@ class OverdueGroupView(OverdueReviewMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         opts = self.review_options()
         as_at, plan = opts["as_at"], opts["plan"]
-        by = self.request.GET.get("by", "")
+        by = self.request.GET.get("by") or "kind"
         key = self.request.GET.get("key", "")[:500]
         if by not in (*overdue.BY, *self.LISTS):
             raise Http404("No such group in the overdue review.")

@@ -235,6 +235,10 @@ LIST_PAGES = [
     "/overdue/",
     "/overdue/?due_within=60&stale_after=30",
     f"/overdue/?as_at={today() - timedelta(days=10)}&_export=csv",
+    "/overdue/group/?by=kind&key=activity",
+    "/overdue/group/?by=kind&key=activity&page=2&more=1",
+    "/overdue/group/?by=due-soon",
+    "/overdue/group/?by=stale&page=2",
     "/?as_at=2025-02-01",
 ]
 
