@@ -197,10 +197,10 @@ def test_activity_list_filters_by_rag_owner_overdue_and_text(client, viewer, edi
 def test_exports_block_spreadsheet_formulas(client, viewer):
     make_activity(text='=HYPERLINK("http://evil.example","click")', owner_text="+cmd|' /C calc'!A0")
     login(client, viewer)
-    rows = list(csv.reader(io.StringIO(client.get(reverse("activities") + "?_export=csv").content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("activities") + "?_export=csv").getvalue().decode())))
     assert rows[0][:4] == ["Ref", "Plan", "Objective", "Supporting activity"]
     assert rows[1][3].startswith("'=HYPERLINK") and rows[1][4].startswith("'+cmd")
-    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("activities") + "?_export=xlsx").content))
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("activities") + "?_export=xlsx").getvalue()))
     cells = [c.value for c in next(book.active.iter_rows(min_row=2, max_row=2))]
     assert cells[3].startswith("'=") and book.active.cell(2, 4).data_type == "s"
 
