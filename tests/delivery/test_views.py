@@ -210,7 +210,9 @@ def test_overdue_review_groups_by_owner_and_exports(client, chief, activity):
     response = client.get(reverse("overdue"))
     body = response.content.decode()
     assert response.context["items"][0].ref == activity.commitment.ref
-    assert "Supt Paley" in body and "days overdue" in body
+    assert "Supt Paley: 1 overdue" in body  # the owner's group; its items load when opened
+    group = client.get(reverse("overdue-group") + "?by=owner&key=Supt+Paley", HTTP_HX_REQUEST="true")
+    assert "days overdue" in group.content.decode() and activity.commitment.ref in group.content.decode()
     rows = list(csv.reader(io.StringIO(client.get(reverse("overdue") + "?_export=csv").content.decode())))
     assert rows[1][2] == activity.commitment.ref and rows[1][4] == "Supt Paley"
 
