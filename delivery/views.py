@@ -4,21 +4,22 @@ LoginRequiredMiddleware; writes are checked again in the services."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig
 from django_tables2.export import ExportMixin
 from django_tables2.views import SingleTableMixin
 
+from core import rag as rag_scale
 from core.dates import is_past, today
 from core.documents import CONTENT_TYPES
 from core.exports import SafeTableExport, stream_csv, xlsx_file
@@ -110,8 +111,9 @@ class HomeView(AsAtMixin, TemplateView):
             )
         elif role == Role.CHIEF_EXECUTIVE:
             # Counts by aggregate query, whatever the number of overdue items.
-            ctx["overdue_total"] = sum(g.count for g in overdue.groups(as_at=self.day, by="kind"))
-            ctx["overdue_by_owner"] = [(g.label, g.count) for g in overdue.groups(as_at=self.day, by="owner")]
+            found = overdue.all_groups(as_at=self.day, by=("kind", "owner"))
+            ctx["overdue_total"] = sum(g.count for g in found["kind"])
+            ctx["overdue_by_owner"] = [(g.label, g.count) for g in found["owner"]]
         return ctx
 
 
@@ -391,27 +393,53 @@ class OverdueReviewMixin:
         return query.urlencode()
 
 
-class OverdueView(OverdueReviewMixin, ExportMixin, TemplateView):
+class OverdueView(OverdueReviewMixin, TemplateView):
     """Counts per kind, owner and objective from aggregate queries; each group's items load when it
     is opened (htmx, from OverdueGroupView, or its own page without JavaScript). The page stays the
     same size whatever the number of overdue items. The export is every item (overdue_items)."""
 
     template_name = "delivery/overdue.html"
-    export_class = SafeTableExport
+    export_trigger_param = "_export"
     export_formats = ("csv", "xlsx")
+    EXPORT_HEADER = ("Kind", "Plan", "Ref", "Item", "Owner/s", "Due", "Days overdue", "Days since update", "RAG")
+
+    def get(self, request, *args, **kwargs):
+        export_format = request.GET.get(self.export_trigger_param)
+        if export_format in self.export_formats:
+            return self.export(export_format)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, export_format: str):
+        """Every overdue item, most overdue first, streamed from each source a chunk at a time:
+        CSV row by row, XLSX in xlsxwriter's constant memory mode (as the activity list's)."""
+        opts = self.review_options()
+        rows = (
+            (
+                i.kind,
+                i.plan,
+                i.ref,
+                i.title,
+                "; ".join(i.owners),
+                i.due.isoformat(),
+                i.days_overdue,
+                "" if i.days_since_update is None else i.days_since_update,
+                rag_scale.word(i.rag),
+            )
+            for i in overdue.stream_items(as_at=opts["as_at"], plan=opts["plan"])
+        )
+        filename = f"overdue-as-at-{opts['as_at'].isoformat()}.{export_format}"
+        if export_format == "csv":
+            return stream_csv(filename=filename, header=self.EXPORT_HEADER, rows=rows)
+        return FileResponse(
+            xlsx_file(title="Overdue", header=self.EXPORT_HEADER, rows=rows), as_attachment=True, filename=filename
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         opts = self.review_options()
         as_at, plan = opts["as_at"], opts["plan"]
-        exporting = self.export_class.is_valid_format(self.request.GET.get(self.export_trigger_param))
-        if exporting:
-            items = overdue.overdue_items(as_at=as_at, plan=plan)
-            self.table = OverdueTable(items, prefix="o-")
-            RequestConfig(self.request, paginate=False).configure(self.table)
-            ctx.update(opts)
-            return ctx
-        by_kind = overdue.groups(as_at=as_at, plan=plan, by="kind")
+        found = overdue.all_groups(as_at=as_at, plan=plan)
+        by_kind = found["kind"]
         items = overdue.top_items(as_at=as_at, plan=plan, limit=OVERDUE_TOP)
         exclude = []
         if len(by_kind) <= 1:
@@ -419,9 +447,16 @@ class OverdueView(OverdueReviewMixin, ExportMixin, TemplateView):
         if len({i.plan for i in items}) <= 1:
             exclude.append("plan")
         table = OverdueTable(items, prefix="o-", exclude=exclude, orderable=False)
+        # Each group's link made here, once, rather than by a template tag per group (hundreds of owners).
+        options_query = self.options_query()
+        base = reverse("overdue-group") + "?by={}&key={}" + (f"&{options_query}" if options_query else "")
+
+        def linked(groups):
+            return [(g, base.format(g.by, quote_plus(g.key))) for g in groups]
+
         by_objective: dict[str, list] = {}
-        for group in overdue.groups(as_at=as_at, plan=plan, by="objective"):
-            by_objective.setdefault(group.plan, []).append((group.label, group))
+        for group, url in linked(found["objective"]):
+            by_objective.setdefault(group.plan, []).append((group, url))
         due_soon = selectors.due_soon_activities(as_at=as_at, days=opts["due_within"], plan=plan)
         stale = selectors.stale_activities(as_at=as_at, days=opts["stale_after"], plan=plan)
         ctx.update(
@@ -429,24 +464,18 @@ class OverdueView(OverdueReviewMixin, ExportMixin, TemplateView):
             items=items,
             table=table,
             total=sum(g.count for g in by_kind),
-            by_kind=by_kind,
-            by_owner=overdue.groups(as_at=as_at, plan=plan, by="owner"),
+            by_kind=linked(by_kind),
+            by_owner=linked(found["owner"]),
             by_objective=list(by_objective.items()),
-            due_soon=list(due_soon[:OVERDUE_PAGE_SIZE]),
+            # Counted here; the lists load when their tab is shown (or on their own pages).
             due_soon_count=due_soon.count(),
-            stale=list(stale[:OVERDUE_PAGE_SIZE]),
+            due_soon_url=base.format("due-soon", ""),
             stale_count=stale.count(),
+            stale_url=base.format("stale", ""),
             page_size=OVERDUE_PAGE_SIZE,
-            options_query=self.options_query(),
+            options_query=options_query,
         )
         return ctx
-
-    def render_to_response(self, context, **kwargs):
-        export_format = self.request.GET.get(self.export_trigger_param, None)
-        if self.export_class.is_valid_format(export_format):
-            exporter = self.export_class(export_format=export_format, table=self.table)
-            return exporter.response(filename=f"overdue-as-at-{context['as_at'].isoformat()}.{export_format}")
-        return super(ExportMixin, self).render_to_response(context, **kwargs)
 
 
 class OverdueGroupView(OverdueReviewMixin, TemplateView):
@@ -467,7 +496,7 @@ class OverdueGroupView(OverdueReviewMixin, TemplateView):
         by = self.request.GET.get("by") or "kind"
         key = self.request.GET.get("key", "")[:500]
         if by not in (*overdue.BY, *self.LISTS):
-            raise Http404("No such group in the overdue review.")
+            raise BadRequest("No such list in the overdue review: by is kind, owner, objective, due-soon or stale.")
         page_text = self.request.GET.get("page", "1")
         page = int(page_text) if page_text.isdigit() and 0 < len(page_text) < 6 else 1
         offset = (page - 1) * OVERDUE_PAGE_SIZE
@@ -484,9 +513,7 @@ class OverdueGroupView(OverdueReviewMixin, TemplateView):
             items = overdue.group_items(
                 as_at=as_at, plan=plan, by=by, key=key, offset=offset, limit=OVERDUE_PAGE_SIZE + 1
             )
-            title = f"Overdue: {key.replace('-', ' ') if by == 'kind' else key}"
-            if by == "objective":
-                title = "Overdue by objective"
+            title = f"Overdue: {overdue.group_label(by=by, key=key)}"
         has_next = len(rows or items) > OVERDUE_PAGE_SIZE
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -2,8 +2,11 @@
 (htmx fragment, or a page of its own), the same number of queries for 10 or 300 overdue items, and
 the same answers as `overdue_items`, which the command, digests and exports keep using."""
 
+import csv
+import io
 from datetime import timedelta
 
+import openpyxl
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -87,7 +90,7 @@ def test_a_group_loads_fifty_at_a_time_with_show_more(client, viewer):
     # Without JavaScript: the group's own page, with a next page link.
     page = client.get(url).content.decode()
     assert "<html" in page and page.count("days overdue</strong>") == 50 and 'rel="next"' in page
-    assert client.get(reverse("overdue-group") + "?by=nonsense").status_code == 404
+    assert client.get(reverse("overdue-group") + "?by=nonsense").status_code == 400
 
 
 def test_the_review_stays_the_same_size_and_query_count_as_items_grow(client, viewer):
@@ -119,3 +122,32 @@ def test_the_review_stays_the_same_size_and_query_count_as_items_grow(client, vi
     review = reverse("overdue")
     # The top 25 and 50 of each short list, and the group counts, not every item three times over.
     assert big_sizes[review] < 150_000, big_sizes
+
+
+def test_the_export_streams_every_item_most_overdue_first_in_chunks(client, viewer):
+    _make_overdue(40)  # 32 overdue
+    make_activity(text='=HYPERLINK("http://evil.example","x")', due_date=today() - timedelta(days=500))
+    day = today()
+    items = overdue.overdue_items(as_at=day)
+    streamed = list(overdue.stream_items(as_at=day, chunk=7))  # five chunks and a short one
+    assert sorted(streamed, key=repr) == sorted(items, key=repr)
+    assert [i.days_overdue for i in streamed] == sorted((i.days_overdue for i in items), reverse=True)
+    client.force_login(viewer)
+    response = client.get(reverse("overdue") + "?_export=csv")
+    assert response.streaming and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    assert rows[0] == ["Kind", "Plan", "Ref", "Item", "Owner/s", "Due", "Days overdue", "Days since update", "RAG"]
+    assert len(rows) == 1 + len(items) and rows[1][3].startswith("'=HYPERLINK") and rows[1][6] == "500"
+    assert [r[6] for r in rows[1:]] == [str(i.days_overdue) for i in items]
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("overdue") + "?_export=xlsx").getvalue()))
+    assert book.active.max_row == 1 + len(items) and book.active.cell(2, 4).value.startswith("'=")
+
+
+def test_a_group_page_is_titled_by_its_group(client, viewer):
+    _make_overdue(10)
+    client.force_login(viewer)
+    objective = overdue.groups(as_at=today(), by="objective")[0]
+    body = client.get(reverse("overdue-group") + f"?by=objective&key={objective.key}").content.decode()
+    assert f"<h1 class=\"govuk-heading-l\">Overdue: {objective.label} ({objective.plan})</h1>" in body
+    body = client.get(reverse("overdue-group") + "?by=owner&key=Owner+1").content.decode()
+    assert '<h1 class="govuk-heading-l">Overdue: Owner 1</h1>' in body
