@@ -94,6 +94,10 @@ def main() -> None:
         "activities as at": f"/activities/?as_at={past}",
         "activity": f"/activities/{activity.pk}/",
         "overdue": "/overdue/",
+        "overdue group": "/overdue/group/?by=kind&key=activity&page=3",
+        "overdue due soon": "/overdue/group/?by=due-soon",
+        "overdue csv": "/overdue/?_export=csv",
+        "overdue xlsx": "/overdue/?_export=xlsx",
         "plan": f"/plans/{plan.slug}/",
         "activities csv": "/activities/?_export=csv",
     }

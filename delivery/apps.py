@@ -11,7 +11,7 @@ class DeliveryConfig(AppConfig):
         from . import overdue
         from .importers.plan_importer import PlanImporter
 
-        overdue.register("activity", overdue.activity_items)
+        overdue.register("activity", overdue.activity_items, query=overdue.ACTIVITY_QUERY)
         _audit()
         importer.register(PlanImporter())
 

@@ -8,7 +8,7 @@ annotations are simply the activity's own fields, which services keep equal to i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -450,3 +450,44 @@ def import_mapping(*, run) -> dict:
         "needs_answer": needs_answer,
         "rules": preview.get("rules", []),
     }
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+ACTIVITY_EXPORT_HEADER = (
+    "Ref", "Plan", "Objective", "Supporting activity", "Owner/s", "Due", "RAG", "Status", "Last update",
+    "Latest progress",
+)  # fmt: skip
+
+
+def activity_export_rows(activities: QuerySet[Activity]) -> Iterator[tuple]:
+    """The activity list's export, row by row as tuples from one streamed query (no model instances):
+    the owners are the activity's own owner text, so nothing is gathered per row."""
+    from core.status import label as status_label
+
+    rows = activities.prefetch_related(None).values_list(
+        "commitment__ref",
+        "sub_ref",
+        "commitment__plan__name",
+        "commitment__objective__title",
+        "text",
+        "owner_text",
+        "at_due",
+        "at_shown_rag",
+        "at_status",
+        "at_last_update_on",
+        "at_progress",
+    )
+    for ref, sub_ref, plan, objective, text, owners, due, rag, status, updated, progress in rows.iterator(2000):
+        yield (
+            f"{ref} {sub_ref}".strip(),
+            plan,
+            objective,
+            text,
+            owners,
+            due.isoformat() if due else "",
+            rag_scale.word(rag),
+            status_label(status),
+            updated.isoformat() if updated else "",
+            progress or "",
+        )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("updates/<int:pk>/for-panel/", views.update_for_panel, name="update-for-panel"),
     path("activities/<int:pk>/rag/", views.activity_rag, name="activity-rag"),
     path("overdue/", views.OverdueView.as_view(), name="overdue"),
+    path("overdue/group/", views.OverdueGroupView.as_view(), name="overdue-group"),
     path("extracts/", views.ExtractLibraryView.as_view(), name="extracts"),
     path("extracts/new/", views.extract_new, name="extract-new"),
     path("extracts/<int:pk>/", views.ExtractView.as_view(), name="extract"),

@@ -4,24 +4,25 @@ LoginRequiredMiddleware; writes are checked again in the services."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig
 from django_tables2.export import ExportMixin
 from django_tables2.views import SingleTableMixin
 
+from core import rag as rag_scale
 from core.dates import is_past, today
 from core.documents import CONTENT_TYPES
-from core.exports import SafeTableExport
+from core.exports import SafeTableExport, stream_csv, xlsx_file
 from core.roles import (
     Role,
     can_edit_plans,
@@ -110,9 +111,10 @@ class HomeView(AsAtMixin, TemplateView):
                 stale_days=settings.TRACKER_STALE_DAYS,
             )
         elif role == Role.CHIEF_EXECUTIVE:
-            items = overdue.overdue_items(as_at=self.day)
-            ctx["overdue_total"] = len(items)
-            ctx["overdue_by_owner"] = [(owner, len(group)) for owner, group in overdue.group_by_owner(items)]
+            # Counts by aggregate query, whatever the number of overdue items.
+            found = overdue.all_groups(as_at=self.day, by=("kind", "owner"))
+            ctx["overdue_total"] = sum(g.count for g in found["kind"])
+            ctx["overdue_by_owner"] = [(g.label, g.count) for g in found["owner"]]
         return ctx
 
 
@@ -195,6 +197,20 @@ class ActivityListView(AsAtMixin, ExportMixin, SingleTableMixin, FilterView):
 
     def get_export_filename(self, export_format):
         return f"activities-as-at-{self.day.isoformat()}.{export_format}"
+
+    def render_to_response(self, context, **kwargs):
+        """CSV streams row by row and XLSX is written in constant memory, both from tuples of one
+        query in the table's order and filters (the plan page's downloads come here too)."""
+        export_format = self.request.GET.get(self.export_trigger_param)
+        if export_format not in self.export_formats:
+            return super().render_to_response(context, **kwargs)
+        rows = selectors.activity_export_rows(context["table"].data.data)
+        header = selectors.ACTIVITY_EXPORT_HEADER
+        filename = self.get_export_filename(export_format)
+        if export_format == "csv":
+            return stream_csv(filename=filename, header=header, rows=rows)
+        book = xlsx_file(title="Activities", header=header, rows=rows)
+        return FileResponse(book, as_attachment=True, filename=filename)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -352,54 +368,171 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, msgs)
 
 
-class OverdueView(ExportMixin, TemplateView):
+OVERDUE_PAGE_SIZE = 50  # items per page of one group (and of the due-soon and no-update lists)
+OVERDUE_TOP = 25  # the most overdue items shown first on the review
+
+
+class OverdueReviewMixin:
+    """The review's options (as at, plan, due within, no update for) read once from the query."""
+
+    def review_options(self) -> dict:
+        form = OverdueReviewForm(self.request.GET or None)
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        return {
+            "form": form,
+            "as_at": data.get("as_at") or today(),
+            "plan": data.get("plan"),
+            "due_within": data.get("due_within") or settings.TRACKER_DUE_SOON_DAYS,
+            "stale_after": data.get("stale_after") or settings.TRACKER_STALE_DAYS,
+        }
+
+    def options_query(self) -> str:
+        """The review's own options, for the links to a group's page."""
+        query = self.request.GET.copy()
+        for name in ("by", "key", "page", "_export", "o-sort", "sort"):
+            query.pop(name, None)
+        return query.urlencode()
+
+
+class OverdueView(OverdueReviewMixin, TemplateView):
+    """Counts per kind, owner and objective from aggregate queries; each group's items load when it
+    is opened (htmx, from OverdueGroupView, or its own page without JavaScript). The page stays the
+    same size whatever the number of overdue items. The export is every item (overdue_items)."""
+
     template_name = "delivery/overdue.html"
-    export_class = SafeTableExport
+    export_trigger_param = "_export"
     export_formats = ("csv", "xlsx")
+    EXPORT_HEADER = ("Kind", "Plan", "Ref", "Item", "Owner/s", "Due", "Days overdue", "Days since update", "RAG")
+
+    def get(self, request, *args, **kwargs):
+        export_format = request.GET.get(self.export_trigger_param)
+        if export_format in self.export_formats:
+            return self.export(export_format)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, export_format: str):
+        """Every overdue item, most overdue first, streamed from each source a chunk at a time:
+        CSV row by row, XLSX in xlsxwriter's constant memory mode (as the activity list's)."""
+        opts = self.review_options()
+        rows = (
+            (
+                i.kind,
+                i.plan,
+                i.ref,
+                i.title,
+                "; ".join(i.owners),
+                i.due.isoformat(),
+                i.days_overdue,
+                "" if i.days_since_update is None else i.days_since_update,
+                rag_scale.word(i.rag),
+            )
+            for i in overdue.stream_items(as_at=opts["as_at"], plan=opts["plan"])
+        )
+        filename = f"overdue-as-at-{opts['as_at'].isoformat()}.{export_format}"
+        if export_format == "csv":
+            return stream_csv(filename=filename, header=self.EXPORT_HEADER, rows=rows)
+        return FileResponse(
+            xlsx_file(title="Overdue", header=self.EXPORT_HEADER, rows=rows), as_attachment=True, filename=filename
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        form = OverdueReviewForm(self.request.GET or None)
-        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        as_at = data.get("as_at") or today()
-        plan = data.get("plan")
-        due_within = data.get("due_within") or settings.TRACKER_DUE_SOON_DAYS
-        stale_after = data.get("stale_after") or settings.TRACKER_STALE_DAYS
-        items = overdue.overdue_items(as_at=as_at, plan=plan)
-        exporting = bool(self.request.GET.get(self.export_trigger_param))
+        opts = self.review_options()
+        as_at, plan = opts["as_at"], opts["plan"]
+        found = overdue.all_groups(as_at=as_at, plan=plan)
+        by_kind = found["kind"]
+        items = overdue.top_items(as_at=as_at, plan=plan, limit=OVERDUE_TOP)
         exclude = []
-        if not exporting and len({i.kind for i in items}) <= 1:
+        if len(by_kind) <= 1:
             exclude.append("kind")  # one kind of item: a column saying so on every row is noise
-        if not exporting and len({i.plan for i in items}) <= 1:
+        if len({i.plan for i in items}) <= 1:
             exclude.append("plan")
-        table = OverdueTable(items, prefix="o-", exclude=exclude)
-        RequestConfig(self.request, paginate=False).configure(table)
-        self.table = table
-        due_soon = selectors.due_soon_activities(as_at=as_at, days=due_within, plan=plan)
-        stale = selectors.stale_activities(as_at=as_at, days=stale_after, plan=plan)
+        table = OverdueTable(items, prefix="o-", exclude=exclude, orderable=False)
+        # Each group's link made here, once, rather than by a template tag per group (hundreds of owners).
+        options_query = self.options_query()
+        base = reverse("overdue-group") + "?by={}&key={}" + (f"&{options_query}" if options_query else "")
+
+        def linked(groups):
+            return [(g, base.format(g.by, quote_plus(g.key))) for g in groups]
+
+        by_objective: dict[str, list] = {}
+        for group, url in linked(found["objective"]):
+            by_objective.setdefault(group.plan, []).append((group, url))
+        due_soon = selectors.due_soon_activities(as_at=as_at, days=opts["due_within"], plan=plan)
+        stale = selectors.stale_activities(as_at=as_at, days=opts["stale_after"], plan=plan)
         ctx.update(
-            form=form,
-            as_at=as_at,
+            opts,
             items=items,
             table=table,
-            by_owner=overdue.group_by_owner(items),
-            by_objective=overdue.group_by_plan_and_objective(items),
-            due_soon=list(due_soon),
-            stale=list(stale),
-            due_within=due_within,
-            stale_after=stale_after,
+            total=sum(g.count for g in by_kind),
+            by_kind=linked(by_kind),
+            by_owner=linked(found["owner"]),
+            by_objective=list(by_objective.items()),
+            # Counted here; the lists load when their tab is shown (or on their own pages).
+            due_soon_count=due_soon.count(),
+            due_soon_url=base.format("due-soon", ""),
+            stale_count=stale.count(),
+            stale_url=base.format("stale", ""),
+            page_size=OVERDUE_PAGE_SIZE,
+            options_query=options_query,
         )
         return ctx
 
-    def get_table(self):
-        return self.table
 
-    def render_to_response(self, context, **kwargs):
-        export_format = self.request.GET.get(self.export_trigger_param, None)
-        if self.export_class.is_valid_format(export_format):
-            exporter = self.export_class(export_format=export_format, table=self.table)
-            return exporter.response(filename=f"overdue-as-at-{context['as_at'].isoformat()}.{export_format}")
-        return super(ExportMixin, self).render_to_response(context, **kwargs)
+class OverdueGroupView(OverdueReviewMixin, TemplateView):
+    """One page of one group of the review: `by` kind, owner or objective (with its `key`), or the
+    due-soon or no-update list. With htmx, only the rows and a "Show more" button that fetches the
+    next page; without, a page of its own with previous and next links."""
+
+    template_name = "delivery/overdue_group.html"
+    LISTS = ("due-soon", "stale")
+
+    def get_template_names(self):
+        return ["delivery/_overdue_group.html" if self.request.htmx else self.template_name]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        opts = self.review_options()
+        as_at, plan = opts["as_at"], opts["plan"]
+        by = self.request.GET.get("by") or "kind"
+        key = self.request.GET.get("key", "")[:500]
+        if by not in (*overdue.BY, *self.LISTS):
+            raise BadRequest("No such list in the overdue review: by is kind, owner, objective, due-soon or stale.")
+        page_text = self.request.GET.get("page", "1")
+        page = int(page_text) if page_text.isdigit() and 0 < len(page_text) < 6 else 1
+        offset = (page - 1) * OVERDUE_PAGE_SIZE
+        rows, items = [], []
+        if by == "due-soon":
+            qs = selectors.due_soon_activities(as_at=as_at, days=opts["due_within"], plan=plan)
+            rows = list(qs[offset : offset + OVERDUE_PAGE_SIZE + 1])
+            title = f"Due in the next {opts['due_within']} days"
+        elif by == "stale":
+            qs = selectors.stale_activities(as_at=as_at, days=opts["stale_after"], plan=plan)
+            rows = list(qs[offset : offset + OVERDUE_PAGE_SIZE + 1])
+            title = f"No update for {opts['stale_after']} days or more"
+        else:
+            items = overdue.group_items(
+                as_at=as_at, plan=plan, by=by, key=key, offset=offset, limit=OVERDUE_PAGE_SIZE + 1
+            )
+            title = f"Overdue: {overdue.group_label(by=by, key=key)}"
+        has_next = len(rows or items) > OVERDUE_PAGE_SIZE
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("more", None)
+        ctx.update(
+            opts,
+            more=self.request.GET.get("more") == "1",
+            by=by,
+            key=key,
+            title=title,
+            rows=rows[:OVERDUE_PAGE_SIZE],
+            items=items[:OVERDUE_PAGE_SIZE],
+            page=page,
+            has_next=has_next,
+            group_query=query.urlencode(),
+            options_query=self.options_query(),
+        )
+        return ctx
 
 
 @login_not_required

@@ -15,7 +15,7 @@ class KpisConfig(AppConfig):
         from . import selectors
         from .importers.kpi_importer import KpiImporter
 
-        overdue.register("kpi action", selectors.overdue_actions)
+        overdue.register("kpi action", selectors.overdue_actions, query=selectors.OVERDUE_QUERY)
         importer.register(KpiImporter())
         panels.register("home", "kpis/_home_panel.html", selectors.home_panel)
         panels.register("activity", "kpis/_linked_measures_panel.html", selectors.linked_measures_panel)

@@ -9,12 +9,12 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from core.dates import today
 from core.status import Status, overdue_q
-from delivery.overdue import OverdueItem
+from delivery.overdue import OverdueItem, QuerySource
 
 from .analysis import Analysis, analyse, outside_limits_side, split_series
 from .models import (
@@ -471,11 +471,26 @@ def open_actions_overdue(*, as_at: date) -> QuerySet[KpiAction]:
 
 def overdue_actions(as_at: date, plan=None) -> list[OverdueItem]:
     """KPI actions in the Chief Executive's overdue review (kind "kpi action")."""
-    qs = open_actions_overdue(as_at=as_at)
+    return _overdue_action_items(_overdue_action_rows(as_at, plan), as_at)
+
+
+def _overdue_action_rows(as_at: date, plan=None) -> QuerySet[KpiAction]:
+    """Overdue KPI actions annotated for the review's counts: `ov_due`, and `ov_objective`, the
+    measure's first objective (the one its item is listed under)."""
+    first_objective = (
+        Measure.objectives.through.objects.filter(measure_id=OuterRef("measure_id"))
+        .order_by("objective__plan__name", "objective__order", "objective_id")
+        .values("objective_id")[:1]
+    )
+    qs = open_actions_overdue(as_at=as_at).annotate(ov_due=F("due_date"), ov_objective=Subquery(first_objective))
     if plan is not None:
         qs = qs.filter(measure__objectives__plan=plan).distinct()
+    return qs
+
+
+def _overdue_action_items(rows, as_at: date) -> list[OverdueItem]:
     items = []
-    for a in qs:
+    for a in rows:
         objective = next(iter(a.measure.objectives.all()), None)
         items.append(
             OverdueItem(
@@ -492,6 +507,11 @@ def overdue_actions(as_at: date, plan=None) -> list[OverdueItem]:
             )
         )
     return items
+
+
+OVERDUE_QUERY = QuerySource(
+    rows=_overdue_action_rows, items=_overdue_action_items, owner="owner__name", other_plan="KPIs"
+)
 
 
 def action_detail(*, pk: int) -> KpiAction:

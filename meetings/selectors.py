@@ -10,18 +10,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from core.dates import is_past, today
 from core.roles import can_edit_plans, ensure_can_read
 from core.status import overdue_q
-from delivery.overdue import OverdueItem
+from delivery.overdue import OverdueItem, QuerySource
 
 from .models import REQUEST_STATES, Action, ActionUpdate, AgendaItem, Finding, Meeting, WrittenRequest
 
 AT_FIELDS = {"due": "at_due", "status": "at_status"}
 NO_PLAN = "Holding to account"
+CHIEF_CONSTABLE = "Chief Constable"  # who answers every written request
 
 
 def can_see_drafts(user) -> bool:
@@ -148,8 +163,12 @@ def linked_commitment(action: Action):
 
 def overdue_action_items(as_at: date, plan=None) -> list[OverdueItem]:
     """The overdue review's "meeting action" source (registered in MeetingsConfig.ready)."""
+    return _overdue_action_items(overdue_actions(as_at=as_at, plan=plan), as_at)
+
+
+def _overdue_action_items(rows, as_at: date) -> list[OverdueItem]:
     items = []
-    for a in overdue_actions(as_at=as_at, plan=plan):
+    for a in rows:
         c = linked_commitment(a)
         items.append(
             OverdueItem(
@@ -168,6 +187,18 @@ def overdue_action_items(as_at: date, plan=None) -> list[OverdueItem]:
             )
         )
     return items
+
+
+def _overdue_action_rows(as_at: date, plan=None) -> QuerySet[Action]:
+    return overdue_actions(as_at=as_at, plan=plan).annotate(
+        ov_due=F("at_due"),
+        ov_objective=Coalesce("activity__commitment__objective_id", "commitment__objective_id"),
+    )
+
+
+OVERDUE_ACTIONS_QUERY = QuerySource(
+    rows=_overdue_action_rows, items=_overdue_action_items, owner="owners__name", other_plan=NO_PLAN
+)
 
 
 # --- Written requests -----------------------------------------------------------------------
@@ -202,22 +233,39 @@ def request_detail(*, user, pk: int) -> WrittenRequest:
 def overdue_request_items(as_at: date, plan=None) -> list[OverdueItem]:
     """The overdue review's "written request" source: unanswered past the response due date. Written
     requests belong to no plan, so a review of one plan has none."""
+    return _overdue_request_items(_overdue_request_rows(as_at, plan).order_by("response_due", "id"), as_at)
+
+
+def _overdue_request_rows(as_at: date, plan=None) -> QuerySet[WrittenRequest]:
     if plan is not None:
-        return []
+        return WrittenRequest.objects.none()
+    return (
+        request_rows(as_at=as_at)
+        .filter(at_state="overdue")
+        .annotate(ov_due=F("response_due"), ov_objective=Value(None, output_field=IntegerField()))
+    )
+
+
+def _overdue_request_items(rows, as_at: date) -> list[OverdueItem]:
     return [
         OverdueItem(
             kind="written request",
             plan=NO_PLAN,
             ref=r.ref,
             title=r.subject,
-            owners=("Chief Constable",),
+            owners=(CHIEF_CONSTABLE,),
             due=r.response_due,
             days_overdue=(as_at - r.response_due).days,
             status=REQUEST_STATES["overdue"],
             url=r.get_absolute_url(),
         )
-        for r in request_rows(as_at=as_at).filter(at_state="overdue").order_by("response_due", "id")
+        for r in rows
     ]
+
+
+OVERDUE_REQUESTS_QUERY = QuerySource(
+    rows=_overdue_request_rows, items=_overdue_request_items, owner_label=CHIEF_CONSTABLE, other_plan=NO_PLAN
+)
 
 
 def request_counts(*, as_at: date | None = None) -> dict[str, int]:

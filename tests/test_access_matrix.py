@@ -57,6 +57,7 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "activities": {"GET": READ, "POST": WRONG_METHOD},
     "activity": {"GET": READ, "POST": WRONG_METHOD},
     "overdue": {"GET": READ, "POST": WRONG_METHOD},
+    "overdue-group": {"GET": READ, "POST": WRONG_METHOD},
     "extracts": {"GET": READ, "POST": WRONG_METHOD},
     "extract": {"GET": READ, "POST": WRONG_METHOD},
     "extract-download": {"GET": READ, "POST": WRONG_METHOD},

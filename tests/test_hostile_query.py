@@ -87,6 +87,7 @@ PAGES: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "overdue": ("overdue", ["as_at", "plan", "due_within", "stale_after", "o-sort", "sort", "_export"]),
+    "overdue group": ("overdue-group", ["by", "key", "page", "more", "as_at", "plan", "due_within", "stale_after"]),
     "extracts": ("extracts", ["plan", "format", "state", "page", "per_page", "sort", "_export"]),
     "new extract": ("extract-new", ["plan"]),
     "imports": ("imports", ["page", "per_page", "sort", "_export"]),

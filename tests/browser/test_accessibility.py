@@ -46,6 +46,7 @@ def _pages(plan, activity):
         "activity": f"/activities/{activity.pk}/",
         "update form": f"/activities/{activity.pk}/update/",
         "overdue review": "/overdue/",
+        "overdue group": "/overdue/group/?by=kind&key=activity",
         "extracts": "/extracts/",
         "new extract": f"/extracts/new/?plan={plan.pk}",
         "imports": "/imports/",

@@ -56,7 +56,7 @@ def test_a_registered_source_appears_in_the_review_the_command_and_the_csv(clien
     assert client.login(username=chief.username, password=PASSWORD)
     page = client.get(reverse("overdue")).content.decode()
     assert "Report back on rural crime response times" in page and "Roll out body-worn video" in page
-    csv = client.get(reverse("overdue") + "?_export=csv").content.decode("utf-8-sig")
+    csv = client.get(reverse("overdue") + "?_export=csv").getvalue().decode("utf-8-sig")  # streamed
     assert "HTA-7" in csv
 
 

@@ -176,7 +176,7 @@ def test_the_overdue_review_groups_by_objective_number_and_names_the_plan_once(c
     client.force_login(viewer)
     response = client.get(reverse("overdue"))
     ((_plan, objectives),) = response.context["by_objective"]
-    assert [label for label, _ in objectives] == ["1. First pillar", "2. Second pillar", "10. Tenth pillar"]
+    assert [g.label for g, _url in objectives] == ["1. First pillar", "2. Second pillar", "10. Tenth pillar"]
     html = response.content.decode()
     assert html.count('data-testid="objective-plan"') == 1
     assert 'class="govuk-tabs"' in html

@@ -197,10 +197,10 @@ def test_activity_list_filters_by_rag_owner_overdue_and_text(client, viewer, edi
 def test_exports_block_spreadsheet_formulas(client, viewer):
     make_activity(text='=HYPERLINK("http://evil.example","click")', owner_text="+cmd|' /C calc'!A0")
     login(client, viewer)
-    rows = list(csv.reader(io.StringIO(client.get(reverse("activities") + "?_export=csv").content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("activities") + "?_export=csv").getvalue().decode())))
     assert rows[0][:4] == ["Ref", "Plan", "Objective", "Supporting activity"]
     assert rows[1][3].startswith("'=HYPERLINK") and rows[1][4].startswith("'+cmd")
-    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("activities") + "?_export=xlsx").content))
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("activities") + "?_export=xlsx").getvalue()))
     cells = [c.value for c in next(book.active.iter_rows(min_row=2, max_row=2))]
     assert cells[3].startswith("'=") and book.active.cell(2, 4).data_type == "s"
 
@@ -210,8 +210,10 @@ def test_overdue_review_groups_by_owner_and_exports(client, chief, activity):
     response = client.get(reverse("overdue"))
     body = response.content.decode()
     assert response.context["items"][0].ref == activity.commitment.ref
-    assert "Supt Paley" in body and "days overdue" in body
-    rows = list(csv.reader(io.StringIO(client.get(reverse("overdue") + "?_export=csv").content.decode())))
+    assert "Supt Paley: 1 overdue" in body  # the owner's group; its items load when opened
+    group = client.get(reverse("overdue-group") + "?by=owner&key=Supt+Paley", HTTP_HX_REQUEST="true")
+    assert "days overdue" in group.content.decode() and activity.commitment.ref in group.content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(reverse("overdue") + "?_export=csv").getvalue().decode())))
     assert rows[1][2] == activity.commitment.ref and rows[1][4] == "Supt Paley"
 
 
@@ -235,6 +237,10 @@ LIST_PAGES = [
     "/overdue/",
     "/overdue/?due_within=60&stale_after=30",
     f"/overdue/?as_at={today() - timedelta(days=10)}&_export=csv",
+    "/overdue/group/?by=kind&key=activity",
+    "/overdue/group/?by=kind&key=activity&page=2&more=1",
+    "/overdue/group/?by=due-soon",
+    "/overdue/group/?by=stale&stale_after=1",  # page 1: an empty page 2 of a small list skips its prefetch
     "/?as_at=2025-02-01",
 ]
 
