@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("meetings/", include("meetings.urls")),
     path("panel/", include("panel.urls")),
+    path("account/", include("notifications.urls")),
     path("", include("kpis.urls")),
     path("", include("delivery.urls")),
 ]
