@@ -106,7 +106,7 @@ def _window(qs: QuerySet, at_field: str, since: datetime, until: datetime) -> Qu
 
 
 def changes_queryset(*, user, since: datetime, until: datetime) -> QuerySet:
-    """One row (kind, pk, when) per change that someone else made to an item the user owns, newest
+    """One row (change_kind, pk, change_at) per change that someone else made to an item the user owns, newest
     first: progress updates on their activities (RAG, status, dates, text), updates on their meeting
     actions, and changes to their KPI actions. A single UNION query, so it pages in the database."""
     text = CharField()
@@ -114,24 +114,24 @@ def changes_queryset(*, user, since: datetime, until: datetime) -> QuerySet:
         _window(ProgressUpdate.objects, "recorded_at", since, until)
         .filter(activity__in=Activity.objects.filter(owners__user=user))
         .exclude(author=user)
-        .annotate(kind=Value("activity", output_field=text), when=F("recorded_at"))
-        .values("kind", "pk", "when")
+        .annotate(change_kind=Value("activity", output_field=text), change_at=F("recorded_at"))
+        .values("change_kind", "pk", "change_at")
     )
     actions = (
         _window(ActionUpdate.objects, "recorded_at", since, until)
         .filter(action__in=Action.objects.filter(owners__user=user))
         .exclude(author=user)
-        .annotate(kind=Value("meeting action", output_field=text), when=F("recorded_at"))
-        .values("kind", "pk", "when")
+        .annotate(change_kind=Value("meeting action", output_field=text), change_at=F("recorded_at"))
+        .values("change_kind", "pk", "change_at")
     )
     kpi = (
         _window(KpiActionChange.objects, "at", since, until)
         .filter(action__in=KpiAction.objects.filter(owner__user=user))
         .exclude(by=user)
-        .annotate(kind=Value("kpi action", output_field=text), when=F("at"))
-        .values("kind", "pk", "when")
+        .annotate(change_kind=Value("kpi action", output_field=text), change_at=F("at"))
+        .values("change_kind", "pk", "change_at")
     )
-    return activities.union(actions, kpi, all=True).order_by("-when", "kind", "-pk")
+    return activities.union(actions, kpi, all=True).order_by("-change_at", "change_kind", "-pk")
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def change_rows(keys: list[dict]) -> list[ChangeRow]:
     """The rows for one page of `changes_queryset`: one query per kind, whatever the page size."""
     ids: dict[str, list[int]] = {}
     for k in keys:
-        ids.setdefault(k["kind"], []).append(k["pk"])
+        ids.setdefault(k["change_kind"], []).append(k["pk"])
     found: dict[tuple[str, int], ChangeRow] = {}
     if ids.get("activity"):
         for u in ProgressUpdate.objects.filter(pk__in=ids["activity"]).select_related("activity__commitment", "author"):
@@ -202,7 +202,7 @@ def change_rows(keys: list[dict]) -> list[ChangeRow]:
                 what=what or "Updated",
                 by=_who(c.by),
             )
-    return [found[k["kind"], k["pk"]] for k in keys if (k["kind"], k["pk"]) in found]
+    return [found[k["change_kind"], k["pk"]] for k in keys if (k["change_kind"], k["pk"]) in found]
 
 
 def _kpi_change_words(changes: dict) -> str:

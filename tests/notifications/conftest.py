@@ -46,5 +46,7 @@ def world(db):
         on=date(2025, 1, 6),
         owners=[OwnerFactory(name="Digital Services")],
     )
-    action = make_action(text="Report on stop and search scrutiny panel findings", owners=[paley], due_date=date(2025, 6, 13))
+    action = make_action(
+        text="Report on stop and search scrutiny panel findings", owners=[paley], due_date=date(2025, 6, 13)
+    )
     return {"owner": owner, "chief": chief, "late": late, "soon": soon, "action": action}

@@ -47,7 +47,11 @@ def test_the_chief_executive_gets_everything_overdue_grouped_by_owner(world):
     assert message.subject == "Overdue review: 3 items across 2 owners"
     body = message.body
     assert "Supt Paley (2)" in body and "Digital Services (1)" in body
-    assert body.index("Supt Paley (2)") < body.index("Refresh the ANPR camera network") < body.index("Digital Services (1)")
+    assert (
+        body.index("Supt Paley (2)")
+        < body.index("Refresh the ANPR camera network")
+        < body.index("Digital Services (1)")
+    )
     assert "Publish the rural crime action plan" not in body  # due soon is not overdue
     assert "<h2" in message.alternatives[0][0] and "https://tracker.opcc.example/overdue/" in body
 
