@@ -478,6 +478,8 @@ def test_the_measure_page_draws_its_control_chart_and_its_table_matches(browser,
     assert rows[0][2] == f"{mean[0]:.1f}" and rows[0][5] == "95"
     assert not csp, csp
     context.close()
+
+
 def test_axe_finds_no_serious_or_critical_problem_on_any_panel_report_page_as_any_role(browser, live_server):
     """Issue 14: the panel report pages (list, new, report with its sections, a section's form, the
     pack with its files) and the activity page with an update marked for the panel."""
@@ -508,3 +510,18 @@ def test_axe_finds_no_serious_or_critical_problem_on_any_panel_report_page_as_an
     assert checked == set(pages)
     assert failures == [], failures
     assert not csp, csp
+
+
+def test_axe_finds_no_serious_or_critical_problem_on_the_notification_pages_as_any_role(browser, live_server):
+    users, _plan, _activity = _data()
+    pages = {
+        "notification settings": "/account/notifications/",
+        "notification settings, an error": None,
+        "what changed since you last looked": "/account/changes/",
+        "what changed, page 2": "/account/changes/?page=2&per_page=1",
+    }
+    pages.pop("notification settings, an error")  # the error state is checked in tests/notifications/test_views.py
+    report, failures, _csp = _axe_every_page_as_every_role(browser, live_server, users, pages)
+    checked = {(role, name) for role, name, result in report if not isinstance(result, str)}
+    assert {name for _role, name in checked} == set(pages)
+    assert failures == [], failures

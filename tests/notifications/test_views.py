@@ -15,7 +15,7 @@ from delivery.models import Activity, Status
 from kpis import services as kpi_services
 from meetings import services as meetings_services
 from notifications.models import KpiActionChange, NotificationSettings
-from tests.factories import OwnerFactory, make_activity, make_user
+from tests.factories import OwnerFactory, make_activity
 from tests.kpis.factories import MeasureFactory
 from tests.meetings.conftest import make_meeting
 
