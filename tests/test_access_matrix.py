@@ -160,6 +160,7 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     "admin:delivery_progressupdate_add": {"GET": NOT_EVEN_ADMIN},
     # Changes to KPI actions are recorded by a signal for "what changed": history, read-only.
     "admin:notifications_kpiactionchange_add": {"GET": NOT_EVEN_ADMIN},
+    "admin:notifications_kpiactionchange_delete": {"GET": NOT_EVEN_ADMIN},  # a trail: nobody deletes a row
     "admin:delivery_progressupdate_delete": {"GET": NOT_EVEN_ADMIN},
     # KPI observations and their revisions are history, written by imports only; commentary is written on
     # the performance summary (its history too); KPI imports are uploaded; KPI actions are raised on a
