@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.actor import acting_as
 from core.dates import today
 from core.jobs import enqueue_on_commit, import_start_apply, job_try_again, run_job
 from core.roles import Role, ensure_can_edit_plans, role_of
@@ -192,19 +193,20 @@ def kpi_action_raise(
     if errors:
         raise ValidationError(errors)
     owner, _ = Owner.objects.get_or_create(name=owner_name.strip()[:200])
-    return KpiAction.objects.create(
-        measure=measure,
-        area=area,
-        period_kind=period.kind if period else "M",
-        period_start=period.start if period else None,
-        text=text.strip(),
-        owner=owner,
-        forum=forum,
-        due_date=due_date,
-        status=Status.NOT_STARTED,
-        created_by=by,
-        created_on=day,
-    )
+    with acting_as(by):
+        return KpiAction.objects.create(
+            measure=measure,
+            area=area,
+            period_kind=period.kind if period else "M",
+            period_start=period.start if period else None,
+            text=text.strip(),
+            owner=owner,
+            forum=forum,
+            due_date=due_date,
+            status=Status.NOT_STARTED,
+            created_by=by,
+            created_on=day,
+        )
 
 
 def can_update_action(user, action: KpiAction) -> bool:
@@ -231,7 +233,8 @@ def kpi_action_set_status(*, by, action: KpiAction, status: str, on: date | None
         raise ValidationError({"status": "Choose a status from the list."})
     locked.status = status
     locked.closed_on = (on or today()) if status in FINISHED else None
-    locked.save(update_fields=["status", "closed_on"])
+    with acting_as(by):
+        locked.save(update_fields=["status", "closed_on"])
     return locked
 
 
@@ -250,7 +253,8 @@ def kpi_action_update(
     if status != locked.status:
         locked.status = status
         locked.closed_on = today() if status in FINISHED else None
-    locked.save()
+    with acting_as(by):
+        locked.save()
     return locked
 
 

@@ -105,10 +105,14 @@ def _window(qs: QuerySet, at_field: str, since: datetime, until: datetime) -> Qu
     return qs.filter(**{f"{at_field}__gt": since, f"{at_field}__lte": until})
 
 
-def changes_queryset(*, user, since: datetime, until: datetime) -> QuerySet:
+def changes_queryset(
+    *, user, since: datetime, until: datetime, kinds: Iterable[str] | None = None, q: str = ""
+) -> QuerySet:
     """One row (change_kind, pk, change_at) per change that someone else made to an item the user owns, newest
     first: progress updates on their activities (RAG, status, dates, text), updates on their meeting
-    actions, and changes to their KPI actions. A single UNION query, so it pages in the database."""
+    actions, and changes to their KPI actions. `kinds` keeps only those kinds ("activity", "meeting
+    action", "kpi action"), `q` only items whose text holds the words. A single UNION query, so it pages
+    in the database."""
     text = CharField()
     activities = (
         _window(ProgressUpdate.objects, "recorded_at", since, until)
@@ -131,7 +135,18 @@ def changes_queryset(*, user, since: datetime, until: datetime) -> QuerySet:
         .annotate(change_kind=Value("kpi action", output_field=text), change_at=F("at"))
         .values("change_kind", "pk", "change_at")
     )
-    return activities.union(actions, kpi, all=True).order_by("-change_at", "change_kind", "-pk")
+    if q:
+        activities = activities.filter(activity__text__icontains=q)
+        actions = actions.filter(action__text__icontains=q)
+        kpi = kpi.filter(action__text__icontains=q)
+    wanted = set(kinds) if kinds else {"activity", "meeting action", "kpi action"}
+    parts = [
+        part.order_by()  # no model ordering inside the UNION (SQLite refuses it)
+        for kind, part in (("activity", activities), ("meeting action", actions), ("kpi action", kpi))
+        if kind in wanted
+    ] or [activities.none()]
+    first, *rest = parts
+    return (first.union(*rest, all=True) if rest else first).order_by("-change_at", "change_kind", "-pk")
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,8 @@ class DigestsFailed(Exception):
 
 def send_digests(*, on: date) -> DigestRun:
     """Send the day's digests: each owner due one (by their daily/weekly choice) gets their overdue and
-    due-soon items; each Chief Executive due one gets everything overdue, grouped by owner. Nobody gets
+    due-soon items; each Chief Executive due one gets everything overdue, grouped by owner, with their own due-soon
+    items added (one email, not two). Nobody gets
     an empty digest; nobody gets two for one period (core.notify.send_once, key
     "digest:<user id>:<period>"); nothing is sent on a weekend or bank holiday. Each email is its own
     transaction: if one fails the others still go, and the run then raises so that a retry sends just
@@ -122,21 +123,38 @@ def send_digests(*, on: date) -> DigestRun:
         elif user.email:
             run.already_sent += 1
 
+    own = {d.user.pk: d for d in selectors.owner_digests(overdue_now=overdue_now, due_soon=due_soon)}
     for chief in chiefs:
         p = period(chief)
-        if p and overdue_now:
-            owners = len(by_owner)
-            send(
-                chief,
-                p,
-                subject=f"Overdue review: {len(overdue_now)} item{'s' if len(overdue_now) != 1 else ''}"
-                f" across {owners} owner{'s' if owners != 1 else ''}",
-                text_template="notifications/email/review_digest.txt",
-                html_template="notifications/email/review_digest.html",
-                context={"as_at": on, "items": overdue_now, "by_owner": by_owner},
-            )
+        mine = own.get(chief.pk) or selectors.OwnerDigest(user=chief)
+        if not p or not (overdue_now or mine.due_soon):
+            continue
+        owners = len(by_owner)
+        subject = (
+            f"Overdue review: {len(overdue_now)} item{'s' if len(overdue_now) != 1 else ''}"
+            f" across {owners} owner{'s' if owners != 1 else ''}"
+            if overdue_now
+            else "Overdue review: nothing overdue"
+        )
+        if mine.due_soon:
+            subject += f"; {len(mine.due_soon)} of yours due soon"
+        send(
+            chief,
+            p,
+            subject=subject,
+            text_template="notifications/email/review_digest.txt",
+            html_template="notifications/email/review_digest.html",
+            context={
+                "as_at": on,
+                "items": overdue_now,
+                "by_owner": by_owner,
+                "own_overdue": mine.overdue,
+                "due_soon": mine.due_soon,
+                "due_soon_days": django_settings.DIGEST_DUE_SOON_DAYS,
+            },
+        )
     chief_ids = {c.pk for c in chiefs}
-    for digest in selectors.owner_digests(overdue_now=overdue_now, due_soon=due_soon):
+    for digest in own.values():
         p = period(digest.user)
         if not p or digest.user.pk in chief_ids:
             continue

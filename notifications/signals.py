@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models.signals import post_save, pre_save
 from simple_history.models import HistoricalRecords
 
+from core import actor
+
 WATCHED = ("text", "owner_id", "due_date", "forum_id", "status")
 
 
@@ -29,16 +31,21 @@ def _after(sender, instance, created, raw=False, **kwargs) -> None:
             if before[field] != getattr(instance, field)
         }
     if changes:
-        KpiActionChange.objects.create(action=instance, by=_request_user(), changes=changes)
+        by = _acting_user() or (instance.created_by if "created" in changes else None)
+        KpiActionChange.objects.create(action=instance, by=by, changes=changes)
 
 
 def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _request_user():
-    """Who made the change: the signed-in user of the request being served (django-simple-history's
-    middleware keeps it), or nobody (a command, a task)."""
+def _acting_user():
+    """Who made the change: the user the kpis service is acting for (core.actor, set from its `by`,
+    so commands and tasks are covered too), else the signed-in user of the request being served
+    (django-simple-history's middleware keeps it, for a write that bypasses the services), or nobody."""
+    user = actor.current()
+    if user is not None:
+        return user
     request = getattr(HistoricalRecords.context, "request", None)
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None

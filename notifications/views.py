@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 from core.roles import can_read, ensure_can_read
 
 from . import selectors, services
+from .filters import ChangeFilterForm
 from .forms import SettingsForm
 from .tables import ChangeTable
 
@@ -36,21 +37,31 @@ def settings_page(request):
 
 @require_safe
 def changes_page(request):
-    """A look without `?page=` records the visit; its further pages show the same window."""
+    """A look without `?page=` (or a filter) records the visit; its further pages and its filtered
+    views show the same window."""
     ensure_can_read(request.user)
-    if "page" in request.GET:
+    filters = ChangeFilterForm(request.GET or None)
+    if any(name in request.GET for name in ("page", "q", "kind")):
         look = selectors.settings_for(request.user)
         if look.changes_seen_at is None:
             look = services.changes_look(user=request.user, now=timezone.now())
     else:
         look = services.changes_look(user=request.user, now=timezone.now())
-    qs = selectors.changes_queryset(user=request.user, since=look.changes_from, until=look.changes_seen_at)
+    qs = selectors.changes_queryset(
+        user=request.user, since=look.changes_from, until=look.changes_seen_at, **filters.criteria()
+    )
     table = ChangeTable(selectors.ChangePages(qs))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
         request,
         "notifications/changes.html",
-        {"table": table, "look": look, "owns_anything": selectors.owns_anything(request.user)},
+        {
+            "table": table,
+            "look": look,
+            "filter_form": filters if filters.is_bound else ChangeFilterForm(),
+            "filtered": filters.is_bound and any(filters.criteria().values()),
+            "owns_anything": selectors.owns_anything(request.user),
+        },
     )
 
 

@@ -11,9 +11,10 @@ from django.db import connection
 
 from core.models import SentNotification
 from core.notify import is_working_day, send_once
+from delivery.models import Status
 from notifications import services
 from notifications.models import NotificationSettings
-from tests.factories import OwnerFactory, make_user
+from tests.factories import OwnerFactory, make_activity, make_user
 
 from .conftest import BANK_HOLIDAY_MONDAY, MONDAY
 
@@ -169,3 +170,37 @@ def test_two_concurrent_runs_send_one_email(world):
         t.join(30)
     assert len(results) == 2 and sum(results) == 2  # each email claimed by one run or the other
     assert len(mail.outbox) == 2
+
+
+def test_a_chief_executive_who_owns_items_gets_one_email_with_their_own_due_soon_items_in_it(world):
+    chief = world["chief"]
+    ce_office = OwnerFactory(name="OPCC Chief Executive", user=chief)
+    make_activity(
+        text="Agree the estates strategy with the Chief Constable",
+        due_date=MONDAY + timedelta(days=3),
+        on=date(2025, 1, 6),
+        status=Status.IN_PROGRESS,
+        owners=[ce_office],
+    )
+    services.send_digests(on=MONDAY)
+    (message,) = _to("chief-exec@example.org")
+    assert message.subject == "Overdue review: 3 items across 2 owners; 1 of yours due soon"
+    for part in (message.body, message.alternatives[0][0]):
+        assert "Agree the estates strategy with the Chief Constable" in part
+        assert "in 3 days" in part
+    assert message.body.index("Digital Services (1)") < message.body.index("YOURS, DUE IN THE NEXT 14 DAYS (1)")
+
+
+def test_a_chief_executive_with_nothing_overdue_anywhere_still_hears_of_their_own_due_soon_items(db):
+    chief = make_user("chief-exec", role="Chief Executive")
+    make_activity(
+        text="Agree the estates strategy with the Chief Constable",
+        due_date=MONDAY + timedelta(days=3),
+        on=date(2025, 1, 6),
+        status=Status.IN_PROGRESS,
+        owners=[OwnerFactory(name="OPCC Chief Executive", user=chief)],
+    )
+    assert services.send_digests(on=MONDAY).sent == 1
+    (message,) = mail.outbox
+    assert message.subject == "Overdue review: nothing overdue; 1 of yours due soon"
+    assert "nothing is overdue" in message.body and "Agree the estates strategy" in message.body

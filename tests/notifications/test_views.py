@@ -8,12 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.dates import today
 from delivery import services as delivery_services
 from delivery.models import Activity, Status
 from kpis import services as kpi_services
 from meetings import services as meetings_services
+from notifications import selectors
 from notifications.models import KpiActionChange, NotificationSettings
 from tests.factories import OwnerFactory, make_activity
 from tests.kpis.factories import MeasureFactory
@@ -117,3 +119,46 @@ def test_paging_what_changed_keeps_the_same_window(client, owner_user, editor, o
     assert first.context["table"].paginator.count == 4  # three updates and the activity's creation
     second = client.get(reverse("notifications:changes") + "?per_page=2&page=2")
     assert len(second.context["table"].page.object_list) == 2
+
+
+def test_a_kpi_action_change_made_outside_a_request_names_who_made_it(owner_user, editor):
+    OwnerFactory(name="Supt Paley", user=owner_user)
+    kpi = kpi_services.kpi_action_raise(
+        by=editor,
+        measure=MeasureFactory(),
+        text="Review the 999 call answer times",
+        owner_name="Supt Paley",
+        due_date=today() + timedelta(days=60),
+    )
+    kpi_services.kpi_action_set_status(by=owner_user, action=kpi, status=Status.IN_PROGRESS)
+    raised, started = KpiActionChange.objects.filter(action=kpi).order_by("pk")
+    assert (raised.by, started.by) == (editor, owner_user)  # from the services' `by`, no request needed
+    now = timezone.now()
+    rows = selectors.change_rows(list(selectors.changes_queryset(user=owner_user, since=now - timedelta(1), until=now)))
+    assert [(r.what, r.by) for r in rows] == [("Raised", editor.get_full_name() or editor.get_username())]
+
+
+def test_what_changed_filters_by_kind_and_words_within_the_same_window(client, owner_user, editor, owned):
+    paley, activity = owned
+    _update(activity, editor, text="Supplier delay on the camera units.")
+    meetings_services.action_create(
+        by=editor,
+        meeting=make_meeting(),
+        text="Report on stop and search findings",
+        owners=[paley],
+        due_date=today() + timedelta(days=30),
+    )
+    client.force_login(owner_user)
+    everything = client.get(reverse("notifications:changes"))
+    total = everything.context["table"].paginator.count
+    assert total == 3  # the activity's creation and update, and the action
+    meetings_only = client.get(reverse("notifications:changes"), {"kind": "meeting action"})
+    assert meetings_only.context["table"].paginator.count == 1
+    assert b"matching the filters" in meetings_only.content
+    words = client.get(reverse("notifications:changes"), {"q": "anpr"})
+    assert words.context["table"].paginator.count == 2
+    refused = client.get(reverse("notifications:changes"), {"kind": "everything"})
+    assert refused.status_code == 200 and b"Select a valid choice" in refused.content
+    assert refused.context["table"].paginator.count == total  # an unknown kind filters nothing
+    cleared = client.get(reverse("notifications:changes"), {"page": "1"})
+    assert cleared.context["table"].paginator.count == total  # the same look, not a new one
