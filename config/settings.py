@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "axes",
+    "django_celery_beat",
     "core",
     "delivery",
     "kpis",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -196,19 +198,29 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_TRACK_STARTED = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {
-    "overdue-digest": {
-        "task": "delivery.tasks.send_overdue_digests",
-        "schedule": crontab(
-            hour=env.int("DIGEST_HOUR", default=7), minute=0, day_of_week=env.str("DIGEST_DAYS", default="mon-fri")
-        ),
+# The default schedules. `manage.py setup_schedules` copies them (and the update-round reminders) into
+# django-celery-beat's tables, where administrators edit them (Admin > Periodic tasks); beat reads them
+# from there when CELERY_BEAT_SCHEDULER is django-celery-beat's DatabaseScheduler, as the Procfile sets.
+# With the file scheduler (celery's default) beat runs this dict as it stands.
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
+DIGEST_DUE_SOON_DAYS = env.int("DIGEST_DUE_SOON_DAYS", default=14)
+ROUND_REMINDER_HOUR = env.int("ROUND_REMINDER_HOUR", default=8)
+DEFAULT_BEAT_SCHEDULE = {
+    "digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=DIGEST_HOUR, minute=0, day_of_week=env.str("DIGEST_DAYS", default="mon-fri")),
     },
     "round-reminders": {
         "task": "rounds.tasks.send_round_reminders",
-        "schedule": crontab(hour=env.int("ROUND_REMINDER_HOUR", default=8), minute=0),
+        "schedule": crontab(hour=ROUND_REMINDER_HOUR, minute=0),
     },
     "sweep-stuck-jobs": {"task": "core.tasks.sweep_stuck_jobs", "schedule": float(JOB_SWEEP_SECONDS)},
 }
+CELERY_BEAT_SCHEDULER = env.str("CELERY_BEAT_SCHEDULER", default="celery.beat:PersistentScheduler")
+# The database scheduler would copy this dict over the administrators' edits each time beat starts, so
+# with it the schedules come from the database alone.
+CELERY_BEAT_SCHEDULE = {} if "DatabaseScheduler" in CELERY_BEAT_SCHEDULER else DEFAULT_BEAT_SCHEDULE
+DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -216,6 +228,7 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))  # for the filebased backend
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Update rounds: reminders to owners who have not updated, these many days before and after the deadline.

@@ -32,6 +32,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("panel/", include("panel.urls")),
     path("rounds/", include("rounds.urls")),
+    path("account/", include("notifications.urls")),
     path("", include("kpis.urls")),
     path("", include("delivery.urls")),
 ]

@@ -24,7 +24,7 @@ import decimal
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
@@ -68,6 +68,23 @@ def acting_as(user, *, source: str = Source.COMMAND, request_id: str = "") -> It
         yield
     finally:
         _context.reset(token)
+
+
+@contextlib.contextmanager
+def on_behalf_of(user) -> Iterator[None]:
+    """Whatever is written inside the block is by `user` (a service told its `by`), keeping the current
+    source and request id: a web page's write stays the web's, a job's the job's."""
+    token = _context.set(replace(_context.get(), user=user))
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+def current_actor():
+    """Who the writes being made now are by: the innermost `acting_as`/`on_behalf_of` user, else the
+    signed-in user of the request being served, else None."""
+    return _context.get().actor()
 
 
 def set_actor(user, *, source: str = Source.COMMAND) -> None:

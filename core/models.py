@@ -91,17 +91,16 @@ class AuditEntry(models.Model):
 
 
 class SentNotification(models.Model):
-    """One email sent under an idempotency key: the same key is never sent twice (core.notify.send_once)."""
+    """An email sent (or being sent) under `key`. The row is claimed before sending, so a key is sent
+    at most once however many times beat fires or a worker retries."""
 
-    key = models.CharField(max_length=255, unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    subject = models.CharField(max_length=300, blank=True)
+    key = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications_sent")
+    subject = models.CharField(max_length=300)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-sent_at"]
+        ordering = ["-sent_at", "-id"]
 
     def __str__(self) -> str:
-        return self.key
+        return f"{self.key} to {self.user}"

@@ -1,31 +1,27 @@
-"""Email sent at most once per idempotency key, and working days (England and Wales).
+"""Sending an email to a person at most once per idempotency key, and the office's working days.
 
-send_once(key="round:3:reminder:7:2026-11-30", user=u, subject=..., text_template=..., html_template=...,
-          context={...}, attachments=[("file.xlsx", data, "application/...")])
+    send_once(key=f"digest:{user.pk}:2025-W27", user=user, subject="...", text_template="x.txt",
+              html_template="x.html", context={...})
+
+The key is claimed in the database (a row in core.SentNotification, whose key is unique) inside a
+transaction that stays open while the email is sent: a second run with the same key, concurrent or
+later, waits for the first and then finds the key taken, so it sends nothing. If sending fails the
+transaction rolls back, the claim with it, and a retry can send. (The one gap: the mail server
+accepts the message and then the commit fails; a retry would then send it again. Sent twice is
+preferred over never sent.)
 """
 
 from __future__ import annotations
 
-import functools
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
-
-@functools.cache
-def _bank_holidays() -> frozenset[date]:
-    from govuk_bank_holidays.bank_holidays import BankHolidays
-
-    cal = BankHolidays(use_cached_holidays=True)
-    return frozenset(h["date"] for h in cal.get_holidays(division=cal.ENGLAND_AND_WALES))
-
-
-def is_working_day(day: date) -> bool:
-    """False on Saturdays, Sundays and England-and-Wales bank holidays (bundled list, never fetched)."""
-    return day.weekday() < 5 and day not in _bank_holidays()
+from .models import SentNotification
 
 
 def send_once(
@@ -38,27 +34,39 @@ def send_once(
     context: dict,
     attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> bool:
-    """Send the email unless one was already sent under `key`; True if sent. A user without an email
-    address gets nothing (False). The key is recorded in the same transaction as the send, so a second
-    run (beat firing twice, a worker retrying) finds it and sends nothing."""
-    from .models import SentNotification
-
-    if user is None or not getattr(user, "email", ""):
+    """Send `user` one email (plain text and HTML) unless one was already sent under `key`.
+    True if sent; False if already sent under this key or the user has no email address. The
+    templates get `context` plus `user` and `site_url` (settings.SITE_URL, for absolute links)."""
+    if not getattr(user, "email", ""):
         return False
-    try:
-        with transaction.atomic():
-            SentNotification.objects.create(key=key[:255], user=user, subject=subject[:300])
-            ctx = {**context, "user": user}
-            message = EmailMultiAlternatives(
-                subject=subject,
-                body=render_to_string(text_template, ctx),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[user.email],
-            )
-            message.attach_alternative(render_to_string(html_template, ctx), "text/html")
-            for name, data, mimetype in attachments or []:
-                message.attach(name, data, mimetype)
-            message.send()
-    except IntegrityError:
-        return False
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SentNotification.objects.create(key=key, user=user, subject=subject[:300])
+        except IntegrityError:
+            return False
+        ctx = {**context, "user": user, "site_url": settings.SITE_URL.rstrip("/")}
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(text_template, ctx),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+        )
+        message.attach_alternative(render_to_string(html_template, ctx), "text/html")
+        for filename, content, mimetype in attachments or ():
+            message.attach(filename, content, mimetype)
+        message.send(fail_silently=False)
     return True
+
+
+@lru_cache(maxsize=1)
+def _bank_holidays() -> frozenset[date]:
+    from govuk_bank_holidays.bank_holidays import BankHolidays
+
+    holidays = BankHolidays(use_cached_holidays=True)  # the package's bundled list: no network
+    return frozenset(h["date"] for h in holidays.get_holidays(division=BankHolidays.ENGLAND_AND_WALES))
+
+
+def is_working_day(day: date) -> bool:
+    """False on Saturdays, Sundays and England-and-Wales bank holidays."""
+    return day.weekday() < 5 and day not in _bank_holidays()

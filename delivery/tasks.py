@@ -3,19 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from celery import shared_task
 
-from core.dates import today
-
-from . import digests, services
-
-
-@shared_task(acks_late=True)
-def send_overdue_digests(as_at: str | None = None) -> dict:
-    day = date.fromisoformat(as_at) if as_at else today()
-    return digests.send_overdue_digests(as_at=day).as_dict()
+from . import services
 
 
 def _state(job) -> str:

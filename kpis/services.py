@@ -199,19 +199,20 @@ def kpi_action_raise(
     if errors:
         raise ValidationError(errors)
     owner, _ = Owner.objects.get_or_create(name=owner_name.strip()[:200])
-    return KpiAction.objects.create(
-        measure=measure,
-        area=area,
-        period_kind=period.kind if period else "M",
-        period_start=period.start if period else None,
-        text=text.strip(),
-        owner=owner,
-        forum=forum,
-        due_date=due_date,
-        status=Status.NOT_STARTED,
-        created_by=by,
-        created_on=day,
-    )
+    with audit.on_behalf_of(by):
+        return KpiAction.objects.create(
+            measure=measure,
+            area=area,
+            period_kind=period.kind if period else "M",
+            period_start=period.start if period else None,
+            text=text.strip(),
+            owner=owner,
+            forum=forum,
+            due_date=due_date,
+            status=Status.NOT_STARTED,
+            created_by=by,
+            created_on=day,
+        )
 
 
 def can_update_action(user, action: KpiAction) -> bool:
@@ -238,7 +239,8 @@ def kpi_action_set_status(*, by, action: KpiAction, status: str, on: date | None
         raise ValidationError({"status": "Choose a status from the list."})
     locked.status = status
     locked.closed_on = (on or today()) if status in FINISHED else None
-    locked.save(update_fields=["status", "closed_on"])
+    with audit.on_behalf_of(by):
+        locked.save(update_fields=["status", "closed_on"])
     return locked
 
 
@@ -257,7 +259,8 @@ def kpi_action_update(
     if status != locked.status:
         locked.status = status
         locked.closed_on = today() if status in FINISHED else None
-    locked.save()
+    with audit.on_behalf_of(by):
+        locked.save()
     return locked
 
 

@@ -51,6 +51,8 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     "health": {"GET": (200, 200, 200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200, 200, 200)},
     # --- reading ----------------------------------------------------------------------------
     "home": {"GET": READ, "POST": WRONG_METHOD},
+    "notifications:changes": {"GET": READ, "POST": WRONG_METHOD},
+    "notifications:settings": {"GET": READ, "POST": READ},  # a POST without a choice shows the error
     "plan": {"GET": READ, "POST": WRONG_METHOD},
     "plan-objective": {"GET": READ, "POST": WRONG_METHOD},
     "plan-workbook": {"GET": READ, "POST": WRONG_METHOD},
@@ -201,6 +203,9 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     "admin:meetings_action_add": {"GET": NOT_EVEN_ADMIN},
     # Progress updates are append-only: the history is never written or deleted by hand.
     "admin:delivery_progressupdate_add": {"GET": NOT_EVEN_ADMIN},
+    # Changes to KPI actions are recorded by a signal for "what changed": history, read-only.
+    "admin:notifications_kpiactionchange_add": {"GET": NOT_EVEN_ADMIN},
+    "admin:notifications_kpiactionchange_delete": {"GET": NOT_EVEN_ADMIN},  # a trail: nobody deletes a row
     "admin:delivery_progressupdate_delete": {"GET": NOT_EVEN_ADMIN},
     # Update rounds are opened in the app, which makes their requests and items and sends the emails.
     "admin:rounds_updateround_add": {"GET": NOT_EVEN_ADMIN},

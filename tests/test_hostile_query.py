@@ -60,6 +60,7 @@ HOSTILE = [
 # Each list page and every query parameter it reads (filters, paging, sorting, exports, as-at).
 PAGES: dict[str, tuple[str, list[str]]] = {
     "home": ("home", ["as_at"]),
+    "what changed": ("notifications:changes", ["page", "per_page", "sort", "q", "kind"]),
     "plan": ("plan", ["as_at"]),
     "plan workbook": ("plan-workbook", ["as_at"]),
     "activities": (

@@ -587,3 +587,20 @@ def test_axe_finds_no_serious_or_critical_problem_on_the_api_pages_as_any_role(b
     assert page.locator("#swagger-ui").get_by_text("/api/v1/activities/", exact=True).count() >= 1
     context.close()
     assert not csp, csp
+
+
+def test_axe_finds_no_serious_or_critical_problem_on_the_notification_pages_as_any_role(browser, live_server):
+    users, _plan, _activity = _data()
+    pages = {
+        "notification settings": "/account/notifications/",
+        "notification settings, an error": None,
+        "what changed since you last looked": "/account/changes/",
+        "what changed, page 2": "/account/changes/?page=2&per_page=1",
+        "what changed, filtered": "/account/changes/?kind=activity&q=camera",
+        "what changed, a filter refused": "/account/changes/?kind=everything",
+    }
+    pages.pop("notification settings, an error")  # the error state is checked in tests/notifications/test_views.py
+    report, failures, _csp = _axe_every_page_as_every_role(browser, live_server, users, pages)
+    checked = {(role, name) for role, name, result in report if not isinstance(result, str)}
+    assert {name for _role, name in checked} == set(pages)
+    assert failures == [], failures

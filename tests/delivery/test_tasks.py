@@ -1,15 +1,12 @@
-"""The overdue digest runs as a Celery task on a real worker consuming from Redis."""
+"""Delivery's jobs run as Celery tasks on a real worker consuming from Redis (the digests: tests/notifications)."""
 
 from datetime import date
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.core import mail
 
 from config.celery import app
-from delivery import digests
-from delivery.models import Owner, Status
-from tests.factories import OwnerFactory, make_activity, make_user
+from tests.factories import make_activity
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,49 +22,6 @@ def wait_for(obj, *states, seconds: float = 30):
             return obj
         time.sleep(0.1)
     raise AssertionError(f"{obj} stuck in {obj.state}")
-
-
-@pytest.fixture
-def overdue_setup(owner_user):
-    chief = make_user("chief-exec", role="Chief Executive")
-    paley = OwnerFactory(name="Supt Paley", user=owner_user)
-    make_activity(
-        text="Refresh ANPR cameras",
-        due_date=date(2025, 5, 31),
-        on=date(2025, 1, 1),
-        status=Status.IN_PROGRESS,
-        owners=[paley],
-    )
-    make_activity(
-        text="Unowned late item",
-        due_date=date(2025, 4, 30),
-        on=date(2025, 1, 1),
-        owners=[OwnerFactory(name="Digital Services")],
-    )
-    return chief
-
-
-def test_digest_emails_each_owner_their_items_and_the_chief_executive_everything(overdue_setup, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    result = digests.send_overdue_digests(as_at=date(2025, 6, 30))
-    assert (result.items, result.emails) == (2, 2)
-    owner_mail, chief_mail = mail.outbox
-    assert owner_mail.to == ["owner@example.org"] and "Refresh ANPR cameras" in owner_mail.body
-    assert "Unowned late item" not in owner_mail.body
-    assert chief_mail.to == ["chief-exec@example.org"] and "Digital Services (1)" in chief_mail.body
-    assert Owner.objects.count() == 2
-
-
-@pytest.mark.celery
-def test_the_digest_task_runs_on_a_real_worker(redis_url, overdue_setup, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert not app.conf.task_always_eager, "tests with a worker need a broker (REDIS_URL)"
-    from delivery.tasks import send_overdue_digests
-
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        result = send_overdue_digests.delay("2025-06-30").get(timeout=30)
-    assert result == {"as_at": "2025-06-30", "items": 2, "emails": 2}
-    assert len(mail.outbox) == 2
 
 
 @pytest.mark.celery
