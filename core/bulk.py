@@ -75,7 +75,8 @@ def _json(row: Sequence[Any], json_at: list[int]) -> Sequence[Any]:
         return row
     row = list(row)
     for i in json_at:
-        row[i] = json.dumps(row[i])
+        value = row[i]
+        row[i] = "{}" if value == {} else json.dumps(value)  # most rows' JSON is empty
     return row
 
 

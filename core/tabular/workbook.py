@@ -442,7 +442,7 @@ def _lxml_stream(part: IO[bytes], tags: tuple[str, ...], events: tuple[str, ...]
 
 def _t_text(elem: Any) -> int:
     """UTF-8 size of the text in an element's <t> descendants (rich-text runs added up)."""
-    return sum(len(t.text.encode("utf-8")) for t in elem.iter("{*}t") if t.text)
+    return len("".join(elem.itertext("{*}t", with_tail=False)).encode("utf-8"))
 
 
 def _shared_string_sizes(archive: zipfile.ZipFile, name: str | None) -> array:
@@ -1147,7 +1147,14 @@ def _read_sheets(
         for name, hidden in wanted:
             sheet = calamine.get_sheet_by_name(name)
             _check_range(name, sheet)
-            rows = [[_cell(value) for value in row] for row in sheet.to_python(skip_empty_area=False)]
+            rows = [
+                # Most cells are text, a number or empty ("" from calamine): those skip _plain.
+                [
+                    EMPTY if value == "" else Cell(value) if type(value) in (str, float) else _cell(value)
+                    for value in row
+                ]
+                for row in sheet.to_python(skip_empty_area=False)
+            ]
             keep = (0, 0)
             if need_styles:
                 ranges = _merged_ranges(sheet)
@@ -1171,7 +1178,9 @@ def _apply_styles(rows: list[list[Cell]], noted: dict[tuple[int, int], int], sty
             continue
         cell = rows[r][c]
         fill = fills.get(style)
-        number_format = formats.get(style) if isinstance(cell.value, float) else None
+        # Whole numbers get none: Excel stores 3 and 3.0 alike, and a ref "3" stays "3" (as openpyxl read it).
+        value = cell.value
+        number_format = formats.get(style) if isinstance(value, float) and not value.is_integer() else None
         if fill is not None or number_format is not None:
             rows[r][c] = Cell(cell.value, fill, cell.merged, number_format)
 

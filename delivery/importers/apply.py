@@ -181,13 +181,13 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
 
     now = timezone.now()
 
-    def update_row(activity_id: int, state: dict, on: date, kind: str, text: str, changes: dict | None) -> tuple:
+    def update_row(activity_id: int, state: dict, on: date, kind: str, text: str, changes: dict | None) -> list:
         """A progress update written by this import (UPDATE_COLUMNS), recording the state it leaves the
         activity in; next_on and next_text_on are worked out below or by link_trails."""
-        return (
+        return [
             activity_id, on, kind, by.pk if by is not None else None, author, text, state["rag"], state["status"],
             state["start_date"], state["due_date"], changes or {}, source, now, False, None, None,
-        )  # fmt: skip
+        ]  # fmt: skip
 
     positions = dict(
         Activity.objects.filter(commitment__plan=plan)
@@ -313,21 +313,18 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
     return result
 
 
-def _linked(trail: list[tuple]) -> list[tuple]:
+def _linked(trail: list[list]) -> list[list]:
     """A new activity's whole trail (UPDATE_COLUMNS rows, in the order they will get their ids) with
-    next_on and next_text_on filled in, as LINK_TRAILS_SQL would: ordered by (on, id), each update's
-    next_on is the next one's date, and among those with text, next_text_on the next with text's."""
-    order = sorted(range(len(trail)), key=lambda i: trail[i][1])  # stable: ties keep id order
-    out = [list(row) for row in trail]
+    next_on and next_text_on filled in place, as LINK_TRAILS_SQL would: ordered by (on, id), each
+    update's next_on is the next one's date, and among those with text, next_text_on the next with text's."""
     next_on = next_text_on = None
-    for i in reversed(order):
-        row = out[i]
+    for row in reversed(sorted(trail, key=lambda r: r[1])):  # stable sort: ties keep id order, walked back
         row[NEXT_ON] = next_on
         next_on = row[1]
         if row[5]:
             row[NEXT_TEXT_ON] = next_text_on
             next_text_on = row[1]
-    return [tuple(row) for row in out]
+    return trail
 
 
 def _lock_activities(ids: list[int], *, chunk: int = 900) -> dict[int, Activity]:
