@@ -221,7 +221,10 @@ def main() -> None:
             urls.append(pg)
         for url in urls:
             proc = subprocess.run(
-                [sys.executable, __file__, "--backend", url, str(book)], capture_output=True, text=True, env=os.environ.copy()
+                [sys.executable, __file__, "--backend", url, str(book)],
+                capture_output=True,
+                text=True,
+                env=os.environ.copy(),
             )
             if proc.returncode:
                 print(proc.stderr[-3000:])
