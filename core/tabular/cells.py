@@ -10,6 +10,9 @@ from __future__ import annotations
 import calendar
 import colorsys
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -110,9 +113,14 @@ def _tidy_lines(text: str, *, collapse_spaces: bool) -> str:
     return text.strip()
 
 
+_TRAILING_SPACE = re.compile(r"[^\S\n](?:\n|$)")  # whitespace at the end of a line
+
+
 def html_to_text(value: str) -> str:
     """Plain text from a cell that may hold pasted HTML: paragraphs and list items become lines."""
     if not _LOOKS_LIKE_TAG.search(value):
+        if "\r" not in value and "\xa0" not in value and not _TRAILING_SPACE.search(value):
+            return value.strip()  # plain text, already tidy: what _tidy_lines would give, at a fraction of the cost
         return _tidy_lines(value, collapse_spaces=False)
     # With only inline tags (<i>, <strong>, <span>) the cell's own line breaks are what the author typed.
     parser = _TextParser(keep_newlines=not _BLOCK_TAG.search(value))
@@ -131,10 +139,33 @@ def _number_text(value: float | int | Decimal) -> str:
     return str(value)
 
 
+_CLEANED: ContextVar[dict[str, str] | None] = ContextVar("cleaned_texts", default=None)
+
+
+@contextmanager
+def cleaning_once() -> Iterator[None]:
+    """Within this block each distinct text is cleaned once: the import pipeline reads the same cell
+    in several stages (recognition, banners, rows), and cleaning is pure, so later calls reuse the
+    first answer. The texts are the workbook's own, held no longer than the block."""
+    token = _CLEANED.set({})
+    try:
+        yield
+    finally:
+        _CLEANED.reset(token)
+
+
 def clean_text(value: object) -> str:
     """The text of any cell value: numbers as written, dates as ISO, HTML as plain lines."""
     if value is None:
         return ""
+    if type(value) is str:
+        cache = _CLEANED.get()
+        if cache is None:
+            return html_to_text(value)
+        text = cache.get(value)
+        if text is None:
+            text = cache[value] = html_to_text(value)
+        return text
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float | Decimal):

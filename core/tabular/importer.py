@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from . import cells
 from .problems import Problem
 
 Progress = Callable[[int], None]
@@ -120,9 +121,10 @@ class Importer(ABC):
         except WorkbookError as e:
             return self.unreadable(Problem(options.filename, None, None, str(e)), options)
         progress(40)
-        parsed = self.recognise(book, options)
-        progress(70)
-        change_set = self.plan(parsed, options)
+        with cells.cleaning_once():  # every stage reads cells' text; each text is cleaned once
+            parsed = self.recognise(book, options)
+            progress(70)
+            change_set = self.plan(parsed, options)
         progress(95)
         return change_set
 

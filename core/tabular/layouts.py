@@ -101,11 +101,20 @@ def header_texts(row: list[Cell], fields: Fields) -> list[str]:
 def banner_text(row: list[Cell], first_col: int) -> str | None:
     """The text of a banner row: one non-empty cell, at the left of the table (first_col or before) or
     merged across the row, that is not a reference or number. None for any other row."""
-    filled = [(i, c) for i, c in enumerate(row) if c.value not in (None, "") and cells.clean_text(c.value)]
-    if len(filled) != 1:
+    found: tuple[int, str] | None = None
+    for i, c in enumerate(row):  # stops at the second non-empty cell: most rows are not banners
+        value = c.value
+        if value is None or value == "":
+            continue
+        text = cells.clean_text(value)
+        if not text:
+            continue
+        if found is not None:
+            return None
+        found = (i, text)
+    if found is None:
         return None
-    i, cell = filled[0]
-    text = cells.clean_text(cell.value)
+    i, text = found
     merged_across = sum(1 for c in row[i + 1 :] if c.merged) >= 2
     if (i <= first_col or merged_across) and not REF_LIKE.match(text):
         return text

@@ -313,11 +313,14 @@ def _header_only(row: list[Cell], specs: list[FieldSpec], mapping: Mapping[str, 
             continue
         if not _header_like(cell.value):
             continue
+        words = tuple(header_words(cell.value))  # once per cell, then scored against each field
+        if not words:
+            continue
         for spec in specs:
-            score, weak = score_header(cell.value, spec)
+            score, weak = _score(words, spec)
             if score:
                 pairs.append((score - (0.5 if weak else 0), i, spec.name))
-    for _score, i, name in sorted(pairs, key=lambda p: (-p[0], p[1])):
+    for _points, i, name in sorted(pairs, key=lambda p: (-p[0], p[1])):
         if i not in taken_cols and name not in found:
             found[name] = i
             taken_cols.add(i)

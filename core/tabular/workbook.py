@@ -5,9 +5,10 @@ whether it is encrypted, whether it would unpack to something huge). `read_workb
 worksheet into `Sheet` grids of `Cell` values, with solid fill colours and merged ranges where the
 format has them. Nothing here touches models or the database.
 
-Readers: python-calamine for values wherever fills do not matter (.xls, .ods, and .xlsx when
-`need_styles=False`); openpyxl in read-only mode for .xlsx/.xlsm values and fills, bounded to the
-area calamine found values in, so that thousands of formatted-but-empty rows cost nothing.
+Values always come from python-calamine. For .xlsx/.xlsm with `need_styles`, the check pass that
+streams each sheet's XML anyway (lxml, in C) also notes the cells whose style has a solid fill or a
+number format, read from xl/styles.xml (a workbook whose styles have neither notes nothing); those
+are laid over calamine's values. Merged ranges come from calamine. No sheet is parsed twice.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import olefile
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from django.conf import settings
-from openpyxl import load_workbook
+from lxml import etree
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.xml.functions import fromstring
 from python_calamine import CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
@@ -137,6 +138,10 @@ def check_file(data: bytes, filename: str) -> str:
 
     The format comes from the content (magic bytes, zip members), never from the file name.
     """
+    return _check_file(data, filename)
+
+
+def _check_file(data: bytes, filename: str, scan: _XlsxScan | None = None) -> str:
     size = len(data)
     if size == 0:
         raise WorkbookError("The file is empty (0 bytes). Check you chose the right file and upload it again.")
@@ -155,7 +160,7 @@ def check_file(data: bytes, filename: str) -> str:
     if data.startswith(OLE_MAGIC):
         return _check_ole(data)
     if data.startswith(ZIP_MAGIC):
-        return _check_zip(data)
+        return _check_zip(data, scan)
     raise WorkbookError(_not_a_workbook(data))
 
 
@@ -176,9 +181,11 @@ def _check_ole(data: bytes) -> str:
     return "xls"
 
 
-def _check_zip(data: bytes) -> str:
+def _check_zip(data: bytes, scan: _XlsxScan | None = None) -> str:
     """Zip container: .xlsx, .xlsm or .ods, guarded against zip bombs before anything is unpacked, then
-    against sheets too big to lay out and text that expands too far (streamed, nothing is laid out)."""
+    against sheets too big to lay out and text that expands too far (streamed, nothing is laid out).
+    With `scan`, the same pass over an .xlsx's sheets also notes which cells carry a solid fill or a
+    number format (see _XlsxScan), so reading never parses the sheets a second time."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -187,11 +194,11 @@ def _check_zip(data: bytes) -> str:
             if fmt == "ods":
                 _check_ods_extents(archive)
             else:
-                _check_xlsx_extents(archive)
+                _check_xlsx_extents(archive, scan)
             return fmt
     except zipfile.BadZipFile as exc:
         raise WorkbookError(DAMAGED) from exc
-    except ParseError as exc:  # a sheet's XML is malformed: no reader would get further
+    except (ParseError, etree.XMLSyntaxError) as exc:  # a sheet's XML is malformed: no reader would get further
         raise WorkbookError(_unreadable(exc)) from exc
     except (zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, RuntimeError) as exc:
         # RuntimeError: a zip member is encrypted with a zip password.
@@ -401,48 +408,214 @@ def _xlsx_parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], str | 
     return sheets, shared
 
 
+def _lxml_stream(part: IO[bytes], tags: tuple[str, ...], events: tuple[str, ...] = ("end",)):
+    """lxml's iterparse over the elements named `tags` (any namespace), each cleared once seen and its
+    finished siblings dropped, so a part of any size is read in bounded memory, in C: the handful of
+    elements asked for are the only ones Python sees. Parts that declare a DOCTYPE (entity expansion
+    tricks) are refused: workbooks never have one; entities are never resolved, nor anything fetched."""
+    context = etree.iterparse(
+        part,
+        events=events,
+        tag=[f"{{*}}{t}" for t in tags],
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    checked = False
+    for event, elem in context:
+        if not checked:
+            info = elem.getroottree().docinfo
+            if info.doctype or info.internalDTD is not None:
+                raise WorkbookError(UNSAFE.format(detail="it declares XML entities"))
+            checked = True
+        yield event, elem
+        if event == "end":
+            elem.clear(keep_tail=False)
+            parent = elem.getparent()
+            if parent is not None:
+                while elem.getprevious() is not None:
+                    del parent[0]
+
+
+def _t_text(elem: Any) -> int:
+    """UTF-8 size of the text in an element's <t> descendants (rich-text runs added up)."""
+    return len("".join(elem.itertext("{*}t", with_tail=False)).encode("utf-8"))
+
+
 def _shared_string_sizes(archive: zipfile.ZipFile, name: str | None) -> array:
     """UTF-8 size of each shared string, in order (rich-text runs added up)."""
     sizes = array("q")
     if name is None:
         return sizes
     with _open_part(archive, name) as part:
-        for event, elem, local in _stream(part, frozenset({"si"})):
-            if event == "end" and local == "si":
-                sizes.append(sum(len(t.text.encode("utf-8")) for t in elem.iter() if _local(t.tag) == "t" and t.text))
+        for _event, elem in _lxml_stream(part, ("si",)):
+            sizes.append(_t_text(elem))
     return sizes
 
 
-def _check_xlsx_extents(archive: zipfile.ZipFile) -> None:
+@dataclass
+class _Styles:
+    """What an .xlsx's styles say about cells, by style (cellXfs) index: the solid fill colour
+    ("RRGGBB") and the number format other than General. Empty when the workbook has neither."""
+
+    fills: dict[int, str] = field(default_factory=dict)
+    formats: dict[int, str] = field(default_factory=dict)
+
+    def wanted(self) -> frozenset[str]:
+        """The style indexes, as written in the sheet XML, whose cells need noting."""
+        return frozenset(str(i) for i in {*self.fills, *self.formats})
+
+
+@dataclass
+class _XlsxScan:
+    """Filled in by the check pass over an .xlsx: its styles, and for each sheet (by name) the cells,
+    (row, column) 0-based, whose style has a solid fill or a number format."""
+
+    styles: _Styles = field(default_factory=_Styles)
+    cells: dict[str, dict[tuple[int, int], int]] = field(default_factory=dict)
+    error: str = ""  # the styles could not be read (the values still are)
+
+
+STYLES_MAX_BYTES = 20 * MB
+
+
+def _read_styles(archive: zipfile.ZipFile) -> _Styles:
+    """Solid fills and number formats from xl/styles.xml. When the part holds no solid fill and no
+    number format (a plain workbook), the sheet pass notes nothing at all."""
+    from defusedxml.ElementTree import fromstring as safe_fromstring
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    names = set(archive.namelist())
+    if "xl/styles.xml" not in names:
+        return _Styles()
+    if archive.getinfo("xl/styles.xml").file_size > STYLES_MAX_BYTES:
+        raise ValueError("the styles part is too large")
+    raw = archive.read("xl/styles.xml")
+    has_solid = b'"solid"' in raw or b"'solid'" in raw
+    root = safe_fromstring(raw, forbid_dtd=True)
+    custom: dict[int, str] = {}
+    xfs: list[tuple[int, int]] = []
+    fill_list: list[Any] = []
+    for child in root:
+        local = _local(child.tag)
+        if local == "numFmts":
+            for fmt in child:
+                fmt_id = fmt.get("numFmtId") or ""
+                if fmt_id.isdigit():
+                    custom[int(fmt_id)] = fmt.get("formatCode") or ""
+        elif local == "fills" and has_solid:
+            fill_list = list(child)
+        elif local == "cellXfs":
+            for xf in child:
+                fmt_id, fill_id = xf.get("numFmtId") or "0", xf.get("fillId") or "0"
+                xfs.append((int(fmt_id) if fmt_id.isdigit() else 0, int(fill_id) if fill_id.isdigit() else 0))
+    theme: list[str] = []
+    solid: dict[int, str] = {}
+    if fill_list:
+        theme_part = next((n for n in sorted(names) if n.startswith("xl/theme/") and n.endswith(".xml")), None)
+        if theme_part and archive.getinfo(theme_part).file_size < STYLES_MAX_BYTES:
+            theme = _theme_colours(archive.read(theme_part))
+        for index, fill in enumerate(fill_list):
+            colour = _xml_solid_fill(fill, theme)
+            if colour:
+                solid[index] = colour
+    styles = _Styles()
+    for index, (fmt_id, fill_id) in enumerate(xfs):
+        if fill_id in solid:
+            styles.fills[index] = solid[fill_id]
+        code = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id)
+        if fmt_id and code and code != "General":
+            styles.formats[index] = code
+    return styles
+
+
+PATTERN_TYPES = frozenset(
+    "none solid mediumGray darkGray lightGray darkHorizontal darkVertical darkDown darkUp darkGrid darkTrellis "
+    "lightHorizontal lightVertical lightDown lightUp lightGrid lightTrellis gray125 gray0625".split()
+)
+
+
+def _xml_solid_fill(fill: Any, theme: list[str]) -> str | None:
+    """'RRGGBB' for a <fill> holding a solid <patternFill>, as _solid_fill reads openpyxl's."""
+    pattern = next((c for c in fill if _local(c.tag) == "patternFill"), None)
+    kind = None if pattern is None else pattern.get("patternType")
+    if kind is not None and kind not in PATTERN_TYPES:
+        raise ValueError(f"unknown fill pattern {kind!r}")  # damaged styles: Excel would refuse them too
+    if pattern is None or kind != "solid":
+        return None
+    colour = next((c for c in pattern if _local(c.tag) == "fgColor"), None)
+    if colour is None:
+        return None
+    rgb, indexed, theme_index = colour.get("rgb"), colour.get("indexed"), colour.get("theme")
+    if rgb is not None:
+        return rgb[-6:].upper() if HEX.fullmatch(rgb) else None
+    if indexed is not None:
+        index = int(indexed) if indexed.isdigit() else -1
+        return COLOR_INDEX[index][-6:].upper() if 0 <= index < len(COLOR_INDEX) else None
+    if theme_index is not None and theme_index.isdigit():
+        index = int(theme_index)
+        if index < len(theme) and theme[index]:
+            try:
+                tint = float(colour.get("tint") or 0.0)
+            except ValueError:
+                tint = 0.0
+            return _tinted(theme[index], tint)
+    return None
+
+
+def _check_xlsx_extents(archive: zipfile.ZipFile, scan: _XlsxScan | None = None) -> None:
     sheets, shared = _xlsx_parts(archive)
+    wanted: frozenset[str] = frozenset()
+    if scan is not None:
+        try:
+            scan.styles = _read_styles(archive)
+            wanted = scan.styles.wanted()
+        except Exception as exc:  # damaged styles: the values are still read, without colours
+            scan.styles, scan.error = _Styles(), str(exc) or type(exc).__name__
     sizes = _shared_string_sizes(archive, shared)
     extents = _Extents()
     for sheet_name, part_name in sheets:
         extents.start_sheet(sheet_name)
+        noted: dict[tuple[int, int], int] = {}
+        if scan is not None:
+            scan.cells[sheet_name] = noted
         row = column = 0
+        value = extents.value
         with _open_part(archive, part_name) as part:
-            for event, elem, local in _stream(part, frozenset({"c", "row"})):
+            for event, elem in _lxml_stream(part, ("row", "c"), ("start", "end")):
                 if event == "start":
-                    if local == "row":
+                    if elem.tag[-1] == "w":  # row
                         r = elem.get("r")
                         row = int(r) if r and r.isdigit() else row + 1
                         column = 0
-                    elif local == "c":
+                    else:
                         match = CELL_REF.match(elem.get("r") or "")
                         if match:
                             column, row = _column_number(match.group(1)), int(match.group(2))
                         else:
                             column += 1
-                elif local == "c":
-                    _xlsx_cell(elem, row, column, sizes, extents)
+                    continue
+                if elem.tag[-1] == "w":
+                    continue
+                text, has_value = _xlsx_cell(elem, sizes)
+                if has_value:
+                    value(row, max(column, 1), text)
+                if wanted:
+                    style = elem.get("s")
+                    if style in wanted:
+                        noted[(row - 1, max(column, 1) - 1)] = int(style)
 
 
-def _xlsx_cell(elem: Any, row: int, column: int, sizes: array, extents: _Extents) -> None:
+def _xlsx_cell(elem: Any, sizes: array) -> tuple[int, bool]:
+    """(UTF-8 size of the text, whether the cell holds a value)."""
     kind = elem.get("t") or "n"
     text = 0
     has_value = False
     for child in elem:
-        local = _local(child.tag)
+        local = child.tag.rpartition("}")[2]
         if local == "v" and child.text:
             has_value = True
             if kind == "s":
@@ -453,9 +626,8 @@ def _xlsx_cell(elem: Any, row: int, column: int, sizes: array, extents: _Extents
                 text = len(child.text.encode("utf-8"))
         elif local == "is":
             has_value = True
-            text = sum(len(t.text.encode("utf-8")) for t in child.iter() if _local(t.tag) == "t" and t.text)
-    if has_value:
-        extents.value(row, max(column, 1), text)
+            text = _t_text(child)
+    return text, has_value
 
 
 def _check_ods_extents(archive: zipfile.ZipFile) -> None:
@@ -828,7 +1000,8 @@ def read_workbook(data: bytes, filename: str, *, need_styles: bool = True) -> Wo
     .xls through calamine; none for .ods). need_styles=False reads values only with python-calamine,
     which is much faster: fills are None and merged is False.
     """
-    fmt = check_file(data, filename)
+    scan = _XlsxScan() if need_styles else None
+    fmt = _check_file(data, filename, scan)
     if fmt == "csv":
         return read_csv(data, filename)
     notes: list[str] = []
@@ -838,7 +1011,7 @@ def read_workbook(data: bytes, filename: str, *, need_styles: bool = True) -> Wo
     if named is not None and named != fmt and {named, fmt} != {"xlsx", "xlsm"}:
         notes.append(f"This file's name ends in .{named} but it is really a .{fmt} workbook; it was read as .{fmt}.")
     try:
-        sheets = _read_sheets(data, fmt, need_styles=need_styles, notes=notes)
+        sheets = _read_sheets(data, fmt, need_styles=need_styles, notes=notes, scan=scan)
     except WorkbookError:
         raise
     except PasswordError as exc:
@@ -950,7 +1123,11 @@ def _unreadable(exc: BaseException) -> str:
     )
 
 
-def _read_sheets(data: bytes, fmt: str, *, need_styles: bool, notes: list[str]) -> list[Sheet]:
+def _read_sheets(
+    data: bytes, fmt: str, *, need_styles: bool, notes: list[str], scan: _XlsxScan | None = None
+) -> list[Sheet]:
+    """Values from python-calamine; for .xlsx/.xlsm with styles, each cell the check pass noted (a
+    style with a solid fill or a number format) gets its fill and, for a number, its format."""
     calamine = CalamineWorkbook.from_filelike(BytesIO(data))
     try:
         wanted: list[tuple[str, bool]] = []
@@ -960,24 +1137,31 @@ def _read_sheets(data: bytes, fmt: str, *, need_styles: bool, notes: list[str]) 
             else:
                 kind = "chart sheet" if meta.typ == SheetTypeEnum.ChartSheet else "macro or dialog sheet"
                 notes.append(f"The {kind} '{meta.name}' was skipped.")
-        if need_styles and fmt in ("xlsx", "xlsm"):
-            try:
-                return _read_openpyxl(data, calamine, wanted)
-            except Exception:  # openpyxl is stricter than calamine about styles; keep the values
-                notes.append(
-                    "The cell colours in this workbook could not be read (its formatting is damaged), so a RAG "
-                    "shown only by colour will be missing. The values were read."
-                )
+        styled = need_styles and fmt in ("xlsx", "xlsm") and scan is not None
+        if styled and scan is not None and scan.error:
+            notes.append(
+                "The cell colours in this workbook could not be read (its formatting is damaged), so a RAG "
+                "shown only by colour will be missing. The values were read."
+            )
         sheets = []
         for name, hidden in wanted:
             sheet = calamine.get_sheet_by_name(name)
             _check_range(name, sheet)
-            rows = [[_cell(value) for value in row] for row in sheet.to_python(skip_empty_area=False)]
+            rows = [
+                # Most cells are text, a number or empty ("" from calamine): those skip _plain.
+                [
+                    EMPTY if value == "" else Cell(value) if type(value) in (str, float) else _cell(value)
+                    for value in row
+                ]
+                for row in sheet.to_python(skip_empty_area=False)
+            ]
             keep = (0, 0)
             if need_styles:
                 ranges = _merged_ranges(sheet)
                 height, width = _bounds(sheet.end, ranges)
                 rows = _pad(rows, height, width)
+                if styled and scan is not None:
+                    _apply_styles(rows, scan.cells.get(name, {}), scan.styles)
                 keep = _mark_merged(rows, ranges)
             sheets.append(Sheet(name=name, rows=_trim(rows, keep), hidden=hidden))
         return sheets
@@ -985,29 +1169,20 @@ def _read_sheets(data: bytes, fmt: str, *, need_styles: bool, notes: list[str]) 
         calamine.close()
 
 
-def _read_openpyxl(data: bytes, calamine: CalamineWorkbook, wanted: list[tuple[str, bool]]) -> list[Sheet]:
-    """Values and fills through openpyxl (read-only, cached formula values), bounded to the area in which
-    calamine found values; merged ranges from calamine (openpyxl's read-only mode does not report them)."""
-    book = load_workbook(BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False)
-    try:
-        theme = _theme_colours(getattr(book, "loaded_theme", None))
-        fills: dict[int, str | None] = {}
-        sheets = []
-        for name, hidden in wanted:
-            source = calamine.get_sheet_by_name(name)
-            _check_range(name, source)
-            ranges = _merged_ranges(source)
-            height, width = _bounds(source.end, ranges)
-            rows: list[list[Cell]] = []
-            if height and width and name in book.sheetnames:
-                for row in book[name].iter_rows(min_row=1, max_row=height, min_col=1, max_col=width):
-                    rows.append([_openpyxl_cell(cell, fills, theme) for cell in row])
-            rows = _pad(rows, height, width)
-            keep = _mark_merged(rows, ranges)
-            sheets.append(Sheet(name=name, rows=_trim(rows, keep), hidden=hidden))
-        return sheets
-    finally:
-        book.close()
+def _apply_styles(rows: list[list[Cell]], noted: dict[tuple[int, int], int], styles: _Styles) -> None:
+    """Give the noted cells inside the grid their solid fill and (numbers only) their number format."""
+    height = len(rows)
+    fills, formats = styles.fills, styles.formats
+    for (r, c), style in noted.items():
+        if r >= height or c >= len(rows[r]):
+            continue
+        cell = rows[r][c]
+        fill = fills.get(style)
+        # Whole numbers get none: Excel stores 3 and 3.0 alike, and a ref "3" stays "3" (as openpyxl read it).
+        value = cell.value
+        number_format = formats.get(style) if isinstance(value, float) and not value.is_integer() else None
+        if fill is not None or number_format is not None:
+            rows[r][c] = Cell(cell.value, fill, cell.merged, number_format)
 
 
 def _check_range(name: str, sheet: CalamineSheet) -> None:
@@ -1019,15 +1194,6 @@ def _check_range(name: str, sheet: CalamineSheet) -> None:
         extents = _Extents()
         extents.start_sheet(name)
         extents.value(sheet.end[0] + 1, sheet.end[1] + 1)
-
-
-def _openpyxl_cell(cell: Any, fills: dict[int, str | None], theme: list[str]) -> Cell:
-    value = _plain(cell.value)
-    number_format = None
-    if isinstance(value, float):
-        number_format = getattr(cell, "number_format", None)
-        number_format = None if number_format in (None, "General") else number_format
-    return Cell(value, _cached_fill(cell, fills, theme), number_format=number_format)
 
 
 def _plain(value: Any) -> CellValue:
@@ -1107,35 +1273,6 @@ def _trim(rows: list[list[Cell]], keep: tuple[int, int] = (0, 0)) -> list[list[C
 # --------------------------------------------------------------------------------------------------
 
 HEX = re.compile(r"[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?")
-
-
-def _cached_fill(cell: Any, cache: dict[int, str | None], theme: list[str]) -> str | None:
-    fill = getattr(cell, "fill", None)
-    if fill is None:
-        return None
-    key = id(fill)  # fill objects are shared by every cell with the same style
-    if key not in cache:
-        cache[key] = _solid_fill(fill, theme)
-    return cache[key]
-
-
-def _solid_fill(fill: Any, theme: list[str]) -> str | None:
-    """'RRGGBB' for a solid fill; None for no fill, pattern fills and colours that cannot be resolved."""
-    if getattr(fill, "fill_type", None) != "solid":
-        return None
-    colour = getattr(fill, "fgColor", None)
-    kind = getattr(colour, "type", None)
-    if kind == "rgb":
-        rgb = colour.rgb
-        return rgb[-6:].upper() if isinstance(rgb, str) and HEX.fullmatch(rgb) else None
-    if kind == "indexed":
-        index = colour.indexed
-        return COLOR_INDEX[index][-6:].upper() if isinstance(index, int) and 0 <= index < len(COLOR_INDEX) else None
-    if kind == "theme":
-        index = colour.theme
-        if isinstance(index, int) and 0 <= index < len(theme) and theme[index]:
-            return _tinted(theme[index], float(colour.tint or 0.0))
-    return None
 
 
 def _theme_colours(xml: bytes | str | None) -> list[str]:

@@ -131,8 +131,10 @@ def govuk_control(bound, extra_class: str = ""):
 def is_choice_group(bound) -> bool:
     """Radios or a list of checkboxes (rendered as a fieldset)."""
     widget = bound.field.widget
-    return widget.input_type == "radio" if hasattr(widget, "input_type") and widget.input_type == "radio" else (
-        getattr(widget, "allow_multiple_selected", False) and getattr(widget, "input_type", "") == "checkbox"
+    return (
+        widget.input_type == "radio"
+        if hasattr(widget, "input_type") and widget.input_type == "radio"
+        else (getattr(widget, "allow_multiple_selected", False) and getattr(widget, "input_type", "") == "checkbox")
     )
 
 

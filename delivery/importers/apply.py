@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from core import audit
+from core.bulk import insert_rows
 from core.tabular.importer import Outcome
 from core.text import author_name, natural_key
 
@@ -24,6 +26,28 @@ from ..models import (
     link_trails,
 )
 from .planner import KINDS, ChangeSet, name_key
+
+COMMITMENT_COLUMNS = ("plan", "objective", "section", "ref", "ref_key", "text", "publish")
+ACTIVITY_COLUMNS = (
+    "commitment", "position", "sub_ref", "sub_ref_key", "text", "owner_text", "start_date", "due_date",
+    "date_text", "status", "rag", "progress", "progress_on", "last_update_on", "created_on", "publish", "version",
+)  # fmt: skip
+UPDATE_COLUMNS = (
+    "activity", "on", "kind", "author", "author_name", "text", "rag", "status", "start_date", "due_date",
+    "changes", "source", "recorded_at", "for_panel", "next_on", "next_text_on", "undated",
+)  # fmt: skip
+NEXT_ON, NEXT_TEXT_ON = UPDATE_COLUMNS.index("next_on"), UPDATE_COLUMNS.index("next_text_on")
+
+
+@dataclass
+class Writes:
+    """Every row an apply creates or changes, by id: the one place that knows them all."""
+
+    commitments_created: list[int] = field(default_factory=list)
+    commitments_updated: list[int] = field(default_factory=list)
+    activities_created: list[int] = field(default_factory=list)
+    activities_changed: list[int] = field(default_factory=list)
+    updates: int = 0
 
 
 @dataclass
@@ -49,6 +73,7 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
         extra={"plan_slug": plan.slug},
         plan=plan,
     )
+    writes = Writes()
 
     # Objectives and sections.
     objectives = {name_key(o.title): o for o in plan.objectives.all()}
@@ -85,10 +110,12 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
 
     # Owners and oversight bodies seen for the first time.
     owners = {name_key(o.name): o for o in Owner.objects.all()}
-    Owner.objects.bulk_create([Owner(name=n) for n in cs.new_owners if name_key(n) not in owners])
+    new_owners = Owner.objects.bulk_create([Owner(name=n) for n in cs.new_owners if name_key(n) not in owners])
     owners = {name_key(o.name): o for o in Owner.objects.all()}
     bodies = {name_key(b.name): b for b in OversightBody.objects.all()}
-    OversightBody.objects.bulk_create([OversightBody(name=n) for n in cs.new_bodies if name_key(n) not in bodies])
+    new_bodies = OversightBody.objects.bulk_create(
+        [OversightBody(name=n) for n in cs.new_bodies if name_key(n) not in bodies]
+    )
     bodies = {name_key(b.name): b for b in OversightBody.objects.all()}
 
     # Commitments.
@@ -116,9 +143,17 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
             if "publish" in c:
                 obj.publish = c["publish"]
             to_update.append(obj)
-    Commitment.objects.bulk_create(to_create)
+    new_ids = insert_rows(
+        Commitment,
+        COMMITMENT_COLUMNS,
+        [(plan.pk, o.objective_id, o.section_id, o.ref, o.ref_key, o.text, o.publish) for o in to_create],
+        returning_ids=True,
+    )
+    for obj, pk in zip(to_create, new_ids, strict=True):
+        obj.pk = pk
     Commitment.objects.bulk_update(to_update, ["text", "objective", "section", "publish"])
     result.created["commitments"], result.updated["commitments"] = len(to_create), len(to_update)
+    writes.commitments_created, writes.commitments_updated = new_ids, [o.pk for o in to_update]
 
     # Activities.
     creates = [a for a in cs.activities if a.action == "create"]
@@ -147,33 +182,26 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
 
     author = author_name(by)
 
-    def imported(
-        act: Activity, on: date, text: str, changes: dict | None = None, undated: bool = False
-    ) -> ProgressUpdate:
-        """A progress update written by this import, recording the state it leaves the activity in."""
-        return ProgressUpdate(
-            activity=act,
-            on=on,
-            kind=ProgressUpdate.Kind.IMPORT,
-            author=by,
-            author_name=author,
-            text=text,
-            rag=act.rag,
-            status=act.status,
-            start_date=act.start_date,
-            due_date=act.due_date,
-            changes=changes or {},
-            source=source,
-            undated=undated,
-        )
+    now = timezone.now()
 
-    new_activities, new_updates, owner_rows, body_rows = [], [], [], []
+    def update_row(
+        activity_id: int, state: dict, on: date, kind: str, text: str, changes: dict | None, undated: bool = False
+    ) -> list:
+        """A progress update written by this import (UPDATE_COLUMNS), recording the state it leaves the
+        activity in; next_on and next_text_on are worked out below or by link_trails. `undated`: the
+        entry had no date of its own (`on` is the import's), so none is ever shown as its date."""
+        return [
+            activity_id, on, kind, by.pk if by is not None else None, author, text, state["rag"], state["status"],
+            state["start_date"], state["due_date"], changes or {}, source, now, False, None, None, undated,
+        ]  # fmt: skip
+
     positions = dict(
         Activity.objects.filter(commitment__plan=plan)
         .values("commitment_id")
         .annotate(m=Max("position"))
         .values_list("commitment_id", "m")
     )
+    activity_rows, states = [], []
     for a in creates:
         f = a.fields
         commitment = commitments[a.commitment_key]
@@ -182,53 +210,40 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
         last = a.updates[-1] if a.updates else None
         pos = positions.get(commitment.pk, 0) + 1
         positions[commitment.pk] = pos
-        new_activities.append(
-            Activity(
-                commitment=commitment,
-                position=pos,
-                sub_ref=a.sub_ref,
-                sub_ref_key=natural_key(a.sub_ref),
-                text=a.text,
-                owner_text=f.get("owner_text", ""),
-                start_date=_d(f.get("start_date")),
-                due_date=_d(f.get("due_date")),
-                date_text=f.get("date_text", ""),
-                status=f["status"],
-                rag=f.get("rag") or "",
-                progress=last["text"] if last else "",
-                progress_on=date.fromisoformat(last["on"]) if last and not last.get("undated") else None,
-                last_update_on=max([*dates, created_on]),
-                created_on=created_on,
-                publish=f.get("publish", True),
-                version=1,
+        state = {
+            "rag": f.get("rag") or "",
+            "status": f["status"],
+            "start_date": _d(f.get("start_date")),
+            "due_date": _d(f.get("due_date")),
+            "created_on": created_on,
+        }
+        states.append(state)
+        activity_rows.append(
+            (
+                commitment.pk, pos, a.sub_ref, natural_key(a.sub_ref), a.text, f.get("owner_text", ""),
+                state["start_date"], state["due_date"], f.get("date_text", ""), state["status"], state["rag"],
+                last["text"] if last else "",
+                date.fromisoformat(last["on"]) if last and not last.get("undated") else None,
+                max([*dates, created_on]), created_on, f.get("publish", True), 1,
             )
-        )
-    Activity.objects.bulk_create(new_activities, batch_size=1000)
-    for a, act in zip(creates, new_activities, strict=True):
+        )  # fmt: skip
+    new_activity_ids = insert_rows(Activity, ACTIVITY_COLUMNS, activity_rows, returning_ids=True)
+    owner_rows, body_rows, created_updates = [], [], []
+    for a, pk, state in zip(creates, new_activity_ids, states, strict=True):
         f = a.fields
-        owner_rows += [(act.pk, owners[name_key(n)].pk) for n in f.get("owners", [])]
-        body_rows += [(act.pk, bodies[name_key(n)].pk) for n in f.get("oversight", [])]
-        new_updates.append(
-            ProgressUpdate(
-                activity=act,
-                on=act.created_on,
-                kind=ProgressUpdate.Kind.CREATED,
-                author=by,
-                author_name=author,
-                rag=act.rag,
-                status=act.status,
-                start_date=act.start_date,
-                due_date=act.due_date,
-                changes={"rag_as_written": ["", a.rag_as_written]} if a.rag_as_written else {},
-                source=source,
-            )
-        )
-        new_updates += [
-            imported(act, date.fromisoformat(u["on"]), u["text"], undated=u.get("undated", False)) for u in a.updates
-        ]
-    result.created["activities"] = len(new_activities)
+        owner_rows += [(pk, owners[name_key(n)].pk) for n in f.get("owners", [])]
+        body_rows += [(pk, bodies[name_key(n)].pk) for n in f.get("oversight", [])]
+        written = {"rag_as_written": ["", a.rag_as_written]} if a.rag_as_written else None
+        trail = [update_row(pk, state, state["created_on"], ProgressUpdate.Kind.CREATED, "", written)]
+        for u in a.updates:
+            on = date.fromisoformat(u["on"])
+            undated = u.get("undated", False)
+            trail.append(update_row(pk, state, on, ProgressUpdate.Kind.IMPORT, u["text"], None, undated))
+        created_updates += _linked(trail)
+    result.created["activities"] = len(new_activity_ids)
+    writes.activities_created = new_activity_ids
 
-    updated_objs, replace_owners, replace_bodies = [], [], []
+    updated_objs, replace_owners, replace_bodies, changed_updates = [], [], [], []
     for a in changes:
         act = current[a.activity_id]
         f = a.fields
@@ -253,11 +268,15 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
         if a.rag_as_written:
             field_changes["rag_as_written"] = ["", a.rag_as_written]
         entries = a.updates or [{"on": max(cs.as_at, act.last_update_on or cs.as_at).isoformat(), "text": ""}]
+        state = {k: getattr(act, k) for k in ("rag", "status", "start_date", "due_date")}
         for i, u in enumerate(entries):
             on = date.fromisoformat(u["on"])
-            new_updates.append(
-                imported(act, on, u["text"], field_changes if i == len(entries) - 1 else None, u.get("undated", False))
-            )
+            changed_updates.append(
+                update_row(
+                    act.pk, state, on, ProgressUpdate.Kind.IMPORT, u["text"],
+                    field_changes if i == len(entries) - 1 else None, u.get("undated", False),
+                )
+            )  # fmt: skip
             act.last_update_on = max(on, act.last_update_on or on)
             if u["text"]:
                 act.progress, act.progress_on = u["text"], None if u.get("undated") else on
@@ -284,33 +303,66 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
         batch_size=1000,
     )
     result.updated["activities"] = len(updated_objs)
+    writes.activities_changed = [act.pk for act in updated_objs]
     Activity.owners.through.objects.filter(activity_id__in=replace_owners).delete()
     Activity.oversight_bodies.through.objects.filter(activity_id__in=replace_bodies).delete()
-    Activity.owners.through.objects.bulk_create(
-        [Activity.owners.through(activity_id=a, owner_id=o) for a, o in dict.fromkeys(owner_rows)], batch_size=2000
+    insert_rows(Activity.owners.through, ["activity", "owner"], dict.fromkeys(owner_rows))
+    insert_rows(Activity.oversight_bodies.through, ["activity", "oversightbody"], dict.fromkeys(body_rows))
+    insert_rows(ProgressUpdate, UPDATE_COLUMNS, created_updates + changed_updates)
+    # The trails of new activities were linked as they were built; updates appended to existing
+    # trails are linked in the database, against the updates already there.
+    link_trails({row[0] for row in changed_updates})
+    result.created["updates"] = sum(1 for row in created_updates if row[2] != ProgressUpdate.Kind.CREATED) + len(
+        changed_updates
     )
-    Activity.oversight_bodies.through.objects.bulk_create(
-        [Activity.oversight_bodies.through(activity_id=a, oversightbody_id=b) for a, b in dict.fromkeys(body_rows)],
-        batch_size=2000,
-    )
-    ProgressUpdate.objects.bulk_create(new_updates, batch_size=2000)
-    link_trails({u.activity_id for u in new_updates})  # the trails these updates extend
-    result.created["updates"] = sum(1 for u in new_updates if u.kind != ProgressUpdate.Kind.CREATED)
-    # --- audit trail (issue 15): the bulk writes above fire no signals, so record each object here. ---
-    new_owners = Owner.objects.filter(name__in=cs.new_owners) if cs.new_owners else []
-    new_bodies = OversightBody.objects.filter(name__in=cs.new_bodies) if cs.new_bodies else []
-    by_pk = {c.pk: c for c in commitments.values()}
-    for act in updated_objs:  # the entry names each activity by its commitment's ref: no query per row
-        act.commitment = by_pk.get(act.commitment_id) or act.commitment
-    audit.record_many(
-        [audit.created_entry(o) for o in (*new, *new_sections, *new_owners, *new_bodies, *to_create)]
-        + [audit.changed_entry(commitments[c["ref"]], c["changes"]) for c in cs.commitments if c["action"] == "update"]
-        + [audit.created_entry(a) for a in new_activities]
-        + [audit.changed_entry(current[a.activity_id], a.changes) for a in changes]
-        + [audit.created_entry(u) for u in new_updates]
-    )
-    # --- end of audit trail ---
+    writes.updates = len(created_updates) + len(changed_updates)
+    _audit(cs, writes, created=[*new, *new_sections, *new_owners, *new_bodies, *to_create], commitments=commitments,
+           current=current, changes=changes, creates=creates, activity_rows=activity_rows)  # fmt: skip
     return result
+
+
+def _audit(cs: ChangeSet, writes: Writes, *, created, commitments, current, changes, creates, activity_rows) -> None:
+    """The audit trail of what this apply wrote by bulk (no signals fire): each objective, section,
+    owner, oversight body and commitment created, each commitment and activity changed (each field
+    before and after) and each activity created, in one bulk insert. The progress updates written are
+    not entered one by one: they are the activity's own append-only trail, each naming its author and
+    the file (`source`), and the import's own entry counts them."""
+    entries = [audit.created_entry(o) for o in created]
+    entries += [
+        audit.changed_entry(commitments[c["ref"]], c["changes"]) for c in cs.commitments if c["action"] == "update"
+    ]
+    by_pk = {c.pk: c for c in commitments.values()}
+    for a, pk, row in zip(creates, writes.activities_created, activity_rows, strict=True):
+        values = dict(zip(ACTIVITY_COLUMNS, row, strict=True))
+        ref = a.sub_ref or by_pk[values["commitment"]].ref
+        entries.append(
+            audit.entry(
+                audit.Action.CREATE,
+                model_label="delivery.activity",
+                object_id=pk,
+                object_repr=f"{ref} {a.text[:80]}",
+                changes={k: [None, audit.plain(v)] for k, v in values.items() if k != "version"},
+            )
+        )
+    for a in changes:
+        act = current[a.activity_id]
+        act.commitment = by_pk.get(act.commitment_id) or act.commitment  # its repr names the ref: no query
+        entries.append(audit.changed_entry(act, a.changes))
+    audit.record_many(entries)
+
+
+def _linked(trail: list[list]) -> list[list]:
+    """A new activity's whole trail (UPDATE_COLUMNS rows, in the order they will get their ids) with
+    next_on and next_text_on filled in place, as LINK_TRAILS_SQL would: ordered by (on, id), each
+    update's next_on is the next one's date, and among those with text, next_text_on the next with text's."""
+    next_on = next_text_on = None
+    for row in reversed(sorted(trail, key=lambda r: r[1])):  # stable sort: ties keep id order, walked back
+        row[NEXT_ON] = next_on
+        next_on = row[1]
+        if row[5]:
+            row[NEXT_TEXT_ON] = next_text_on
+            next_text_on = row[1]
+    return trail
 
 
 def _lock_activities(ids: list[int], *, chunk: int = 900) -> dict[int, Activity]:

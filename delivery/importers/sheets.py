@@ -8,6 +8,7 @@ import re
 
 from core.tabular import cells
 from core.tabular.layouts import (
+    REF_LIKE,
     ParsedUpdate,
     Problems,
     as_date,
@@ -195,7 +196,15 @@ class SheetParser:
             return is_native_header(row) is not None
         mapping = self.options.columns.get(self.sheet.name) or self.options.columns.get("*") or {}
         if not mapping:
-            # Quick refusal first: a header names its activity (or commitment) column in a few words.
+            # Quick refusals first: a header has no reference in its Ref column (a data row's 1.1 or
+            # 17), and names its activity (or commitment) column in a few words.
+            ref_col = self.fields.get("ref")
+            if ref_col is not None and ref_col < len(row):
+                ref = row[ref_col].value
+                if (isinstance(ref, int | float) and not isinstance(ref, bool)) or (
+                    isinstance(ref, str) and REF_LIKE.match(ref.strip())
+                ):
+                    return False
             key = "activity" if "activity" in self.fields else "commitment"
             value = cell_value(row, self.fields.get(key))
             spec = next(f for f in PLAN_FIELDS if f.name == key)

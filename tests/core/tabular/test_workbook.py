@@ -414,6 +414,31 @@ def test_dates_read_as_dates_and_date_times_keep_their_time() -> None:
         assert afternoon == datetime(2023, 1, 31, 14, 30)
 
 
+def test_number_formats_give_refs_as_shown_and_whole_numbers_stay_plain() -> None:
+    from core.tabular.cells import ref_text
+
+    book = OpenpyxlWorkbook()
+    ws = book.active
+    cases = [  # (value, number format, the ref read)
+        (3, None, "3"),
+        (3.0, "0.0", "3"),  # Excel stores 3 and 3.0 alike: a whole number keeps no format, as before
+        (17, "0", "17"),
+        (3.1, "0.00", "3.10"),
+        (2.5, None, "2.5"),
+        (44926, "dd/mm/yyyy", "2022-12-31"),  # a date-formatted number is a date
+        (date(2023, 1, 31), None, "2023-01-31"),
+    ]
+    for i, (value, fmt, _) in enumerate(cases, start=1):
+        cell = ws.cell(row=i, column=1, value=value)
+        if fmt:
+            cell.number_format = fmt
+    ws.cell(row=1, column=2).fill = PatternFill("solid", fgColor="FF0000")  # styles with a fill as well
+    [sheet] = read_workbook(save(book), "refs.xlsx").sheets
+    got = [ref_text(row[0].value, row[0].number_format) for row in sheet.rows]
+    assert got == [want for _, _, want in cases]
+    assert sheet.rows[5][0].value == date(2022, 12, 31)
+
+
 def test_leading_empty_rows_and_columns_are_kept_so_row_numbers_stay_true() -> None:
     book = OpenpyxlWorkbook()
     book.active["C4"] = "Appendix 1"

@@ -1,0 +1,112 @@
+"""Bulk inserts without model instances: rows as tuples go straight to the database.
+
+On PostgreSQL rows are written with COPY (psycopg's `cursor.copy`), and ids a caller needs are
+taken from the table's own sequence first, so they are known before the rows are written. Elsewhere
+(SQLite) `executemany` INSERTs, and, where ids are needed, multi-row INSERT ... RETURNING in chunks.
+Either way the writes join the caller's transaction: call these inside `transaction.atomic`.
+
+Values are plain Python (str, int, bool, date, datetime, None, and dict/list for a JSONField); no
+field defaults are filled in, so name every column the table needs. Nothing here knows any app.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connections, models
+
+__all__ = ["insert_rows"]
+
+SQLITE_CHUNK = 900  # parameters per statement stay under SQLite's limit (32,766 since 3.32; 999 before)
+
+
+def insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    returning_ids: bool = False,
+    using: str = "default",
+) -> list[int]:
+    """Insert `rows` (tuples in the order of `columns`, field names) into `model`'s table. Returns the
+    new rows' ids in the order given when `returning_ids`, else []."""
+    rows = list(rows)
+    if not rows:
+        return []
+    connection = connections[using]
+    fields = [model._meta.get_field(name) for name in columns]
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = [connection.ops.quote_name(f.column) for f in fields]  # type: ignore[union-attr]
+    json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    if connection.vendor == "postgresql":
+        return _copy(connection, model, table, names, rows, json_at, returning_ids)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    return _insert(connection, table, pk, names, rows, json_at, returning_ids)
+
+
+def _copy(connection, model, table: str, names: list[str], rows: list, json_at: list[int], ids_wanted: bool) -> list:
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if ids_wanted:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, model._meta.pk.column, len(rows)],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+            names = [pk, *names]
+        sql = f"COPY {table} ({', '.join(names)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            write = copy.write_row
+            if ids_wanted:
+                for new_id, row in zip(ids, rows, strict=True):
+                    write((new_id, *_json(row, json_at)))
+            else:
+                for row in rows:
+                    write(_json(row, json_at))
+    return ids
+
+
+def _json(row: Sequence[Any], json_at: list[int]) -> Sequence[Any]:
+    if not json_at:
+        return row
+    row = list(row)
+    for i in json_at:
+        value = row[i]
+        row[i] = "{}" if value == {} else json.dumps(value)  # most rows' JSON is empty
+    return row
+
+
+def _insert(
+    connection, table: str, pk: str, names: list[str], rows: list, json_at: list[int], ids_wanted: bool
+) -> list:
+    """SQLite: dates as ISO text, booleans as 0/1, JSON as text, as Django itself stores them."""
+    ops = connection.ops
+
+    def adapt(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return ops.adapt_datetimefield_value(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    prepared = [tuple(adapt(v) for v in _json(row, json_at)) for row in rows]
+    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
+    head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "  # noqa: S608 (names quoted from the model)
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if not ids_wanted:
+            cursor.executemany(head + placeholders, prepared)
+            return ids
+        per = max(1, SQLITE_CHUNK // max(len(names), 1))
+        for start in range(0, len(prepared), per):
+            part = prepared[start : start + per]
+            cursor.execute(
+                head + ", ".join([placeholders] * len(part)) + f" RETURNING {pk}",
+                [v for row in part for v in row],
+            )
+            ids += [r[0] for r in cursor.fetchall()]
+    return ids
