@@ -32,7 +32,6 @@ class Cover:
     as_at: date
     sections: list[CoverSection]
     appendices: list[str]
-    draft: bool = False
 
 
 def parts(text: str) -> list[Part]:
@@ -78,8 +77,6 @@ def render_docx(cover: Cover) -> bytes:
         lang = rpr.makeelement(qn("w:lang"), {})
         rpr.append(lang)
     lang.set(qn("w:val"), "en-GB")
-    if cover.draft:
-        doc.add_paragraph("DRAFT – not approved")
     doc.add_heading(cover.title, level=0)
     doc.add_paragraph(cover.subtitle)
     for number, section in enumerate(cover.sections, start=1):
@@ -115,8 +112,6 @@ def render_docx(cover: Cover) -> bytes:
 def cover_html(cover: Cover) -> str:
     e = html.escape
     body = []
-    if cover.draft:
-        body.append("<p>DRAFT – not approved</p>")
     body.append(f"<h1>{e(cover.title)}</h1><p>{e(cover.subtitle)}</p>")
     for number, section in enumerate(cover.sections, start=1):
         body.append(f"<h2>{number}. {e(section.title)}</h2>")

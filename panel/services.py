@@ -212,8 +212,7 @@ def _generate(pack: PanelPack, report_progress) -> dict:
         as_at=report.as_at,
         sections=cover_sections,
         appendices=appendices,
-        draft=not report.is_approved,
-    )
+    )  # no "draft" line: approval freezes these very files, so what was checked is what the panel gets
     report_progress(5, "Writing the covering report (Word)")
     keep(pack_filename(report, "covering-report", "docx"), "Covering report (Word)", render_docx(cover))
     report_progress(20, "Writing the covering report (PDF)")

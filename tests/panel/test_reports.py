@@ -168,6 +168,9 @@ def test_approving_freezes_the_pack_same_bytes_after_later_edits_to_the_data(
     report.refresh_from_db()
     assert pack.frozen and report.is_approved and report.approved_pack == pack
     assert b"" != before[pack.files[0]["name"]]
+    # The files sent to the panel are the ones checked: no "draft" line in the covering report.
+    cover = Document(io.BytesIO(before[services.pack_filename(report, "covering-report", "docx")]))
+    assert cover.paragraphs[0].style.name == "Title" and "DRAFT" not in "\n".join(p.text for p in cover.paragraphs)
     # Later edits: to the report (refused) and to the data (the frozen files do not change).
     with pytest.raises(ValidationError):
         services.section_edit(by=editor, section=section, text="Rewritten")
