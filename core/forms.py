@@ -8,6 +8,7 @@ ISO form links use (2023-12-31). A browser date picker shows mm/dd/yyyy to many 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .dates import EARLIEST, LATEST, in_range
 
@@ -67,3 +68,13 @@ class UKDateField(forms.DateField):
         super().validate(value)
         if value and not in_range(value):
             raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError shown on the form: each field's messages beside that field (or at the
+    top when the form has no such field), and a plain message at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, msgs in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, msgs)

@@ -23,6 +23,7 @@ from core import rag as rag_scale
 from core.dates import is_past, today
 from core.documents import CONTENT_TYPES
 from core.exports import SafeTableExport, stream_csv, xlsx_file
+from core.forms import add_errors
 from core.roles import (
     Role,
     can_edit_plans,
@@ -278,7 +279,7 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, STALE_MESSAGE)
             except ValidationError as e:
                 ask_reopen = _needs_reopen(e)
-                _add_errors(form, e)
+                add_errors(form, e)
             else:
                 messages.success(request, "Update saved.")
                 return redirect(activity)
@@ -361,11 +362,6 @@ def activity_rag(request: HttpRequest, pk: int) -> HttpResponse:
             ask_reopen=ask_reopen,
         )
     return render(request, "delivery/_inline_rag.html", context, status=200)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, msgs in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, msgs)
 
 
 OVERDUE_PAGE_SIZE = 50  # items per page of one group (and of the due-soon and no-update lists)
@@ -588,7 +584,7 @@ def extract_new(request: HttpRequest) -> HttpResponse:
                 subtitle=data["subtitle"],
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             if len(extracts) == 1:
                 return redirect(extracts[0])
@@ -678,7 +674,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 as_at=data["as_at"],
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             return redirect(run)
     return render(

@@ -19,6 +19,7 @@ from django_tables2.views import SingleTableMixin
 from core.dates import today
 from core.documents import CONTENT_TYPES
 from core.exports import SafeTableExport
+from core.forms import add_errors
 from core.roles import can_edit_plans, can_update_owned, ensure_can_edit_plans, ensure_can_read
 from delivery.views import AsAtMixin
 
@@ -45,14 +46,6 @@ STALE_MESSAGE = (
 )
 NOTES_FORMATS = ("docx", "pdf")
 PANEL_FORMATS = ("docx", "pdf", "xlsx", "csv")
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, msgs in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, msgs)
 
 
 def _download(content: bytes, fmt: str, filename: str) -> HttpResponse:
@@ -100,7 +93,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         try:
             meeting = services.meeting_create(by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, "Meeting recorded as a draft. Add its findings and actions, then approve it.")
             return redirect(meeting)
@@ -137,7 +130,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_update(by=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, "Meeting saved.")
             return redirect(meeting)
@@ -231,7 +224,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
                 on=min(meeting.held_on, today()),  # the action stands from the meeting that agreed it
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, "Action added.")
             return redirect(meeting)
@@ -301,7 +294,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
             except services.StaleEdit:
                 form.add_error(None, STALE_MESSAGE)
             except ValidationError as e:
-                _add_errors(form, e)
+                add_errors(form, e)
             else:
                 messages.success(request, "Update saved.")
                 return redirect(action)
@@ -388,7 +381,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         try:
             wr = services.request_create(by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, f"Written request recorded; the response is due by {wr.response_due:%-d %B %Y}.")
             return redirect(wr)
@@ -408,7 +401,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.request_update(by=request.user, request=wr, **form.cleaned_data)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, "Written request saved.")
             return redirect(wr)
@@ -429,7 +422,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.request_record_response(by=request.user, request=wr, **form.cleaned_data)
             except ValidationError as e:
-                _add_errors(form, e)
+                add_errors(form, e)
             else:
                 messages.success(request, "Response saved.")
                 return redirect(wr)

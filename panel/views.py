@@ -17,6 +17,7 @@ from django_tables2.views import SingleTableMixin
 from core.dates import today
 from core.documents import CONTENT_TYPES
 from core.exports import SafeTableExport
+from core.forms import add_errors
 from core.roles import can_edit_plans, ensure_can_edit_plans, ensure_can_read
 from core.views import JobPollingMixin
 
@@ -24,14 +25,6 @@ from . import selectors, services
 from .filters import PackFilter
 from .forms import ReportForm, SectionForm
 from .tables import PackTable
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, msgs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -62,7 +55,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 appendix_columns=data["appendix_columns"],
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, "The report was drafted from the data. Check and edit each section.")
             return redirect(report)
@@ -102,7 +95,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.section_edit(by=request.user, section=section, text=form.cleaned_data["text"])
                 messages.success(request, f"“{section.title}” saved.")
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             return redirect(f"{section.report.get_absolute_url()}#section-{section.key}")
     return render(request, "panel/section_edit.html", {"section": section, "report": section.report, "form": form})

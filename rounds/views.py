@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from core.dates import today
+from core.forms import add_errors
 from core.roles import can_edit_plans, ensure_can_edit_plans, ensure_can_read
 from delivery import selectors as delivery_selectors
 
@@ -20,14 +21,6 @@ from .models import RoundItem
 from .tables import ItemTable, OwnerProgressTable, RoundTable
 
 XLSX = services.XLSX
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, msgs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -70,7 +63,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 commitments=list(data["commitments"]),
             )
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, "The round is open and each owner with a login has been emailed.")
             return redirect(rnd)
@@ -142,7 +135,7 @@ def request_upload(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             run = services.round_upload(by=request.user, request=req, upload=form.cleaned_data["file"])
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             return redirect(run)
     return render(
@@ -168,7 +161,7 @@ def item_return(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.round_item_return(by=request.user, item=item, comment=form.cleaned_data["comment"])
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             messages.success(request, f"{item.activity.full_ref} was returned to its owner with your comment.")
             return redirect(item.request.round)
