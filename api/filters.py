@@ -161,7 +161,9 @@ class MeetingFilter(ApiFilterSet):
 
 
 class ActionFilter(ApiFilterSet):
-    meeting = django_filters.NumberFilter(field_name="meeting_id", help_text="A meeting's id.")
+    meeting = django_filters.NumberFilter(
+        field_name="meeting_id", help_text="A meeting's id.", min_value=1, max_value=2**63 - 1, decimal_places=0
+    )
     status = django_filters.ChoiceFilter(choices=Action.Status.choices)
     owner = django_filters.ModelChoiceFilter(field_name="owners", queryset=Owner.objects.all())
     overdue = django_filters.BooleanFilter(method="filter_overdue")

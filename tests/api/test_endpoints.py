@@ -107,6 +107,20 @@ def test_a_bad_as_at_is_a_400_that_says_what_is_wrong(api_as, viewer, value):
     assert "YYYY-MM-DD" in message or "between 1900-01-01 and 2999-12-31" in message
 
 
+@pytest.mark.parametrize("value", ["xml", "abc", "1", "=cmd|' /C calc'!A0"])
+def test_an_unknown_format_is_a_400_that_names_the_formats(api_as, viewer, value):
+    response = api_as(viewer).get("/api/v1/activities/", {"format": value})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert "is not a format of this API; use one of csv, json" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999999", "-1", "1.5"])
+def test_a_meeting_id_out_of_range_is_a_400_naming_the_parameter(api_as, viewer, value):
+    response = api_as(viewer).get("/api/v1/actions/", {"meeting": value})
+    assert response.status_code == 400 and list(response.json()) == ["meeting"]
+
+
 def test_updates_list_the_trail_filtered_by_activity_and_date(api_as, viewer, plan_world):
     client = api_as(viewer)
     trail = rows(client.get("/api/v1/updates/", {"activity": plan_world["early"].pk}))
