@@ -18,8 +18,11 @@ from fnmatch import fnmatchcase
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_celery_beat.models import ClockedSchedule, SolarSchedule
 
 from api import services as api_services
 from core.dates import today
@@ -29,6 +32,7 @@ from kpis import services as kpi_services
 from kpis.models import AreaPopulation, ComparatorValue, KpiImport, ObservationRevision
 from kpis.periods import Period
 from meetings import services as meetings_services
+from notifications.models import NotificationSettings
 from panel import services as panel_services
 from rounds import services as rounds_services
 from tests.delivery.importers.builders import tracker_workbook
@@ -333,6 +337,10 @@ def world(db, django_capture_on_commit_callbacks, eager_tasks):
     AccessLog.objects.create(username="someone", ip_address="192.0.2.1")
     AccessFailureLog.objects.create(username="someone", ip_address="192.0.2.1")
     api_token = api_services.token_create(by=editor, name="Power BI").token
+    call_command("setup_schedules", verbosity=0)  # periodic tasks, crontab and interval schedules
+    SolarSchedule.objects.create(event="sunrise", latitude=52.2, longitude=-2.2)
+    ClockedSchedule.objects.create(clocked_time=timezone.now())
+    NotificationSettings.objects.update_or_create(user=users["Viewer"], defaults={"digest": "daily"})
     return {
         "api_token": api_token,
         "users": users,
