@@ -132,6 +132,26 @@ def job_file_path(instance: Job, filename: str) -> str:
     return f"{instance.kind}s/{timezone.now():%Y/%m}/{filename}"
 
 
+class FileJob(Job):
+    """A job that writes its files in one go (an Appendix 1 extract, a panel pack): waiting -> generating
+    -> ready or failed. Each app's model extends it and names its task in `TASKS`."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Generating"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    QUEUED = (State.PENDING,)
+    RUNNING = (State.RUNNING,)
+    FINISHED = (State.DONE, State.FAILED)
+
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+
+    class Meta:
+        abstract = True
+
+
 class ImportJob(Job):
     """An uploaded workbook imported in two jobs in one row: reading and checking (queued -> validating ->
     previewed or invalid), then, when someone applies the preview, applying (apply_queued -> applying ->

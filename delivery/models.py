@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from core import rag as rag_scale
-from core.jobs import ImportJob, Job, job_file_path
+from core.jobs import FileJob, ImportJob, job_file_path
 from core.rag import Rag
 from core.status import Status
 from core.text import natural_key
@@ -291,7 +291,7 @@ class ProgressUpdate(models.Model):
         return rag_scale.shown(self.rag, complete=self.status == Status.COMPLETE)
 
 
-class Extract(Job):
+class Extract(FileJob):
     """A generated delivery-plan extract (Appendix 1): its definition, who made it, and the file.
 
     The same definition gives the same content: `content_hash` is computed from the rows, and the
@@ -304,15 +304,7 @@ class Extract(Job):
         PDF = "pdf", "PDF (.pdf)"
         CSV = "csv", "CSV (.csv)"
 
-    class State(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        RUNNING = "running", "Generating"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
-
-    QUEUED = (State.PENDING,)
-    RUNNING = (State.RUNNING,)
-    FINISHED = (State.DONE, State.FAILED)
+    State = FileJob.State
     TASKS = {State.RUNNING: (State.PENDING, "delivery.tasks.generate_extract")}
     kind = "extract"
 
@@ -336,7 +328,6 @@ class Extract(Job):
     title = models.CharField(max_length=300, default="Appendix 1 – Delivery Plan Extract")
     subtitle = models.CharField(max_length=300, blank=True)
     format = models.CharField(max_length=4, choices=Format.choices)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     file = models.FileField(upload_to=job_file_path, blank=True)
     checksum = models.CharField("SHA-256 of the file", max_length=64, blank=True)
     content_hash = models.CharField("SHA-256 of the rows", max_length=64, blank=True)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from core.jobs import Job
+from core.jobs import FileJob
 from delivery.models import Plan
 
 
@@ -93,24 +93,15 @@ class PanelSection(models.Model):
         return self.text != self.drafted
 
 
-class PanelPack(Job):
+class PanelPack(FileJob):
     """One generation of the agenda pack: its files (name, label, storage path, SHA-256, size) kept in
     the pack library. A pack generated from an approved report, or frozen on approval, never changes."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        RUNNING = "running", "Generating"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
-
-    QUEUED = (State.PENDING,)
-    RUNNING = (State.RUNNING,)
-    FINISHED = (State.DONE, State.FAILED)
+    State = FileJob.State
     TASKS = {State.RUNNING: (State.PENDING, "panel.tasks.generate_pack")}
     kind = "panel pack"
 
     report = models.ForeignKey(PanelReport, on_delete=models.CASCADE, related_name="packs")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     files = models.JSONField(default=list, blank=True)
     frozen = models.BooleanField(default=False)
     snapshot = models.JSONField(default=dict, blank=True, help_text="The report as generated: dates and section texts.")
