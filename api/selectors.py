@@ -102,12 +102,21 @@ def observations(*, user) -> QuerySet[Observation]:
 
 
 def meetings(*, user) -> QuerySet[Meeting]:
-    return meetings_selectors.visible_meetings(user=user).select_related("oversight_body").order_by("-held_on", "-id")
+    """Published meetings; every state for a token whose user may see drafts. Narrower than the pages,
+    which show staff approved meetings before publication: what leaves by the API is what is public."""
+    qs = meetings_selectors.visible_meetings(user=user)
+    if not meetings_selectors.can_see_drafts(user):
+        qs = qs.filter(state=Meeting.State.PUBLISHED)
+    return qs.select_related("oversight_body").order_by("-held_on", "-id")
 
 
 def actions(*, user) -> QuerySet[Action]:
+    """Actions of the meetings the token sees (published ones, or every one for those who see drafts)."""
+    qs = meetings_selectors.visible_actions(user=user)
+    if not meetings_selectors.can_see_drafts(user):
+        qs = qs.filter(meeting__state=Meeting.State.PUBLISHED)
     return (
-        meetings_selectors.visible_actions(user=user)
+        qs
         .select_related("meeting", "activity__commitment", "commitment")
         .prefetch_related(Prefetch("owners", queryset=Owner.objects.order_by("name")))
         .order_by("due_date", "id")

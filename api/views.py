@@ -140,12 +140,12 @@ ObservationViewSet = _viewset(
 )  # fmt: skip
 MeetingViewSet = _viewset(
     "meetings", serializers.MeetingSerializer, filters.MeetingFilter, selectors.meetings,
-    doc="Holding-to-account meetings. Drafts only for editors and administrators (as in the pages); "
-    "everyone else sees approved and published meetings.",
+    doc="Holding-to-account meetings. Every state for editors and administrators; everyone else sees "
+    "published meetings only (approved but unpublished ones stay in the app).",
 )  # fmt: skip
 ActionViewSet = _viewset(
     "actions", serializers.ActionSerializer, filters.ActionFilter, selectors.actions,
-    doc="Actions agreed at holding-to-account meetings (those of draft meetings only for editors).",
+    doc="Actions agreed at holding-to-account meetings (of published meetings, or of every meeting for editors).",
 )  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import KpiActionChange, NotificationSettings
+from .models import NotificationSettings
 
 
 @admin.register(NotificationSettings)
@@ -9,20 +9,3 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
     list_filter = ("digest",)
     search_fields = ("user__username", "user__email")
     readonly_fields = ("changes_from", "changes_seen_at")
-
-
-@admin.register(KpiActionChange)
-class KpiActionChangeAdmin(admin.ModelAdmin):
-    """History: read-only."""
-
-    list_display = ("action", "by", "at")
-    readonly_fields = ("action", "by", "at", "changes")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

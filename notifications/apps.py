@@ -13,8 +13,7 @@ class NotificationsConfig(AppConfig):
         from core import nav
         from delivery import panels
 
-        from . import signals, views
+        from . import views
 
-        signals.connect()
         panels.register("home", "notifications/_home_panel.html", views.home_panel)
         nav.register("What changed", "notifications:changes", order=15)

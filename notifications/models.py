@@ -28,19 +28,3 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_digest_display()}"
-
-
-class KpiActionChange(models.Model):
-    """A change to a KPI action's text, owner, due date, forum or status: {field: [before, after]}.
-    Recorded by a signal (notifications.signals) so kpis need not know about notifications."""
-
-    action = models.ForeignKey("kpis.KpiAction", on_delete=models.CASCADE, related_name="changes")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    changes = models.JSONField(default=dict)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"KPI action {self.action_id} changed at {self.at:%d %b %Y %H:%M}"

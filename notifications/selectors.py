@@ -8,8 +8,10 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models.functions import Cast
 
 from core import changes as change_words
+from core.models import AuditEntry
 from core.roles import Role
 from delivery import overdue
 from delivery.models import Activity, Owner, ProgressUpdate
@@ -17,7 +19,7 @@ from delivery.overdue import OverdueItem
 from kpis.models import KpiAction
 from meetings.models import Action, ActionUpdate
 
-from .models import KpiActionChange, NotificationSettings
+from .models import NotificationSettings
 
 FIRST_LOOK_DAYS = 14  # a first look at "what changed" shows the last fortnight
 
@@ -105,6 +107,11 @@ def _window(qs: QuerySet, at_field: str, since: datetime, until: datetime) -> Qu
     return qs.filter(**{f"{at_field}__gt": since, f"{at_field}__lte": until})
 
 
+KPI_ACTION_LABEL = KpiAction._meta.label_lower
+KPI_WATCHED = ["text", "owner_id", "due_date", "forum_id", "status"]  # what an owner is told about
+KPI_WORDS = {"text": "Action text changed", "owner_id": "Owner changed", "forum_id": "Forum changed"}
+
+
 def changes_queryset(
     *, user, since: datetime, until: datetime, kinds: Iterable[str] | None = None, q: str = ""
 ) -> QuerySet:
@@ -128,17 +135,23 @@ def changes_queryset(
         .annotate(change_kind=Value("meeting action", output_field=text), change_at=F("recorded_at"))
         .values("change_kind", "pk", "change_at")
     )
-    kpi = (
-        _window(KpiActionChange.objects, "at", since, until)
-        .filter(action__in=KpiAction.objects.filter(owner__user=user))
-        .exclude(by=user)
-        .annotate(change_kind=Value("kpi action", output_field=text), change_at=F("at"))
-        .values("change_kind", "pk", "change_at")
-    )
+    owned_kpi = KpiAction.objects.filter(owner__user=user)
     if q:
         activities = activities.filter(activity__text__icontains=q)
         actions = actions.filter(action__text__icontains=q)
-        kpi = kpi.filter(action__text__icontains=q)
+        owned_kpi = owned_kpi.filter(text__icontains=q)
+    # KPI actions keep no trail of their own: their changes are the audit trail's entries for them.
+    kpi = (
+        _window(AuditEntry.objects, "at", since, until)
+        .filter(
+            Q(action=AuditEntry.Action.CREATE) | Q(action=AuditEntry.Action.UPDATE, changes__has_any_keys=KPI_WATCHED),
+            model_label=KPI_ACTION_LABEL,
+            object_id__in=owned_kpi.annotate(key=Cast("pk", CharField())).values("key"),
+        )
+        .exclude(actor_id=user.pk)
+        .annotate(change_kind=Value("kpi action", output_field=text), change_at=F("at"))
+        .values("change_kind", "pk", "change_at")
+    )
     wanted = set(kinds) if kinds else {"activity", "meeting action", "kpi action"}
     parts = [
         part.order_by()  # no model ordering inside the UNION (SQLite refuses it)
@@ -206,27 +219,35 @@ def change_rows(keys: list[dict]) -> list[ChangeRow]:
                 by=_who(u.author, u.author_name),
             )
     if ids.get("kpi action"):
-        for c in KpiActionChange.objects.filter(pk__in=ids["kpi action"]).select_related("action__measure", "by"):
-            what = "Raised" if "created" in c.changes else _kpi_change_words(c.changes)
-            found["kpi action", c.pk] = ChangeRow(
-                when=c.at,
+        entries = list(AuditEntry.objects.filter(pk__in=ids["kpi action"]))
+        kpi_actions = KpiAction.objects.select_related("measure").in_bulk({int(e.object_id) for e in entries})
+        actors = get_user_model().objects.in_bulk({e.actor_id for e in entries if e.actor_id})
+        for e in entries:
+            kpi_action = kpi_actions.get(int(e.object_id))
+            if kpi_action is None:
+                continue
+            created = e.action == AuditEntry.Action.CREATE
+            found["kpi action", e.pk] = ChangeRow(
+                when=e.at,
                 kind="KPI action",
-                ref=c.action.measure.name,
-                title=c.action.text,
-                url=c.action.get_absolute_url(),
-                what=what or "Updated",
-                by=_who(c.by),
+                ref=kpi_action.measure.name,
+                title=kpi_action.text,
+                url=kpi_action.get_absolute_url(),
+                what="Raised" if created else _kpi_change_words(e.changes),
+                by=_who(actors.get(e.actor_id), e.actor_name),
             )
     return [found[k["change_kind"], k["pk"]] for k in keys if (k["change_kind"], k["pk"]) in found]
 
 
 def _kpi_change_words(changes: dict) -> str:
     lines = []
-    for f, (before, after) in changes.items():
+    for f in KPI_WATCHED:
+        if f not in changes:
+            continue
         if f in ("status", "due_date"):
-            lines.append(change_words.describe({f: [before, after]}))
+            lines.append(change_words.describe({f: changes[f]}))
         else:
-            lines.append({"text": "Action text changed", "owner": "Owner changed", "forum": "Forum changed"}.get(f, f))
+            lines.append(KPI_WORDS[f])
     return "\n".join(lines) or "Updated"
 
 

@@ -55,7 +55,7 @@ def round_owner_progress(*, rnd: UpdateRound) -> QuerySet[RoundRequest]:
     """Per owner: activities, how many updated, and whether they have a login to be sent to."""
     return (
         RoundRequest.objects.filter(round=rnd)
-        .select_related("owner", "user")
+        .select_related("owner", "user", "round")
         .annotate(
             total=Count("items"),
             updated=Count("items", filter=ITEMS_UPDATED),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core import audit
 from core.dates import today
+from core.jobs import enqueue_on_commit
 from core.notify import is_working_day, send_once
 from core.roles import can_edit_plans, ensure_can_edit_plans
 from core.status import Status
@@ -101,12 +102,25 @@ def round_open(
     RoundItem.objects.bulk_create(
         [RoundItem(request=by_owner[row.owner_id], activity_id=row.activity_id) for row in owned], batch_size=2000
     )
-    sent = []
-    for request in requests:
-        if request.user_id and _send_request(rnd, request):
-            sent.append(request.pk)
-    audit.update(RoundRequest.objects.filter(pk__in=sent), sent_at=timezone.now())
+    enqueue_on_commit("rounds.tasks.send_round_requests", rnd.pk)
     return rnd
+
+
+def round_send_requests(*, round_id: int) -> int:
+    """Email each owner with a login their round request (after the round has committed, so nobody is
+    asked about a round that was rolled back, and a slow mail server holds no transaction open).
+    Each email is its own transaction under its own key: a retry or a second run sends only what was
+    not sent. Returns how many were sent."""
+    rnd = UpdateRound.objects.filter(pk=round_id, state=UpdateRound.State.OPEN).first()
+    if rnd is None:
+        return 0
+    sent = 0
+    for request in rnd.requests.filter(user__isnull=False, sent_at__isnull=True).select_related("user", "owner"):
+        with transaction.atomic():
+            if _send_request(rnd, request):
+                audit.update(RoundRequest.objects.filter(pk=request.pk), sent_at=timezone.now())
+                sent += 1
+    return sent
 
 
 def _open_items_for(activity_id: int):

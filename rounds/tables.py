@@ -70,7 +70,9 @@ class OwnerProgressTable(Table):
                 reverse("rounds:request-workbook", args=[record.pk]),
                 record.owner.name,
             )
-        return "Not emailed (no email address)"
+        if not record.user.email:
+            return "Not emailed (no email address)"
+        return "Email queued" if record.round.is_open else "Not emailed"
 
 
 class ItemTable(Table):

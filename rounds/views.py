@@ -65,7 +65,9 @@ def round_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, "The round is open and each owner with a login has been emailed.")
+            messages.success(
+                request, "The round is open; each owner with a login is being emailed their request and workbook."
+            )
             return redirect(rnd)
     return render(request, "rounds/new.html", {"form": form, "plan": plan})
 

@@ -207,9 +207,6 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     "admin:meetings_action_add": {"GET": NOT_EVEN_ADMIN},
     # Progress updates are append-only: the history is never written or deleted by hand.
     "admin:delivery_progressupdate_add": {"GET": NOT_EVEN_ADMIN},
-    # Changes to KPI actions are recorded by a signal for "what changed": history, read-only.
-    "admin:notifications_kpiactionchange_add": {"GET": NOT_EVEN_ADMIN},
-    "admin:notifications_kpiactionchange_delete": {"GET": NOT_EVEN_ADMIN},  # a trail: nobody deletes a row
     "admin:delivery_progressupdate_delete": {"GET": NOT_EVEN_ADMIN},
     # Update rounds are opened in the app, which makes their requests and items and sends the emails.
     "admin:rounds_updateround_add": {"GET": NOT_EVEN_ADMIN},

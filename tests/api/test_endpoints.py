@@ -153,18 +153,22 @@ def test_measures_areas_and_observations(api_as, viewer):
 def test_a_viewers_token_sees_no_draft_meetings_or_their_actions_and_an_editors_does(api_as, viewer, editor):
     published = make_meeting(state=Meeting.State.PUBLISHED, subject_area="Investigations and Outcome 16")
     draft = make_meeting(state=Meeting.State.DRAFT, subject_area="Secret draft subject")
+    approved = make_meeting(state=Meeting.State.APPROVED, subject_area="Approved, not yet published")
     make_action(meeting=published, text="Share the Outcome 16 audit", due_date=date(2025, 4, 1))
     make_action(meeting=draft, text="Draft action text", due_date=date(2025, 4, 1))
+    make_action(meeting=approved, text="Unpublished action", due_date=date(2025, 4, 1))
     as_viewer, as_editor = api_as(viewer), api_as(editor)
     assert [m["id"] for m in rows(as_viewer.get("/api/v1/meetings/"))] == [published.pk]
     assert as_viewer.get(f"/api/v1/meetings/{draft.pk}/").status_code == 404
     assert [a["text"] for a in rows(as_viewer.get("/api/v1/actions/"))] == ["Share the Outcome 16 audit"]
     assert b"Secret draft" not in as_viewer.get("/api/v1/meetings/", {"format": "csv"}).getvalue()
-    assert {m["id"] for m in rows(as_editor.get("/api/v1/meetings/"))} == {published.pk, draft.pk}
-    assert len(rows(as_editor.get("/api/v1/actions/"))) == 2
+    assert as_viewer.get(f"/api/v1/meetings/{approved.pk}/").status_code == 404
+    assert b"Unpublished" not in as_viewer.get("/api/v1/actions/", {"format": "csv"}).getvalue()
+    assert {m["id"] for m in rows(as_editor.get("/api/v1/meetings/"))} == {published.pk, draft.pk, approved.pk}
+    assert len(rows(as_editor.get("/api/v1/actions/"))) == 3
     assert [m["id"] for m in rows(as_editor.get("/api/v1/meetings/", {"state": "draft"}))] == [draft.pk]
     held = rows(as_editor.get("/api/v1/meetings/", {"held_after": "2025-03-01", "held_before": "2025-03-31"}))
-    assert len(held) == 2
+    assert len(held) == 3
     overdue = rows(as_viewer.get("/api/v1/actions/", {"overdue": "true"}))
     assert [a["overdue"] for a in overdue] == [True]
 

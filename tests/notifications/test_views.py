@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import today
+from core.models import AuditEntry
 from delivery import services as delivery_services
 from delivery.models import Activity, Status
 from kpis import services as kpi_services
 from meetings import services as meetings_services
 from notifications import selectors
-from notifications.models import KpiActionChange, NotificationSettings
+from notifications.models import NotificationSettings
 from tests.factories import OwnerFactory, make_activity
 from tests.kpis.factories import MeasureFactory
 from tests.meetings.conftest import make_meeting
@@ -78,7 +79,7 @@ def test_what_changed_lists_changes_by_others_to_my_items_then_starts_again_from
         due_date=today() + timedelta(days=60),
     )
     kpi_services.kpi_action_set_status(by=editor, action=kpi, status=Status.IN_PROGRESS)
-    assert KpiActionChange.objects.filter(action=kpi).count() == 2
+    assert AuditEntry.objects.filter(model_label="kpis.kpiaction", object_id=str(kpi.pk)).count() == 2
     client.force_login(owner_user)
     home = client.get(reverse("home"))
     assert b"What changed on your items" in home.content
@@ -131,8 +132,8 @@ def test_a_kpi_action_change_made_outside_a_request_names_who_made_it(owner_user
         due_date=today() + timedelta(days=60),
     )
     kpi_services.kpi_action_set_status(by=owner_user, action=kpi, status=Status.IN_PROGRESS)
-    raised, started = KpiActionChange.objects.filter(action=kpi).order_by("pk")
-    assert (raised.by, started.by) == (editor, owner_user)  # from the services' `by`, no request needed
+    raised, started = AuditEntry.objects.filter(model_label="kpis.kpiaction", object_id=str(kpi.pk)).order_by("pk")
+    assert (raised.actor, started.actor) == (editor, owner_user)  # from the services' `by`, no request needed
     now = timezone.now()
     rows = selectors.change_rows(list(selectors.changes_queryset(user=owner_user, since=now - timedelta(1), until=now)))
     assert [(r.what, r.by) for r in rows] == [("Raised", editor.get_full_name() or editor.get_username())]

@@ -31,14 +31,15 @@ def round_plan(db, owner_user):
 
 
 @pytest.fixture
-def open_round(round_plan, editor):
+def open_round(round_plan, editor, django_capture_on_commit_callbacks, eager_tasks):
     plan, acts = round_plan
-    rnd = services.round_open(
-        by=editor,
-        plan=plan,
-        title="Q3 2025/26 delivery plan update",
-        deadline=today() + timedelta(days=14),
-        as_at=today(),
-        message="Please say what any slippage means for the year-end dates.",
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the requests are emailed after commit
+        rnd = services.round_open(
+            by=editor,
+            plan=plan,
+            title="Q3 2025/26 delivery plan update",
+            deadline=today() + timedelta(days=14),
+            as_at=today(),
+            message="Please say what any slippage means for the year-end dates.",
+        )
     return rnd, acts

@@ -41,20 +41,21 @@ def update_through_form(client, activity, text: str, rag: str = "A"):
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
-def test_the_round_lifecycle(client, editor, owner_user, round_plan):
+def test_the_round_lifecycle(client, editor, owner_user, round_plan, django_capture_on_commit_callbacks, eager_tasks):
     plan, acts = round_plan
     login(client, editor)
     as_at = today() - timedelta(days=3)
-    response = client.post(
-        reverse("rounds:new"),
-        {
-            "plan": plan.pk,
-            "title": "Q3 2025/26 delivery plan update",
-            "deadline": (today() + timedelta(days=14)).strftime("%d/%m/%Y"),
-            "as_at": as_at.strftime("%d/%m/%Y"),
-            "message": "Please say what any slippage means for the year-end dates.",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("rounds:new"),
+            {
+                "plan": plan.pk,
+                "title": "Q3 2025/26 delivery plan update",
+                "deadline": (today() + timedelta(days=14)).strftime("%d/%m/%Y"),
+                "as_at": as_at.strftime("%d/%m/%Y"),
+                "message": "Please say what any slippage means for the year-end dates.",
+            },
+        )
     assert response.status_code == 302, response.content.decode()[:3000]
     rnd = UpdateRound.objects.get()
     # One request per owner of an open activity; the complete activity is left out.
@@ -193,3 +194,28 @@ def test_the_round_page_makes_the_same_number_of_queries_for_more_owners(client,
     with CaptureQueriesContext(connection) as large:
         assert client.get(big.get_absolute_url()).status_code == 200
     assert len(large) == len(small)
+
+
+def test_requests_are_emailed_only_once_the_round_has_committed(editor, round_plan, django_capture_on_commit_callbacks):
+    plan, _acts = round_plan
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        rnd = services.round_open(by=editor, plan=plan, title="Q3", deadline=today(), as_at=today())
+    # Nothing was sent inside the transaction: had it rolled back, nobody would have been asked.
+    assert mail.outbox == [] and len(callbacks) == 1
+    assert not rnd.requests.filter(sent_at__isnull=False).exists()
+
+
+def test_sending_the_requests_again_sends_nothing_more(
+    editor, round_plan, django_capture_on_commit_callbacks, eager_tasks
+):
+    plan, _acts = round_plan
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        rnd = services.round_open(by=editor, plan=plan, title="Q3", deadline=today(), as_at=today())
+    assert sorted(m.to[0] for m in mail.outbox) == ["digital@example.org", "owner@example.org"]
+    assert rnd.requests.filter(sent_at__isnull=False).count() == 2
+    assert services.round_send_requests(round_id=rnd.pk) == 0
+    assert len(mail.outbox) == 2
+    # A closed (or missing) round sends nothing.
+    assert services.round_send_requests(round_id=rnd.pk + 1000) == 0

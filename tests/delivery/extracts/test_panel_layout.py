@@ -86,3 +86,14 @@ def test_a_later_dated_update_by_hand_shows_its_date_again(editor):
     )  # fmt: skip
     rows = {r.ref: r.cell("progress") for o in _data(plan, date(2022, 8, 31)).objectives for r in o.rows}
     assert rows["1"] == "01/08/22 – Leaflets delayed."
+
+
+def test_the_activity_page_says_an_imported_entry_is_undated_and_gives_a_dated_one_its_date(client, editor):
+    load(tracker("G", "Campaign planned.", "", "150622 – Trainer booked."), editor, date(2022, 6, 30))
+    undated = ProgressUpdate.objects.get(activity__commitment__ref="1", kind=ProgressUpdate.Kind.IMPORT)
+    dated = ProgressUpdate.objects.get(activity__commitment__ref="2", kind=ProgressUpdate.Kind.IMPORT)
+    client.force_login(editor)
+    page = client.get(undated.activity.get_absolute_url()).content.decode()
+    assert "Undated (imported 30 June 2022)" in page
+    page = client.get(dated.activity.get_absolute_url()).content.decode()
+    assert "15 June 2022 ·" in page and "Undated" not in page
