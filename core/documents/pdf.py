@@ -301,8 +301,8 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
 
     if len(runs) == 1 or pool == 0:
         pdfs = []
-        for document in documents:
-            pdfs.append(pdfworkers.render_html(document, epoch, **pdfworkers.TAGGED))
+        for chunk, document in enumerate(documents):
+            pdfs.append(pdfworkers.render_html(document, epoch, chunk, **pdfworkers.TAGGED))
             done(len(pdfs))
     else:
         pdfs = pdfworkers.render_in_workers(documents, workers=pool, count=len(runs), done=done, epoch=epoch)
