@@ -186,7 +186,8 @@ def mark_table_headers(chunk: int) -> Callable:
                         obj["ID"] = pydyf.String(key)
                         ids[key] = obj.reference
                 elif "Headers" in attributes:
-                    attributes["Headers"] = pydyf.Array(pydyf.String(prefix + str(h.string)) for h in attributes["Headers"])
+                    headers = attributes["Headers"]
+                    attributes["Headers"] = pydyf.Array(pydyf.String(prefix + str(h.string)) for h in headers)
             elif obj.get("Type") == "/StructTreeRoot":
                 root = obj
         if root is not None and ids:
