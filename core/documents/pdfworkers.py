@@ -7,7 +7,7 @@ laid out as several HTML documents (chunks) by a few worker processes at once. T
 may not have multiprocessing children. A worker imports only WeasyPrint (no Django) and renders
 the documents it is sent, one after another, so each pays WeasyPrint's import once:
 
-    parent -> worker: 8-byte big-endian length, then that many bytes of UTF-8 HTML
+    parent -> worker: 8-byte big-endian chunk number and 8-byte length, then that many bytes of UTF-8 HTML
     worker -> parent: 8-byte big-endian length, then that many bytes of PDF
 
 A worker exits 0 at end of input; on any error it writes a traceback to stderr and exits 1. It also
@@ -20,8 +20,9 @@ pagination artifact so that screen readers skip it.
 Tagged (PDF/UA-1, for the panel papers published on council websites): every chunk is rendered with
 WeasyPrint's structure tree (headings, paragraphs, Table/THead/TBody/TR/TH/TD), and merging joins the
 chunks' trees into one (pikepdf): one Document element with every chunk's elements in order, one
-ParentTree with each chunk's keys moved past the previous chunks' pages, table-header IDs made unique
-across chunks (with an IDTree), every TH given /Scope /Column. Language, title and DisplayDocTitle
+ParentTree with each chunk's keys moved past the previous chunks' pages, one IDTree. Each chunk's table
+headers are readied as WeasyPrint writes the chunk (mark_table_headers, in the worker): IDs made unique
+across chunks, every TH given /Scope /Column, the TDs' /Headers to match. Language, title and DisplayDocTitle
 come from the first chunk (WeasyPrint sets them for tagged output) and are set again here.
 
 Reproducible: fontTools, which WeasyPrint uses to subset fonts when HarfBuzz-subset is missing and
@@ -52,7 +53,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # the project root (settings.BASE_DIR), for `python -m`
 WORKER_COMMAND = [sys.executable, "-m", "core.documents.pdfworkers"]
-_HEADER = struct.Struct(">Q")
+_HEADER = struct.Struct(">Q")  # a PDF's length
+_REQUEST = struct.Struct(">QQ")  # a document's chunk number and length
 
 # The stamped page number: 8 pt Helvetica, #505a5f, right-aligned at the 12 mm page margin, on the
 # baseline WeasyPrint gives the @bottom-left footer (vertically centred in the 16 mm bottom margin).
@@ -145,12 +147,56 @@ def source_date_epoch(epoch: int | None) -> Iterator[None]:
 TAGGED = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
 
 
-def render_html(html: str, epoch: int | None = None, **options) -> bytes:
+def render_html(html: str, epoch: int | None = None, chunk: int | None = None, **options) -> bytes:
     """One HTML document (using only USED_ELEMENTS) to PDF bytes, in this process; any time written
     into the file (the fonts' `head.modified`) is `epoch`. `options` go to WeasyPrint's write_pdf
-    (e.g. **TAGGED, pdf_identifier=b"...")."""
+    (e.g. **TAGGED, pdf_identifier=b"..."). A `chunk` number readies a tagged chunk for
+    merge_and_number (see mark_table_headers)."""
+    if chunk is not None:
+        options["finisher"] = mark_table_headers(chunk)
     with source_date_epoch(epoch):
         return _html_class()(string=html).write_pdf(**options)
+
+
+def mark_table_headers(chunk: int) -> Callable:
+    """A WeasyPrint finisher for chunk number `chunk` of a tagged table: every TH scoped to its column
+    and its ID prefixed "c<chunk>-" (WeasyPrint numbers them by the table's object number, the same
+    in every chunk), every TD's /Headers to match, and the chunk's IDs in an IDTree, so that merging
+    only has to join the trees. Done here, on WeasyPrint's own objects before they are written, it
+    costs a few ms a chunk; walking every cell of the merged file with pikepdf took seconds."""
+
+    def finish(document, pdf) -> None:
+        import pydyf
+
+        prefix = f"c{chunk}-"
+        root = None
+        ids = {}
+        for obj in pdf.objects:
+            if not isinstance(obj, dict):
+                continue
+            tag = obj.get("S")
+            if tag == "/TH" or tag == "/TD":
+                attributes = obj.get("A")
+                if attributes is None:
+                    attributes = obj["A"] = pydyf.Dictionary({"O": "/Table"})
+                if tag == "/TH":
+                    attributes["Scope"] = "/Column"
+                    if "ID" in obj:
+                        key = prefix + str(obj["ID"].string)
+                        obj["ID"] = pydyf.String(key)
+                        ids[key] = obj.reference
+                elif "Headers" in attributes:
+                    headers = attributes["Headers"]
+                    attributes["Headers"] = pydyf.Array(pydyf.String(prefix + str(h.string)) for h in headers)
+            elif obj.get("Type") == "/StructTreeRoot":
+                root = obj
+        if root is not None and ids:
+            names = pydyf.Array()
+            for key in sorted(ids, key=lambda k: k.encode()):
+                names.extend((pydyf.String(key), ids[key]))
+            root["IDTree"] = pydyf.Dictionary({"Names": names})
+
+    return finish
 
 
 # --- Workers ----------------------------------------------------------------------------------
@@ -179,7 +225,7 @@ class _Worker:
         self.buffer = bytearray()
         try:
             # Blocks until the worker has read it all: it is idle, waiting for exactly this.
-            self.proc.stdin.write(_HEADER.pack(len(body)))
+            self.proc.stdin.write(_REQUEST.pack(job, len(body)))
             self.proc.stdin.write(body)
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
@@ -311,16 +357,16 @@ def _worker_main() -> int:
     gc.freeze()
     gc.set_threshold(50_000, 50, 1000)
     while True:
-        header = source.read(_HEADER.size)
+        header = source.read(_REQUEST.size)
         if not header:
             return 0
-        if len(header) != _HEADER.size:
+        if len(header) != _REQUEST.size:
             raise PdfRenderError("truncated request")
-        (size,) = _HEADER.unpack(header)
+        chunk, size = _REQUEST.unpack(header)
         body = source.read(size)
         if len(body) != size:
             raise PdfRenderError("truncated request")
-        pdf = render_html(body.decode(), **TAGGED)
+        pdf = render_html(body.decode(), chunk=chunk, **TAGGED)
         out.write(_HEADER.pack(len(pdf)))
         out.write(pdf)
         out.flush()
@@ -427,40 +473,19 @@ class _Tree:
                 if "/StructParent" in annotation:
                     annotation.StructParent = keys[int(annotation.StructParent)]
         documents = source.K if isinstance(source.K, pikepdf.Array) else [source.K]
-        prefix = f"c{index}-".encode()
         kids = self.document.K if index else pikepdf.Array()
         for document in documents:
             for element in document.get("/K", []):
                 if isinstance(element, pikepdf.Dictionary):
                     element.P = self.document
-                    self._mark_headers(element, prefix)
                 kids.append(element)
         self.document.K = kids
-
-    def _mark_headers(self, element, prefix: bytes) -> None:
-        """Below `element`: every TH scoped to its column, with an ID unique in the whole file; every
-        TD's /Headers naming those IDs."""
-        pikepdf = self.pikepdf
-        stack = [element]
-        while stack:
-            node = stack.pop()
-            tag = node.get("/S")
-            if tag == "/TH" or tag == "/TD":
-                attributes = node.get("/A")
-                if attributes is None:
-                    attributes = node.A = pikepdf.Dictionary(O=pikepdf.Name.Table)
-                if tag == "/TH":
-                    attributes.Scope = pikepdf.Name.Column
-                    if "/ID" in node:
-                        new = prefix + bytes(node.ID)
-                        node.ID = pikepdf.String(new)
-                        self.ids[new] = node
-                elif "/Headers" in attributes:
-                    attributes.Headers = pikepdf.Array([pikepdf.String(prefix + bytes(h)) for h in attributes.Headers])
-                continue  # a cell's children are its text
-            for kid in node.get("/K", []):
-                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type", pikepdf.Name.StructElem) == "/StructElem":
-                    stack.append(kid)
+        # The chunk's table headers, already scoped and given IDs unique in the file by its worker
+        # (mark_table_headers): one IDTree for them all.
+        id_tree = source.get("/IDTree")
+        names = list(id_tree.get("/Names", [])) if id_tree is not None else []
+        for key, element in zip(names[::2], names[1::2], strict=True):
+            self.ids[bytes(key)] = element
 
     def finish(self) -> None:
         pikepdf = self.pikepdf

@@ -103,3 +103,26 @@ def test_pdf_table_has_separate_borders_a_fixed_layout_and_absolute_widths(doc):
     assert len(widths) == 4 and "%" not in "".join(re.findall(r"\.c-\w+ \{[^}]*\}", html))
     assert sum(widths) <= pdf_renderer.TABLE_MM and sum(widths) == pytest.approx(pdf_renderer.TABLE_MM, abs=0.01)
     assert f"table {{ width: {pdf_renderer.TABLE_MM:.3f}mm;" in html
+
+
+def test_excel_cells_are_written_through_xlsxwriters_undecorated_write_string():
+    """xlsx.py writes each cell with Worksheet._write_string (write_string less its decorator): were
+    xlsxwriter to rename it, the file would be the same but the loop a fifth slower."""
+    import inspect
+
+    import xlsxwriter
+    from xlsxwriter.worksheet import Worksheet
+
+    assert list(inspect.signature(Worksheet._write_string).parameters) == [
+        "self",
+        "row",
+        "col",
+        "string",
+        "cell_format",
+    ]
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    ws = wb.add_worksheet()
+    bold = wb.add_format({"bold": True})
+    assert ws._write_string(0, 0, "=1+1", bold) == 0 and ws.write_string(0, 1, "=1+1", bold) == 0
+    assert ws.table[0][0] == ws.table[0][1]  # the same shared string and format: the same cell

@@ -285,8 +285,8 @@ def test_pdf_worker_failure_raises_its_last_stderr_line_and_leaves_no_process(da
     """One worker fails on the second document; the other hangs on the first, and is killed, not waited for."""
     script = (
         "import sys, time\n"
-        "head = sys.stdin.buffer.read(8)\n"
-        "body = sys.stdin.buffer.read(int.from_bytes(head, 'big'))\n"
+        "head = sys.stdin.buffer.read(16)\n"  # the chunk's number, then its length
+        "body = sys.stdin.buffer.read(int.from_bytes(head[8:], 'big'))\n"
         "if b'(continued)' in body:\n"
         "    sys.stderr.write('Traceback...\\nValueError: cannot lay out this\\n')\n"
         "    sys.exit(3)\n"
