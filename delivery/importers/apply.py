@@ -327,28 +327,22 @@ def _audit(cs: ChangeSet, writes: Writes, *, created, commitments, current, chan
     before and after) and each activity created, in one bulk insert. The progress updates written are
     not entered one by one: they are the activity's own append-only trail, each naming its author and
     the file (`source`), and the import's own entry counts them."""
-    entries = [audit.created_entry(o) for o in created]
-    entries += [
-        audit.changed_entry(commitments[c["ref"]], c["changes"]) for c in cs.commitments if c["action"] == "update"
+    items = [audit.created_item(o) for o in created]
+    items += [
+        audit.changed_item(commitments[c["ref"]], c["changes"]) for c in cs.commitments if c["action"] == "update"
     ]
     by_pk = {c.pk: c for c in commitments.values()}
+    audited = [(k, i) for i, k in enumerate(ACTIVITY_COLUMNS) if k != "version"]
+    at_commitment, plain = ACTIVITY_COLUMNS.index("commitment"), audit.plain
     for a, pk, row in zip(creates, writes.activities_created, activity_rows, strict=True):
-        values = dict(zip(ACTIVITY_COLUMNS, row, strict=True))
-        ref = a.sub_ref or by_pk[values["commitment"]].ref
-        entries.append(
-            audit.entry(
-                audit.Action.CREATE,
-                model_label="delivery.activity",
-                object_id=pk,
-                object_repr=f"{ref} {a.text[:80]}",
-                changes={k: [None, audit.plain(v)] for k, v in values.items() if k != "version"},
-            )
-        )
+        ref = a.sub_ref or by_pk[row[at_commitment]].ref
+        values = {k: [None, plain(row[i])] for k, i in audited}
+        items.append((audit.Action.CREATE, "delivery.activity", pk, f"{ref} {a.text[:80]}", values))
     for a in changes:
         act = current[a.activity_id]
         act.commitment = by_pk.get(act.commitment_id) or act.commitment  # its repr names the ref: no query
-        entries.append(audit.changed_entry(act, a.changes))
-    audit.record_many(entries)
+        items.append(audit.changed_item(act, a.changes))
+    audit.record_items(items)
 
 
 def _linked(trail: list[list]) -> list[list]:
