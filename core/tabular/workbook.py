@@ -1312,16 +1312,18 @@ def _mark_merged(rows: list[list[Cell]], ranges: list[MergedRange]) -> tuple[int
 
 def _trim(rows: list[list[Cell]], keep: tuple[int, int] = (0, 0)) -> list[list[Cell]]:
     """Drop trailing rows and columns that hold no value (and are not covered by a merged value);
-    pad the rest to one width."""
+    pad the rest to one width. Looks in from the bottom and from the right, so a sheet whose last row
+    and column hold values costs one look along each."""
     height, width = keep
-    for index, row in enumerate(rows):
-        last = max((c for c, cell in enumerate(row) if cell.value is not None), default=-1)
-        if last >= 0:
-            height = max(height, index + 1)
-            width = max(width, last + 1)
+    last_row = next((i for i in range(len(rows) - 1, -1, -1) if any(c.value is not None for c in rows[i])), -1)
+    widest = max((len(row) for row in rows), default=0)
+    last_column = next(
+        (c for c in range(widest - 1, -1, -1) if any(c < len(row) and row[c].value is not None for row in rows)), -1
+    )
+    height, width = max(height, last_row + 1), max(width, last_column + 1)
     if not height or not width:
         return []
-    return _pad([row[:width] for row in rows[:height]], height, width)
+    return _pad([row if len(row) == width else row[:width] for row in rows[:height]], height, width)
 
 
 # --------------------------------------------------------------------------------------------------
