@@ -414,7 +414,17 @@ def split_update_prefix(value: object) -> UpdateText:
 
     An impossible date keeps the whole text and gives a warning, so nothing the author wrote is lost.
     """
-    text = clean_text(value)
+    return update_prefix(clean_text(value))
+
+
+def may_hold_markup(text: str) -> bool:
+    """Whether a text may still hold something read as HTML. Each line of a cleaned text that cannot
+    is clean already, so it need not be cleaned again."""
+    return _LOOKS_LIKE_TAG.search(text) is not None
+
+
+def update_prefix(text: str) -> UpdateText:
+    """split_update_prefix of a text that is clean already (stripped, no markup)."""
     m = _UPDATE_PREFIX.match(text)
     if m is None:
         return UpdateText(on=None, text=text)
