@@ -1,9 +1,14 @@
-"""Bulk inserts without model instances: rows as tuples go straight to the database.
+"""Bulk inserts and updates without model instances: rows as tuples go straight to the database.
 
 On PostgreSQL rows are written with COPY (psycopg's `cursor.copy`), and ids a caller needs are
 taken from the table's own sequence first, so they are known before the rows are written. Elsewhere
 (SQLite) `executemany` INSERTs, and, where ids are needed, multi-row INSERT ... RETURNING in chunks.
 Either way the writes join the caller's transaction: call these inside `transaction.atomic`.
+
+`update_rows` changes existing rows by id the same way: on PostgreSQL the new values are COPYed into a
+temporary table and one UPDATE ... FROM it writes them all; on SQLite one prepared UPDATE runs per row
+(executemany). Either way no SQL grows with the number of rows, as Django's bulk_update (a CASE per
+field) does.
 
 Values are plain Python (str, int, bool, date, datetime, None, and dict/list for a JSONField); no
 field defaults are filled in, so name every column the table needs. Nothing here knows any app.
@@ -18,7 +23,7 @@ from typing import Any
 
 from django.db import connections, models
 
-__all__ = ["insert_rows"]
+__all__ = ["insert_rows", "update_rows"]
 
 SQLITE_CHUNK = 900  # parameters per statement stay under SQLite's limit (32,766 since 3.32; 999 before)
 
@@ -45,6 +50,41 @@ def insert_rows(
         return _copy(connection, model, table, names, rows, json_at, returning_ids)
     pk = connection.ops.quote_name(model._meta.pk.column)
     return _insert(connection, table, pk, names, rows, json_at, returning_ids)
+
+
+def update_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], *, using: str = "default"
+) -> int:
+    """Set `columns` (field names) of `model`'s rows: each row is (id, *values in the order of `columns`).
+    Returns how many rows were given. Call inside `transaction.atomic`, as for insert_rows."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in columns]
+    table = quote(model._meta.db_table)
+    pk = quote(model._meta.pk.column)
+    names = [quote(f.column) for f in fields]  # type: ignore[union-attr]
+    json_at = [i + 1 for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            temp = quote(f"bulk_update_{model._meta.db_table}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {temp} AS SELECT {pk}, {', '.join(names)} FROM {table} WITH NO DATA"  # noqa: S608
+            )
+            with cursor.cursor.copy(f"COPY {temp} ({pk}, {', '.join(names)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(_json(row, json_at))
+            assignments = ", ".join(f"{name} = new.{name}" for name in names)
+            cursor.execute(f"UPDATE {table} SET {assignments} FROM {temp} AS new WHERE {table}.{pk} = new.{pk}")  # noqa: S608
+            cursor.execute(f"DROP TABLE {temp}")  # a failure rolls its creation back with the rest
+        else:
+            adapt = _sqlite_adapter(connection)
+            prepared = [(*(adapt(v) for v in _json(row, json_at)[1:]), row[0]) for row in rows]
+            assignments = ", ".join(f"{name} = %s" for name in names)
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", prepared)  # noqa: S608
+    return len(rows)
 
 
 def _copy(connection, model, table: str, names: list[str], rows: list, json_at: list[int], ids_wanted: bool) -> list:
@@ -80,10 +120,7 @@ def _json(row: Sequence[Any], json_at: list[int]) -> Sequence[Any]:
     return row
 
 
-def _insert(
-    connection, table: str, pk: str, names: list[str], rows: list, json_at: list[int], ids_wanted: bool
-) -> list:
-    """SQLite: dates as ISO text, booleans as 0/1, JSON as text, as Django itself stores them."""
+def _sqlite_adapter(connection):
     ops = connection.ops
 
     def adapt(value: Any) -> Any:
@@ -93,6 +130,14 @@ def _insert(
             return value.isoformat()
         return value
 
+    return adapt
+
+
+def _insert(
+    connection, table: str, pk: str, names: list[str], rows: list, json_at: list[int], ids_wanted: bool
+) -> list:
+    """SQLite: dates as ISO text, booleans as 0/1, JSON as text, as Django itself stores them."""
+    adapt = _sqlite_adapter(connection)
     prepared = [tuple(adapt(v) for v in _json(row, json_at)) for row in rows]
     placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
     head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "  # noqa: S608 (names quoted from the model)

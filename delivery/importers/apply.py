@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core import audit
-from core.bulk import insert_rows
+from core.bulk import insert_rows, update_rows
 from core.tabular.importer import Outcome
 from core.text import author_name, natural_key
 
@@ -37,6 +37,10 @@ UPDATE_COLUMNS = (
     "changes", "source", "recorded_at", "for_panel", "next_on", "next_text_on", "undated",
 )  # fmt: skip
 NEXT_ON, NEXT_TEXT_ON = UPDATE_COLUMNS.index("next_on"), UPDATE_COLUMNS.index("next_text_on")
+CHANGED_COLUMNS = (
+    "text", "sub_ref", "sub_ref_key", "owner_text", "date_text", "rag", "status", "publish", "start_date", "due_date",
+    "progress", "progress_on", "last_update_on", "version",
+)  # fmt: skip  # what an import may change in an existing activity (no foreign keys: names are attributes)
 
 
 @dataclass
@@ -151,7 +155,11 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
     )
     for obj, pk in zip(to_create, new_ids, strict=True):
         obj.pk = pk
-    Commitment.objects.bulk_update(to_update, ["text", "objective", "section", "publish"])
+    update_rows(
+        Commitment,
+        ("text", "objective", "section", "publish"),
+        [(o.pk, o.text, o.objective_id, o.section_id, o.publish) for o in to_update],
+    )
     result.created["commitments"], result.updated["commitments"] = len(to_create), len(to_update)
     writes.commitments_created, writes.commitments_updated = new_ids, [o.pk for o in to_update]
 
@@ -282,26 +290,7 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
                 act.progress, act.progress_on = u["text"], None if u.get("undated") else on
         act.version += 1  # `act` is the row read under the lock: its version is the current one
         updated_objs.append(act)
-    Activity.objects.bulk_update(
-        updated_objs,
-        [
-            "text",
-            "sub_ref",
-            "sub_ref_key",
-            "owner_text",
-            "date_text",
-            "rag",
-            "status",
-            "publish",
-            "start_date",
-            "due_date",
-            "progress",
-            "progress_on",
-            "last_update_on",
-            "version",
-        ],
-        batch_size=1000,
-    )
+    update_rows(Activity, CHANGED_COLUMNS, [(a.pk, *(getattr(a, f) for f in CHANGED_COLUMNS)) for a in updated_objs])
     result.updated["activities"] = len(updated_objs)
     writes.activities_changed = [act.pk for act in updated_objs]
     Activity.owners.through.objects.filter(activity_id__in=replace_owners).delete()
