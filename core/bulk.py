@@ -49,7 +49,8 @@ def insert_rows(
     if connection.vendor == "postgresql":
         return _copy(connection, model, table, names, rows, json_at, returning_ids)
     pk = connection.ops.quote_name(model._meta.pk.column)
-    return _insert(connection, table, pk, names, rows, json_at, returning_ids)
+    dated_at = [i for i, f in enumerate(fields) if isinstance(f, models.DateField)]  # and DateTimeField
+    return _insert(connection, table, pk, names, rows, json_at, dated_at, returning_ids)
 
 
 def update_rows(
@@ -80,8 +81,8 @@ def update_rows(
             cursor.execute(f"UPDATE {table} SET {assignments} FROM {temp} AS new WHERE {table}.{pk} = new.{pk}")  # noqa: S608
             cursor.execute(f"DROP TABLE {temp}")  # a failure rolls its creation back with the rest
         else:
-            adapt = _sqlite_adapter(connection)
-            prepared = [(*(adapt(v) for v in _json(row, json_at)[1:]), row[0]) for row in rows]
+            dated_at = [i + 1 for i, f in enumerate(fields) if isinstance(f, models.DateField)]
+            prepared = [(*row[1:], row[0]) for row in _sqlite_rows(connection, rows, json_at, dated_at)]
             assignments = ", ".join(f"{name} = %s" for name in names)
             cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", prepared)  # noqa: S608
     return len(rows)
@@ -120,25 +121,39 @@ def _json(row: Sequence[Any], json_at: list[int]) -> Sequence[Any]:
     return row
 
 
-def _sqlite_adapter(connection):
-    ops = connection.ops
-
-    def adapt(value: Any) -> Any:
-        if isinstance(value, datetime):
-            return ops.adapt_datetimefield_value(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        return value
-
-    return adapt
+def _sqlite_rows(connection, rows: list, json_at: list[int], dated_at: list[int]) -> list[list]:
+    """SQLite: dates as ISO text, datetimes and JSON as text, as Django itself stores them (booleans the
+    driver makes 0/1). Only the date and time columns (`dated_at`) are looked at value by value; a time
+    written to many rows (an import's) is converted once."""
+    adapt_datetime = connection.ops.adapt_datetimefield_value
+    converted: dict[datetime, Any] = {}
+    prepared = []
+    for row in rows:
+        row = list(_json(row, json_at))
+        for i in dated_at:
+            value = row[i]
+            if isinstance(value, datetime):
+                found = converted.get(value)
+                if found is None:
+                    found = converted[value] = adapt_datetime(value)
+                row[i] = found
+            elif isinstance(value, date):
+                row[i] = value.isoformat()
+        prepared.append(row)
+    return prepared
 
 
 def _insert(
-    connection, table: str, pk: str, names: list[str], rows: list, json_at: list[int], ids_wanted: bool
+    connection,
+    table: str,
+    pk: str,
+    names: list[str],
+    rows: list,
+    json_at: list[int],
+    dated_at: list[int],
+    ids_wanted: bool,
 ) -> list:
-    """SQLite: dates as ISO text, booleans as 0/1, JSON as text, as Django itself stores them."""
-    adapt = _sqlite_adapter(connection)
-    prepared = [tuple(adapt(v) for v in _json(row, json_at)) for row in rows]
+    prepared = _sqlite_rows(connection, rows, json_at, dated_at)
     placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
     head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "  # noqa: S608 (names quoted from the model)
     ids: list[int] = []

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core import audit
 from core.bulk import insert_rows, update_rows
-from core.tabular.importer import Outcome
+from core.tabular.importer import Outcome, without_gc_pauses
 from core.text import author_name, natural_key
 
 from ..models import (
@@ -61,6 +61,7 @@ class PlanOutcome(Outcome):
     plan: Plan | None = None
 
 
+@without_gc_pauses()
 @transaction.atomic
 def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str, int] | None = None) -> PlanOutcome:
     """Write the change set. Activities whose version moved since the preview (`seen_versions`,
