@@ -26,6 +26,7 @@ from django.db import connections, models
 __all__ = ["insert_rows", "update_rows"]
 
 SQLITE_CHUNK = 900  # parameters per statement stay under SQLite's limit (32,766 since 3.32; 999 before)
+SQLITE_ROWS = 2000  # rows converted and written by one executemany
 
 
 def insert_rows(
@@ -82,9 +83,13 @@ def update_rows(
             cursor.execute(f"DROP TABLE {temp}")  # a failure rolls its creation back with the rest
         else:
             dated_at = [i + 1 for i, f in enumerate(fields) if isinstance(f, models.DateField)]
-            prepared = [(*row[1:], row[0]) for row in _sqlite_rows(connection, rows, json_at, dated_at)]
             assignments = ", ".join(f"{name} = %s" for name in names)
-            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", prepared)  # noqa: S608
+            for start in range(0, len(rows), SQLITE_ROWS):
+                part = _sqlite_rows(connection, rows[start : start + SQLITE_ROWS], json_at, dated_at)
+                cursor.executemany(
+                    f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                    [(*row[1:], row[0]) for row in part],
+                )
     return len(rows)
 
 
@@ -153,17 +158,16 @@ def _insert(
     dated_at: list[int],
     ids_wanted: bool,
 ) -> list:
-    prepared = _sqlite_rows(connection, rows, json_at, dated_at)
     placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
     head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "  # noqa: S608 (names quoted from the model)
     ids: list[int] = []
+    per = max(1, SQLITE_CHUNK // max(len(names), 1)) if ids_wanted else SQLITE_ROWS
     with connection.cursor() as cursor:
-        if not ids_wanted:
-            cursor.executemany(head + placeholders, prepared)
-            return ids
-        per = max(1, SQLITE_CHUNK // max(len(names), 1))
-        for start in range(0, len(prepared), per):
-            part = prepared[start : start + per]
+        for start in range(0, len(rows), per):  # converted a chunk at a time: never a second copy of them all
+            part = _sqlite_rows(connection, rows[start : start + per], json_at, dated_at)
+            if not ids_wanted:
+                cursor.executemany(head + placeholders, part)
+                continue
             cursor.execute(
                 head + ", ".join([placeholders] * len(part)) + f" RETURNING {pk}",
                 [v for row in part for v in row],

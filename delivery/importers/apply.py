@@ -130,10 +130,10 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
         objective = objectives[name_key(c["objective"])]
         section = sections.get((objective.pk, name_key(c["section"]))) if c["section"] else None
         if c["action"] == "create" and c["ref"] not in commitments:
-            obj = Commitment(
-                plan=plan,
-                objective=objective,
-                section=section,
+            obj = Commitment(  # by ids: setting related instances costs more than the rest of the row
+                plan_id=plan.pk,
+                objective_id=objective.pk,
+                section_id=section.pk if section else None,
                 ref=c["ref"],
                 ref_key=natural_key(c["ref"]),
                 text=c["text"],
