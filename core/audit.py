@@ -314,19 +314,23 @@ def changed_item(obj: models.Model, changes: dict[str, list]) -> Item:
 def record_items(items: Iterable[Item]) -> int:
     """Write many entries at once (an import's apply writes thousands), each given as an item: by the
     context's actor, source and request, all at one time, as rows (COPY on PostgreSQL, core.bulk) with
-    no model instance each; `changes` hold plain values (see `plain`). In the caller's transaction.
-    Returns how many."""
+    no model instance each; `changes` hold plain values (see `plain`). `items` may be a generator:
+    each is written as it comes. In the caller's transaction. Returns how many."""
     ctx = _context.get()
     who = ctx.actor()
     actor_id, actor_name = getattr(who, "pk", None), (who.get_username() if who is not None else "")[:200]
     at, source, request_id, ip = timezone.now(), ctx.source, ctx.request_id, ctx.ip
-    rows = [
-        (at, actor_id, actor_name, action, label, "" if pk in (None, "") else str(pk), (text or "")[:300],
-         changes or {}, {}, source, request_id, ip)
-        for action, label, pk, text, changes in items
-    ]  # fmt: skip
-    insert_rows(AuditEntry, _ROW, rows)
-    return len(rows)
+    written = 0
+
+    def rows() -> Iterator[tuple]:
+        nonlocal written
+        for action, label, pk, text, changes in items:
+            written += 1
+            yield (at, actor_id, actor_name, action, label, "" if pk in (None, "") else str(pk), (text or "")[:300],
+                   changes or {}, {}, source, request_id, ip)  # fmt: skip
+
+    insert_rows(AuditEntry, _ROW, rows())
+    return written
 
 
 def update(queryset: models.QuerySet, **values: Any) -> int:

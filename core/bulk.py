@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from itertools import chain, islice
 from typing import Any
 
 from django.db import connections, models
@@ -38,10 +39,17 @@ def insert_rows(
     using: str = "default",
 ) -> list[int]:
     """Insert `rows` (tuples in the order of `columns`, field names) into `model`'s table. Returns the
-    new rows' ids in the order given when `returning_ids`, else []."""
-    rows = list(rows)
-    if not rows:
-        return []
+    new rows' ids in the order given when `returning_ids`, else []. Without ids, `rows` may be a
+    generator: each row is written as it comes and need not be held once written."""
+    if returning_ids:
+        rows = list(rows)
+        if not rows:
+            return []
+    else:
+        first = next(iter_rows := iter(rows), None)
+        if first is None:
+            return []
+        rows = chain((first,), iter_rows)
     connection = connections[using]
     fields = [model._meta.get_field(name) for name in columns]
     table = connection.ops.quote_name(model._meta.db_table)
@@ -93,7 +101,9 @@ def update_rows(
     return len(rows)
 
 
-def _copy(connection, model, table: str, names: list[str], rows: list, json_at: list[int], ids_wanted: bool) -> list:
+def _copy(
+    connection, model, table: str, names: list[str], rows: Iterable, json_at: list[int], ids_wanted: bool
+) -> list:
     pk = connection.ops.quote_name(model._meta.pk.column)
     ids: list[int] = []
     with connection.cursor() as cursor:
@@ -126,7 +136,7 @@ def _json(row: Sequence[Any], json_at: list[int]) -> Sequence[Any]:
     return row
 
 
-def _sqlite_rows(connection, rows: list, json_at: list[int], dated_at: list[int]) -> list[list]:
+def _sqlite_rows(connection, rows: Iterable[Sequence[Any]], json_at: list[int], dated_at: list[int]) -> list[list]:
     """SQLite: dates as ISO text, datetimes and JSON as text, as Django itself stores them (booleans the
     driver makes 0/1). Only the date and time columns (`dated_at`) are looked at value by value; a time
     written to many rows (an import's) is converted once."""
@@ -153,7 +163,7 @@ def _insert(
     table: str,
     pk: str,
     names: list[str],
-    rows: list,
+    rows: Iterable[Sequence[Any]],
     json_at: list[int],
     dated_at: list[int],
     ids_wanted: bool,
@@ -162,9 +172,9 @@ def _insert(
     head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "  # noqa: S608 (names quoted from the model)
     ids: list[int] = []
     per = max(1, SQLITE_CHUNK // max(len(names), 1)) if ids_wanted else SQLITE_ROWS
+    rows = iter(rows)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per):  # converted a chunk at a time: never a second copy of them all
-            part = _sqlite_rows(connection, rows[start : start + per], json_at, dated_at)
+        while part := _sqlite_rows(connection, islice(rows, per), json_at, dated_at):  # a chunk at a time
             if not ids_wanted:
                 cursor.executemany(head + placeholders, part)
                 continue

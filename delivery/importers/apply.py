@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 
 from django.db import transaction
 from django.db.models import Max
@@ -317,22 +319,28 @@ def _audit(cs: ChangeSet, writes: Writes, *, created, commitments, current, chan
     before and after) and each activity created, in one bulk insert. The progress updates written are
     not entered one by one: they are the activity's own append-only trail, each naming its author and
     the file (`source`), and the import's own entry counts them."""
-    items = [audit.created_item(o) for o in created]
-    items += [
-        audit.changed_item(commitments[c["ref"]], c["changes"]) for c in cs.commitments if c["action"] == "update"
-    ]
     by_pk = {c.pk: c for c in commitments.values()}
-    audited = [(k, i) for i, k in enumerate(ACTIVITY_COLUMNS) if k != "version"]
-    at_commitment, plain = ACTIVITY_COLUMNS.index("commitment"), audit.plain
-    for a, pk, row in zip(creates, writes.activities_created, activity_rows, strict=True):
-        ref = a.sub_ref or by_pk[row[at_commitment]].ref
-        values = {k: [None, plain(row[i])] for k, i in audited}
-        items.append((audit.Action.CREATE, "delivery.activity", pk, f"{ref} {a.text[:80]}", values))
+    made = [audit.created_item(o) for o in created]  # reprs may read related rows: all read before writing
+    made += [audit.changed_item(commitments[c["ref"]], c["changes"]) for c in cs.commitments if c["action"] == "update"]
+    changed = []
     for a in changes:
         act = current[a.activity_id]
         act.commitment = by_pk.get(act.commitment_id) or act.commitment  # its repr names the ref: no query
-        items.append(audit.changed_item(act, a.changes))
-    audit.record_items(items)
+        changed.append(audit.changed_item(act, a.changes))
+    audit.record_items(
+        chain(made, _activities_created(creates, writes.activities_created, activity_rows, by_pk), changed)
+    )
+
+
+def _activities_created(creates, ids: list[int], activity_rows: list[tuple], by_pk: dict) -> Iterator[audit.Item]:
+    """The entry of each activity created, every field, made as it is written (thousands of them); they
+    read nothing from the database."""
+    audited = [(k, i) for i, k in enumerate(ACTIVITY_COLUMNS) if k != "version"]
+    at_commitment, plain = ACTIVITY_COLUMNS.index("commitment"), audit.plain
+    for a, pk, row in zip(creates, ids, activity_rows, strict=True):
+        ref = a.sub_ref or by_pk[row[at_commitment]].ref
+        values = {k: [None, plain(row[i])] for k, i in audited}
+        yield audit.Action.CREATE, "delivery.activity", pk, f"{ref} {a.text[:80]}", values
 
 
 def _linked(trail: list[list]) -> list[list]:
