@@ -6,7 +6,8 @@ Targets (issue 13): read + validate + plan <= 0.6 s, apply <= 1.5 s on PostgreSQ
 memory <= 200 MB. Each is printed beside its floor measured in the same run: a bare python-calamine read of
 the file for reading, and writing the same rows (read back after the apply) into empty copies of the tables
 with bare COPY (executemany on SQLite) for apply. Prints also the ratio to django-import-export
-importing the same rows into the same models (pip install -r requirements-bench.txt). Each backend
+importing the same rows into the same models (pip install -r requirements-bench.txt), and a re-import of
+the next quarter's tracker (every activity with one more update, most with another RAG). Each backend
 runs in its own process on a fresh database. Asserts nothing.
 """
 
@@ -28,18 +29,21 @@ sys.path.insert(0, str(ROOT))
 N_ACTIVITIES, UPDATES_PER_ROW = 5000, 4
 
 
-def workbook() -> bytes:
+def workbook(*, next_quarter: bool = False) -> bytes:
+    """The tracker; `next_quarter`: the same a quarter on, each activity with one more update line and
+    (but the complete ones) another RAG, so re-importing it changes every activity."""
     from tests.delivery.importers.builders import tracker_rows, tracker_workbook
 
-    strands = [
-        (f"Strand {s + 1}", rows)
-        for s, rows in enumerate([tracker_rows(N_ACTIVITIES, updates_per_row=UPDATES_PER_ROW)[i::5] for i in range(5)])
-    ]
+    rows = tracker_rows(N_ACTIVITIES, updates_per_row=UPDATES_PER_ROW + next_quarter)
+    if next_quarter:
+        for row in rows:
+            row[4] = {"R": "Amber", "Amber": "green", "green": "R", "": "R"}.get(row[4], row[4])
     # Unique refs across strands: tracker_rows numbers 1..N; slicing keeps them unique.
+    strands = [(f"Strand {s + 1}", rows[s::5]) for s in range(5)]
     return tracker_workbook(strands=strands, extra_sheet=False)
 
 
-def run_backend(db_url: str, workbook_path: str) -> dict:
+def run_backend(db_url: str, workbook_path: str, next_path: str) -> dict:
     os.environ["DATABASE_URL"] = db_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -53,12 +57,12 @@ def run_backend(db_url: str, workbook_path: str) -> dict:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     old = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        return measure(Path(workbook_path).read_bytes())
+        return measure(Path(workbook_path).read_bytes(), Path(next_path).read_bytes())
     finally:
         connection.creation.destroy_test_db(old, verbosity=0)
 
 
-def measure(data: bytes) -> dict:
+def measure(data: bytes, next_quarter: bytes) -> dict:
     """The import first (so the peak memory is the import's: the process holds only Django, the
     workbook's bytes and what the import builds), then the floors and comparisons."""
     import resource
@@ -107,6 +111,13 @@ def measure(data: bytes) -> dict:
     again = plans.plan_file(data, options)
     out["revalidate_unchanged_s"] = time.perf_counter() - t
     out["unchanged_after"] = again.counts()["unchanged"]["activities"]
+    del again
+    t, c = time.perf_counter(), time.process_time()
+    changed = plans.plan_file(next_quarter, options)
+    plans.apply(changed, by=user, source="bench", seen_versions=changed.versions_seen())
+    out["changed_s"], out["changed_cpu"] = time.perf_counter() - t, time.process_time() - c
+    out["changed_activities"] = changed.counts()["updated"]["activities"]
+    del changed
     out.update(import_export(frames))
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
@@ -210,18 +221,20 @@ def postgres_url() -> str | None:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--backend":
-        print(json.dumps(run_backend(sys.argv[2], sys.argv[3]), default=str))
+    if len(sys.argv) == 5 and sys.argv[1] == "--backend":
+        print(json.dumps(run_backend(sys.argv[2], sys.argv[3], sys.argv[4]), default=str))
         return
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "bench.xlsx"  # built here, so the backends' memory is the import's own
         book.write_bytes(workbook())
+        later = Path(tmp) / "next_quarter.xlsx"
+        later.write_bytes(workbook(next_quarter=True))
         urls = [f"sqlite:///{tmp}/bench.sqlite3"]
         if pg := postgres_url():
             urls.append(pg)
         for url in urls:
             proc = subprocess.run(
-                [sys.executable, __file__, "--backend", url, str(book)],
+                [sys.executable, __file__, "--backend", url, str(book), str(later)],
                 capture_output=True,
                 text=True,
                 env=os.environ.copy(),
@@ -256,6 +269,10 @@ def main() -> None:
             print(
                 f"  re-import, all unchanged {r['revalidate_unchanged_s']:6.2f} s   "
                 f"({r['unchanged_after']} activities unchanged)"
+            )
+            print(
+                f"  re-import, all changed   {r['changed_s']:6.2f} s   (read, plan and apply; CPU "
+                f"{r['changed_cpu']:.2f} s): {r['changed_activities']} activities changed, each with a new update"
             )
             print(
                 f"  bare pandas + calamine   {r['pandas_calamine_s']:6.2f} s   "

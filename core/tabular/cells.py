@@ -10,13 +10,14 @@ from __future__ import annotations
 import calendar
 import colorsys
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from html.parser import HTMLParser
+from typing import Any
 
 
 class CellError(ValueError):
@@ -140,18 +141,34 @@ def _number_text(value: float | int | Decimal) -> str:
 
 
 _CLEANED: ContextVar[dict[str, str] | None] = ContextVar("cleaned_texts", default=None)
+_READ: ContextVar[dict[tuple, Any] | None] = ContextVar("read_values", default=None)
 
 
 @contextmanager
 def cleaning_once() -> Iterator[None]:
     """Within this block each distinct text is cleaned once: the import pipeline reads the same cell
     in several stages (recognition, banners, rows), and cleaning is pure, so later calls reuse the
-    first answer. The texts are the workbook's own, held no longer than the block."""
-    token = _CLEANED.set({})
+    first answer. So is each distinct date, owner and RAG text read once (workbooks repeat "By Oct 22",
+    "Supt Paley / CI Preece", "Amber" down a column). The texts are the workbook's own, held no longer
+    than the block."""
+    token, read_token = _CLEANED.set({}), _READ.set({})
     try:
         yield
     finally:
         _CLEANED.reset(token)
+        _READ.reset(read_token)
+
+
+def _read_once(key: tuple, read: Callable[[], Any]) -> Any:
+    """`read()`, remembered under `key` within `cleaning_once` (it must be pure and its answer never
+    changed by the caller); read afresh outside it. An exception is never remembered."""
+    cache = _READ.get()
+    if cache is None:
+        return read()
+    found = cache.get(key, _READ)
+    if found is _READ:
+        found = cache[key] = read()
+    return found
 
 
 def clean_text(value: object) -> str:
@@ -256,7 +273,12 @@ def parse_date_text(value: object) -> DateText:
         value = value.date()
     if isinstance(value, date):
         return DateText(start=None, due=value, text=f"{value.day} {_MONTH_ABBR[value.month]} {value.year}")
-    text = clean_text(value)
+    if type(value) is str:
+        return _read_once(("date", value), lambda: _date_text(clean_text(value)))
+    return _date_text(clean_text(value))
+
+
+def _date_text(text: str) -> DateText:
     starts: list[date] = []
     dues: list[date] = []
     segment_from = 0
@@ -281,6 +303,12 @@ _OWNER_SEPARATOR = re.compile(r"[/,;&\n]")
 
 def split_owners(value: object) -> list[str]:
     """Owner names from one undelimited owner cell ("Supt Paley / CI Preece"), first spelling kept."""
+    if type(value) is str:
+        return list(_read_once(("owners", value), lambda: tuple(_owners(value))))
+    return _owners(value)
+
+
+def _owners(value: object) -> list[str]:
     owners: list[str] = []
     seen: set[str] = set()
     for part in _OWNER_SEPARATOR.split(clean_text(value)):
@@ -386,7 +414,17 @@ def split_update_prefix(value: object) -> UpdateText:
 
     An impossible date keeps the whole text and gives a warning, so nothing the author wrote is lost.
     """
-    text = clean_text(value)
+    return update_prefix(clean_text(value))
+
+
+def may_hold_markup(text: str) -> bool:
+    """Whether a text may still hold something read as HTML. Each line of a cleaned text that cannot
+    is clean already, so it need not be cleaned again."""
+    return _LOOKS_LIKE_TAG.search(text) is not None
+
+
+def update_prefix(text: str) -> UpdateText:
+    """split_update_prefix of a text that is clean already (stripped, no markup)."""
     m = _UPDATE_PREFIX.match(text)
     if m is None:
         return UpdateText(on=None, text=text)
@@ -547,6 +585,12 @@ def read_rag(value: object, fill: str | None = None, mapping: dict[str, str] | N
     """The rating a cell shows, knowing more words than `parse_rag`: its text if it has any (through a
     saved mapping, the built-in table and the five-level rule), else its fill. A value it does not know
     raises UnknownValue, never dropped silently."""
+    if not mapping and (value is None or type(value) is str):
+        return _read_once(("rag", value, fill), lambda: _read_rag(value, fill, None))
+    return _read_rag(value, fill, mapping)
+
+
+def _read_rag(value: object, fill: str | None, mapping: dict[str, str] | None) -> RagReading:
     text = clean_text(value).strip()
     if not text:
         reading = _rag_from_fill(fill)

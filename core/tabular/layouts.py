@@ -199,18 +199,20 @@ def split_update_entries(value: object) -> tuple[list[ParsedUpdate], list[str]]:
     text = cells.clean_text(value)
     entries: list[ParsedUpdate] = []
     warnings: list[str] = []
+    lines_clean = not cells.may_hold_markup(text)  # then each line, stripped, is what cleaning it gives
     for line in text.split("\n"):
-        if not line.strip():
+        stripped = line.strip()
+        if not stripped:
             if entries:
                 entries[-1].text += "\n"
             continue
-        parsed = cells.split_update_prefix(line)
+        parsed = cells.update_prefix(stripped) if lines_clean else cells.split_update_prefix(line)
         if parsed.warning:
             warnings.append(parsed.warning)
         if parsed.on is not None or parsed.warning or not entries:
             entries.append(ParsedUpdate(on=parsed.on, text=parsed.text))
         else:
-            entries[-1].text = f"{entries[-1].text}\n{line.strip()}"
+            entries[-1].text = f"{entries[-1].text}\n{stripped}"
     for e in entries:
         e.text = e.text.strip()
     entries = [e for e in entries if e.text]

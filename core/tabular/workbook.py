@@ -582,52 +582,108 @@ def _check_xlsx_extents(archive: zipfile.ZipFile, scan: _XlsxScan | None = None)
         noted: dict[tuple[int, int], int] = {}
         if scan is not None:
             scan.cells[sheet_name] = noted
-        row = column = 0
-        value = extents.value
         with _open_part(archive, part_name) as part:
-            for event, elem in _lxml_stream(part, ("row", "c"), ("start", "end")):
-                if event == "start":
-                    if elem.tag[-1] == "w":  # row
-                        r = elem.get("r")
-                        row = int(r) if r and r.isdigit() else row + 1
-                        column = 0
-                    else:
-                        match = CELL_REF.match(elem.get("r") or "")
-                        if match:
-                            column, row = _column_number(match.group(1)), int(match.group(2))
-                        else:
-                            column += 1
-                    continue
-                if elem.tag[-1] == "w":
-                    continue
-                text, has_value = _xlsx_cell(elem, sizes)
-                if has_value:
-                    value(row, max(column, 1), text)
-                if wanted:
-                    style = elem.get("s")
-                    if style in wanted:
-                        noted[(row - 1, max(column, 1) - 1)] = int(style)
+            _scan_sheet(part, extents, sizes, wanted, noted)
 
 
-def _xlsx_cell(elem: Any, sizes: array) -> tuple[int, bool]:
-    """(UTF-8 size of the text, whether the cell holds a value)."""
-    kind = elem.get("t") or "n"
-    text = 0
-    has_value = False
-    for child in elem:
-        local = child.tag.rpartition("}")[2]
-        if local == "v" and child.text:
-            has_value = True
-            if kind == "s":
-                index = child.text.strip()
-                if index.isdigit() and int(index) < len(sizes):
-                    text = sizes[int(index)]
-            elif kind in ("str", "e"):
-                text = len(child.text.encode("utf-8"))
-        elif local == "is":
-            has_value = True
-            text = _t_text(child)
-    return text, has_value
+COLUMN_NUMBERS = {_column_letters(n): n for n in range(1, 703)}  # A .. ZZ, the columns sheets use
+
+
+def _scan_sheet(
+    part: IO[bytes], extents: _Extents, sizes: array, wanted: frozenset[str], noted: dict[tuple[int, int], int]
+) -> None:
+    """One streamed pass over a sheet's XML (lxml, in C; Python sees only the end of each <row> and <c>):
+    each cell holding a value counts in `extents` (which refuses the sheet the moment a limit is passed),
+    and the cells whose style is in `wanted` are noted, (row, column) 0-based, with their style index.
+    A cell's row and column come from its reference, else follow the row's (or the cell before it);
+    cells are dropped once read (every `DROP_EVERY` in a long row, the rest with their row), so memory
+    stays flat whatever the size."""
+    row = column = 0
+    current = None  # the <row> whose cells are being read
+    in_row = 0
+    n_sizes = len(sizes)
+    checked = False
+    for _event, elem in etree.iterparse(
+        part,
+        events=("end",),
+        tag=("{*}row", "{*}c"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    ):
+        if not checked:
+            info = elem.getroottree().docinfo
+            if info.doctype or info.internalDTD is not None:
+                raise WorkbookError(UNSAFE.format(detail="it declares XML entities"))
+            checked = True
+        if elem.tag[-1] == "w":  # </row>
+            if elem is not current:  # a row without cells still moves the count on
+                r = elem.get("r")
+                row = int(r) if r and r.isdigit() else row + 1
+            current = None
+            elem.clear(keep_tail=False)
+            parent = elem.getparent()
+            if parent is not None:
+                while elem.getprevious() is not None:
+                    del parent[0]
+            continue
+        parent = elem.getparent()
+        if parent is not current and parent is not None and parent.tag[-3:] == "row":
+            current, in_row, column = parent, 0, 0
+            r = parent.get("r")
+            row = int(r) if r and r.isdigit() else row + 1
+        ref = elem.get("r")
+        match = CELL_REF.match(ref) if ref else None
+        if match:
+            letters, digits = match.groups()
+            column = COLUMN_NUMBERS.get(letters) or _column_number(letters)
+            row = int(digits)
+        else:
+            column += 1
+        col = column if column > 1 else 1
+        kind = elem.get("t") or "n"
+        text = 0
+        has_value = False
+        for child in elem:
+            tag = child.tag
+            if tag[-2:] == "}v" or tag == "v":
+                value = child.text
+                if value:
+                    has_value = True
+                    if kind == "s":
+                        index = value.strip()
+                        if index.isdigit() and int(index) < n_sizes:
+                            text = sizes[int(index)]
+                    elif kind in ("str", "e"):
+                        text = len(value) if value.isascii() else len(value.encode("utf-8"))
+            elif tag[-3:] == "}is" or tag == "is":
+                has_value = True
+                t = child[0] if len(child) == 1 else None
+                if t is not None and not len(t) and (t.tag[-2:] == "}t" or t.tag == "t"):  # <is><t>text</t></is>
+                    value = t.text or ""
+                    text = len(value) if value.isascii() else len(value.encode("utf-8"))
+                else:  # rich text: its runs added up
+                    text = _t_text(child)
+        if has_value:
+            if row > extents.rows or col > extents.columns:
+                extents.value(row, col, text)
+            elif text:
+                extents.text += text
+                if extents.text > extents.max_text:
+                    extents._too_much_text()
+        if wanted:
+            style = elem.get("s")
+            if style in wanted:
+                noted[(row - 1, col - 1)] = int(style)
+        in_row += 1
+        if in_row % DROP_EVERY == 0 and parent is not None:
+            del parent[: parent.index(elem)]
+
+
+DROP_EVERY = 256  # cells read in a row before those already read are dropped
 
 
 def _check_ods_extents(archive: zipfile.ZipFile) -> None:
@@ -1256,16 +1312,18 @@ def _mark_merged(rows: list[list[Cell]], ranges: list[MergedRange]) -> tuple[int
 
 def _trim(rows: list[list[Cell]], keep: tuple[int, int] = (0, 0)) -> list[list[Cell]]:
     """Drop trailing rows and columns that hold no value (and are not covered by a merged value);
-    pad the rest to one width."""
+    pad the rest to one width. Looks in from the bottom and from the right, so a sheet whose last row
+    and column hold values costs one look along each."""
     height, width = keep
-    for index, row in enumerate(rows):
-        last = max((c for c, cell in enumerate(row) if cell.value is not None), default=-1)
-        if last >= 0:
-            height = max(height, index + 1)
-            width = max(width, last + 1)
+    last_row = next((i for i in range(len(rows) - 1, -1, -1) if any(c.value is not None for c in rows[i])), -1)
+    widest = max((len(row) for row in rows), default=0)
+    last_column = next(
+        (c for c in range(widest - 1, -1, -1) if any(c < len(row) and row[c].value is not None for row in rows)), -1
+    )
+    height, width = max(height, last_row + 1), max(width, last_column + 1)
     if not height or not width:
         return []
-    return _pad([row[:width] for row in rows[:height]], height, width)
+    return _pad([row if len(row) == width else row[:width] for row in rows[:height]], height, width)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from core import audit
-from core.bulk import insert_rows
-from core.tabular.importer import Outcome
+from core.bulk import insert_rows, update_rows
+from core.tabular.importer import Outcome, without_gc_pauses
 from core.text import author_name, natural_key
 
 from ..models import (
@@ -37,6 +39,10 @@ UPDATE_COLUMNS = (
     "changes", "source", "recorded_at", "for_panel", "next_on", "next_text_on", "undated",
 )  # fmt: skip
 NEXT_ON, NEXT_TEXT_ON = UPDATE_COLUMNS.index("next_on"), UPDATE_COLUMNS.index("next_text_on")
+CHANGED_COLUMNS = (
+    "text", "sub_ref", "sub_ref_key", "owner_text", "date_text", "rag", "status", "publish", "start_date", "due_date",
+    "progress", "progress_on", "last_update_on", "version",
+)  # fmt: skip  # what an import may change in an existing activity (no foreign keys: names are attributes)
 
 
 @dataclass
@@ -57,6 +63,7 @@ class PlanOutcome(Outcome):
     plan: Plan | None = None
 
 
+@without_gc_pauses()
 @transaction.atomic
 def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str, int] | None = None) -> PlanOutcome:
     """Write the change set. Activities whose version moved since the preview (`seen_versions`,
@@ -125,10 +132,10 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
         objective = objectives[name_key(c["objective"])]
         section = sections.get((objective.pk, name_key(c["section"]))) if c["section"] else None
         if c["action"] == "create" and c["ref"] not in commitments:
-            obj = Commitment(
-                plan=plan,
-                objective=objective,
-                section=section,
+            obj = Commitment(  # by ids: setting related instances costs more than the rest of the row
+                plan_id=plan.pk,
+                objective_id=objective.pk,
+                section_id=section.pk if section else None,
                 ref=c["ref"],
                 ref_key=natural_key(c["ref"]),
                 text=c["text"],
@@ -151,7 +158,11 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
     )
     for obj, pk in zip(to_create, new_ids, strict=True):
         obj.pk = pk
-    Commitment.objects.bulk_update(to_update, ["text", "objective", "section", "publish"])
+    update_rows(
+        Commitment,
+        ("text", "objective", "section", "publish"),
+        [(o.pk, o.text, o.objective_id, o.section_id, o.publish) for o in to_update],
+    )
     result.created["commitments"], result.updated["commitments"] = len(to_create), len(to_update)
     writes.commitments_created, writes.commitments_updated = new_ids, [o.pk for o in to_update]
 
@@ -282,26 +293,7 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
                 act.progress, act.progress_on = u["text"], None if u.get("undated") else on
         act.version += 1  # `act` is the row read under the lock: its version is the current one
         updated_objs.append(act)
-    Activity.objects.bulk_update(
-        updated_objs,
-        [
-            "text",
-            "sub_ref",
-            "sub_ref_key",
-            "owner_text",
-            "date_text",
-            "rag",
-            "status",
-            "publish",
-            "start_date",
-            "due_date",
-            "progress",
-            "progress_on",
-            "last_update_on",
-            "version",
-        ],
-        batch_size=1000,
-    )
+    update_rows(Activity, CHANGED_COLUMNS, [(a.pk, *(getattr(a, f) for f in CHANGED_COLUMNS)) for a in updated_objs])
     result.updated["activities"] = len(updated_objs)
     writes.activities_changed = [act.pk for act in updated_objs]
     Activity.owners.through.objects.filter(activity_id__in=replace_owners).delete()
@@ -327,28 +319,28 @@ def _audit(cs: ChangeSet, writes: Writes, *, created, commitments, current, chan
     before and after) and each activity created, in one bulk insert. The progress updates written are
     not entered one by one: they are the activity's own append-only trail, each naming its author and
     the file (`source`), and the import's own entry counts them."""
-    entries = [audit.created_entry(o) for o in created]
-    entries += [
-        audit.changed_entry(commitments[c["ref"]], c["changes"]) for c in cs.commitments if c["action"] == "update"
-    ]
     by_pk = {c.pk: c for c in commitments.values()}
-    for a, pk, row in zip(creates, writes.activities_created, activity_rows, strict=True):
-        values = dict(zip(ACTIVITY_COLUMNS, row, strict=True))
-        ref = a.sub_ref or by_pk[values["commitment"]].ref
-        entries.append(
-            audit.entry(
-                audit.Action.CREATE,
-                model_label="delivery.activity",
-                object_id=pk,
-                object_repr=f"{ref} {a.text[:80]}",
-                changes={k: [None, audit.plain(v)] for k, v in values.items() if k != "version"},
-            )
-        )
+    made = [audit.created_item(o) for o in created]  # reprs may read related rows: all read before writing
+    made += [audit.changed_item(commitments[c["ref"]], c["changes"]) for c in cs.commitments if c["action"] == "update"]
+    changed = []
     for a in changes:
         act = current[a.activity_id]
         act.commitment = by_pk.get(act.commitment_id) or act.commitment  # its repr names the ref: no query
-        entries.append(audit.changed_entry(act, a.changes))
-    audit.record_many(entries)
+        changed.append(audit.changed_item(act, a.changes))
+    audit.record_items(
+        chain(made, _activities_created(creates, writes.activities_created, activity_rows, by_pk), changed)
+    )
+
+
+def _activities_created(creates, ids: list[int], activity_rows: list[tuple], by_pk: dict) -> Iterator[audit.Item]:
+    """The entry of each activity created, every field, made as it is written (thousands of them); they
+    read nothing from the database."""
+    audited = [(k, i) for i, k in enumerate(ACTIVITY_COLUMNS) if k != "version"]
+    at_commitment, plain = ACTIVITY_COLUMNS.index("commitment"), audit.plain
+    for a, pk, row in zip(creates, ids, activity_rows, strict=True):
+        ref = a.sub_ref or by_pk[row[at_commitment]].ref
+        values = {k: [None, plain(row[i])] for k, i in audited}
+        yield audit.Action.CREATE, "delivery.activity", pk, f"{ref} {a.text[:80]}", values
 
 
 def _linked(trail: list[list]) -> list[list]:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.db import connection, transaction
 
-from core.bulk import SQLITE_CHUNK, insert_rows
+from core.bulk import SQLITE_CHUNK, insert_rows, update_rows
 from delivery.models import Activity, Owner, ProgressUpdate
 from tests.factories import make_activity, make_user
 
@@ -94,3 +94,35 @@ def test_a_bad_row_fails_the_whole_insert():
         insert_rows(ProgressUpdate, COLUMNS, rows)
         connection.check_constraints()  # foreign keys are checked at commit (deferred); ask now
     assert ProgressUpdate.objects.count() == before
+
+
+def test_update_rows_sets_the_given_columns_of_the_rows_by_id_and_leaves_the_rest():
+    activity = make_activity()
+    ids = insert_rows(ProgressUpdate, COLUMNS, [_row(activity.pk, i) for i in range(3)], returning_ids=True)
+    awkward = 'Tab\there, "quotes", back\\slash, new\nline, \u2013 dash'
+    update_rows(
+        ProgressUpdate,
+        ("text", "due_date", "changes", "for_panel", "next_on"),
+        [
+            (ids[0], awkward, None, {"rag": ["A", "R"]}, True, date(2023, 2, 1)),
+            (ids[2], "", date(2024, 1, 31), {}, False, None),
+        ],
+    )
+    got = {u.pk: u for u in ProgressUpdate.objects.filter(pk__in=ids)}
+    first, second, third = got[ids[0]], got[ids[1]], got[ids[2]]
+    assert (first.text, first.due_date, first.changes, first.for_panel, first.next_on) == (
+        awkward, None, {"rag": ["A", "R"]}, True, date(2023, 2, 1),
+    )  # fmt: skip
+    assert (third.text, third.due_date, third.changes, third.for_panel) == ("", date(2024, 1, 31), {}, False)
+    assert third.on == date(2023, 1, 3) and third.author_name == "Bulk author"  # columns not named are kept
+    assert second.text == "Update 1: partners met." and second.changes == {"rag": ["G", "A"], "n": 1}
+
+
+def test_update_rows_twice_in_one_transaction_and_for_no_rows():
+    activity = make_activity()
+    with transaction.atomic():
+        assert update_rows(Activity, ("text",), []) == 0
+        update_rows(Activity, ("text", "version"), [(activity.pk, "First", 2)])
+        update_rows(Activity, ("text", "version"), [(activity.pk, "Second", 3)])
+    activity.refresh_from_db()
+    assert (activity.text, activity.version) == ("Second", 3)

@@ -96,6 +96,17 @@ def test_cells_without_references_are_placed_by_their_order() -> None:
         check_file(hostile.xlsx(row), "plan.xlsx")
 
 
+def test_cells_are_counted_by_their_order_past_the_point_a_long_row_drops_those_read() -> None:
+    # 600 formatted, empty cells (dropped as the row is read), then a value: column 601 is past the limit.
+    row = "<row>" + '<c s="1"/>' * 600 + "<c><v>1</v></c></row>"
+    with pytest.raises(WorkbookError, match=r"WC1 \(1 row by 601 columns\)"):
+        check_file(hostile.xlsx(row), "plan.xlsx")
+    # Rows without references follow the row before, with or without cells of their own.
+    rows = '<row r="5"><c><v>1</v></c></row><row/><row><c/><c><v>2</v></c></row>'
+    book = read_workbook(hostile.xlsx(rows), "plan.xlsx")
+    assert [[c.value for c in row] for row in book.sheets[0].rows][4:] == [[1, None], [None, None], [None, 2]]
+
+
 def test_an_ods_with_a_million_trailing_empty_rows_as_libreoffice_writes_them_is_read() -> None:
     book = read_workbook(hostile.ods_trailing_empty_rows(), "plan.ods")
     assert [[c.value for c in row] for row in book.sheets[0].rows] == [["Ref", "Activity"]]
