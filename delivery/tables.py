@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.middleware.csrf import get_token
+from django.template import Context
 from django.template.defaultfilters import filesizeformat
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from core import rag as rag_scale
 from core.dates import is_past
@@ -19,6 +22,15 @@ NUMERIC = {
     "th": {"class": "govuk-table__header govuk-table__header--numeric"},
     "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
 }
+
+
+_URL_PK = 987654321  # a placeholder pk, split out of one reverse() to build each row's URL
+
+
+def _url_parts(name: str) -> tuple[str, str]:
+    """The URL of `name` for any pk, as (before the pk, after it): "/activities/", "/"."""
+    before, after = reverse(name, args=[_URL_PK]).split(str(_URL_PK))
+    return before, after
 
 
 class ActivityTable(Table):
@@ -43,11 +55,94 @@ class ActivityTable(Table):
         export_title = "Activities"
         per_page = 50
         empty_text = "No activities match these filters."
+        template_name = "delivery/_activity_table.html"
 
     def __init__(self, *args, user=None, as_at=None, **kwargs):
         self.user = user
         self.as_at = as_at
         super().__init__(*args, **kwargs)
+
+    def rows_html(self) -> SafeString:
+        """The page's rows in one pass: what django_tables2/govuk.html writes cell by cell (same cells,
+        same escaping, "—" for empty values), without its per-cell accessor and template machinery.
+        URLs are built from one reverse() per page; the inline RAG form is rendered without the
+        request's context processors (they do not change it)."""
+        columns = list(self.columns)
+        if not columns:
+            return mark_safe("")
+        records = [row.record for row in self.paginated_rows]
+        if not records:
+            return (
+                format_html(
+                    '\n    <tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{}">{}</td></tr>\n  ',
+                    len(columns),
+                    self.empty_text,
+                )
+                if self.empty_text
+                else mark_safe("\n  ")
+            )
+        cell = self._cell_writers()
+        writers = [(cell[c.name], c.attrs["td"].as_html()) for c in columns]
+        out = []
+        for record in records:
+            cells = "".join(f"<td {attrs}>{write(record)}</td>" for write, attrs in writers)
+            out.append(f'\n    <tr class="govuk-table__row">\n      {cells}\n    </tr>\n  ')
+        return mark_safe("".join(out))  # noqa: S308 - every cell is escaped or built by format_html
+
+    def _cell_writers(self) -> dict:
+        default = conditional_escape(self.default)
+
+        def shown(value) -> str:
+            return default if value in (None, "") else conditional_escape(value)
+
+        link_prefix, link_suffix = _url_parts("activity")
+        actions = self._actions_writer()
+
+        def objective(record) -> str:
+            found = record.commitment.objective
+            return shown(found.title if found is not None else None)
+
+        return {
+            "ref": lambda r: conditional_escape(self.render_ref(r)),
+            "plan": lambda r: shown(r.commitment.plan.name),
+            "objective": objective,
+            "text": lambda r: (
+                format_html('<a href="{}{}{}">{}</a>', link_prefix, r.pk, link_suffix, r.text) if r.text else default
+            ),
+            "owners": lambda r: shown(r.owner_text),
+            "due": lambda r: conditional_escape(self.render_due(r, r.at_due)) if r.at_due is not None else default,
+            "rag": lambda r: self.render_rag(r.at_shown_rag),
+            "status": lambda r: shown(self.render_status(r.at_status) if r.at_status not in (None, "") else None),
+            "updated": lambda r: shown(self.render_updated(r.at_last_update_on) if r.at_last_update_on else None),
+            "progress": lambda r: shown(self.render_progress(r.at_progress) if r.at_progress else None),
+            "actions": actions,
+        }
+
+    def _actions_writer(self):
+        if self.user is None or self.as_at_is_past():
+            return lambda record: ""
+        template = get_template("delivery/_inline_rag.html").template
+        request = getattr(self, "request", None)
+        csrf_token = get_token(request) if request is not None else "NOTPROVIDED"
+        prefix, suffix = _url_parts("activity-rag")
+        user = self.user
+
+        def write(record) -> str:
+            if not can_update_owned(user, record):
+                return ""
+            return template.render(
+                Context(
+                    {
+                        "activity": record,
+                        "rag_now": record.rag,
+                        "url": f"{prefix}{record.pk}{suffix}",
+                        "csrf_token": csrf_token,
+                    },
+                    autoescape=True,
+                )
+            )
+
+        return write
 
     def render_ref(self, record):
         if record.sub_ref:
@@ -95,13 +190,7 @@ class ActivityTable(Table):
         return value if len(value) <= 160 else value[:157].rstrip() + "…"
 
     def render_actions(self, record):
-        if self.user is None or self.as_at_is_past() or not can_update_owned(self.user, record):
-            return ""
-        return render_to_string(
-            "delivery/_inline_rag.html",
-            {"activity": record, "rag_now": record.rag, "url": reverse("activity-rag", args=[record.pk])},
-            request=getattr(self, "request", None),
-        )
+        return self._actions_writer()(record)
 
     def as_at_is_past(self) -> bool:
         return is_past(self.as_at)
