@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from types import SimpleNamespace
+
 import django_tables2 as tables
 from django.middleware.csrf import get_token
 from django.template import Context
@@ -31,6 +34,46 @@ def _url_parts(name: str) -> tuple[str, str]:
     """The URL of `name` for any pk, as (before the pk, after it): "/activities/", "/"."""
     before, after = reverse(name, args=[_URL_PK]).split(str(_URL_PK))
     return before, after
+
+
+class InlineRagForms:
+    """delivery/_inline_rag.html (the "Change RAG" form) for many rows: the template is rendered once
+    for each RAG value with markers where a row's pk, reference and version go, then each row's form
+    is those pieces joined with its own values, escaped as the template escapes them. The markup stays
+    in the one template the view also renders; a full template render per row was most of the page."""
+
+    _PK = 987654321  # no row has it; stands for the row's pk in the URLs and ids
+    _MARKS = {str(_PK): "pk", "\x00ref\x00": "ref", "\x00version\x00": "version", "\x00csrf\x00": "csrf"}
+    _SPLIT = re.compile("(" + "|".join(map(re.escape, _MARKS)) + ")")
+
+    def __init__(self, *, csrf_token: str):
+        self.csrf_token = conditional_escape(csrf_token)
+        self.template = get_template("delivery/_inline_rag.html").template
+        self.url_before, self.url_after = _url_parts("activity-rag")
+        self.pieces: dict[str, list[str]] = {}
+
+    def _pieces(self, rag_now: str) -> list[str]:
+        """Literal text at even indexes, the name of the value that goes there at odd ones."""
+        if rag_now not in self.pieces:
+            stand_in = SimpleNamespace(pk=self._PK, full_ref="\x00ref\x00", version="\x00version\x00")
+            context = {
+                "activity": stand_in,
+                "rag_now": rag_now,
+                "url": f"{self.url_before}{self._PK}{self.url_after}",
+                "csrf_token": "\x00csrf\x00",
+            }
+            parts = self._SPLIT.split(self.template.render(Context(context, autoescape=True)))
+            self.pieces[rag_now] = [self._MARKS[p] if i % 2 else p for i, p in enumerate(parts)]
+        return self.pieces[rag_now]
+
+    def render(self, activity) -> str:
+        values = {
+            "pk": str(activity.pk),
+            "ref": conditional_escape(activity.full_ref),
+            "version": str(activity.version),
+            "csrf": self.csrf_token,
+        }
+        return "".join(values[p] if i % 2 else p for i, p in enumerate(self._pieces(activity.rag)))
 
 
 class ActivityTable(Table):
@@ -121,28 +164,10 @@ class ActivityTable(Table):
     def _actions_writer(self):
         if self.user is None or self.as_at_is_past():
             return lambda record: ""
-        template = get_template("delivery/_inline_rag.html").template
         request = getattr(self, "request", None)
-        csrf_token = get_token(request) if request is not None else "NOTPROVIDED"
-        prefix, suffix = _url_parts("activity-rag")
+        forms = InlineRagForms(csrf_token=get_token(request) if request is not None else "NOTPROVIDED")
         user = self.user
-
-        def write(record) -> str:
-            if not can_update_owned(user, record):
-                return ""
-            return template.render(
-                Context(
-                    {
-                        "activity": record,
-                        "rag_now": record.rag,
-                        "url": f"{prefix}{record.pk}{suffix}",
-                        "csrf_token": csrf_token,
-                    },
-                    autoescape=True,
-                )
-            )
-
-        return write
+        return lambda record: forms.render(record) if can_update_owned(user, record) else ""
 
     def render_ref(self, record):
         if record.sub_ref:
