@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.conf import settings
+from django.middleware.csrf import get_token
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from .roles import can_see_upload
 
@@ -26,6 +30,27 @@ def clamp_per_page(value) -> int | None:
 class Table(tables.Table):
     def paginate(self, *args, per_page=None, **kwargs):
         return super().paginate(*args, per_page=clamp_per_page(per_page), **kwargs)
+
+
+class RowFragment:
+    """A template a table renders in every row (an inline form), rendered with a plain Context and the
+    page's CSRF token: render_to_string(request=...) would run every context processor (navigation,
+    role, messages) again for each row, and such a fragment reads none of them."""
+
+    def __init__(self, template_name: str, request=None):
+        self.template = get_template(template_name).template
+        self.extra = {"csrf_token": get_token(request)} if request is not None else {}
+
+    def render(self, context: dict) -> SafeString:
+        return self.template.render(Context({**context, **self.extra}, autoescape=True))
+
+
+def row_fragment(table: tables.Table, template_name: str) -> RowFragment:
+    """The table's RowFragment for this template, made once per table (so once per page)."""
+    made = table.__dict__.setdefault("_row_fragments", {})
+    if template_name not in made:
+        made[template_name] = RowFragment(template_name, getattr(table, "request", None))
+    return made[template_name]
 
 
 # Every table cell carries GOV.UK's classes.
@@ -71,7 +96,7 @@ class ImportJobTable(Table):
 
 
 def field_label(name: str) -> str:
-    """"commitment_id" -> "commitment", "due_date" -> "due date"."""
+    """ "commitment_id" -> "commitment", "due_date" -> "due date"."""
     return name.removesuffix("_id").replace("_", " ")
 
 
