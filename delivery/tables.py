@@ -135,7 +135,7 @@ class ActivityTable(Table):
             return shown(found.title if found is not None else None)
 
         return {
-            "ref": lambda r: conditional_escape(self.render_ref(r)),
+            "ref": lambda r: conditional_escape(self.render_ref(r)) if r.commitment.ref else default,
             "plan": lambda r: shown(r.commitment.plan.name),
             "objective": objective,
             "text": lambda r: (
