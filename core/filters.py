@@ -21,7 +21,10 @@ class UKDateFilter(django_filters.DateFilter):
 class AuditFilter(django_filters.FilterSet):
     who = django_filters.CharFilter(label="Who (user name)", field_name="actor_name", lookup_expr="icontains")
     action = django_filters.MultipleChoiceFilter(
-        label="What was done", choices=AuditEntry.Action.choices, widget=forms.CheckboxSelectMultiple
+        label="What was done",
+        choices=AuditEntry.Action.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # one value per row: DISTINCT over every column (and COUNT over that) would only cost
     )
     model = django_filters.ChoiceFilter(label="Kind of record", field_name="model_label", empty_label="Any kind")
     object = django_filters.CharFilter(

@@ -22,8 +22,11 @@ class Status(models.TextChoices):
 FINISHED = (Status.COMPLETE.value, Status.CLOSED.value)
 
 
+_LABELS = {s.value: s.label for s in Status}
+
+
 def label(value: str) -> str:
-    return Status(value).label if value in Status.values else (value or "")
+    return _LABELS.get(value) or (value or "")
 
 
 def is_open(status: str) -> bool:

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.conf import settings
+from django.middleware.csrf import get_token
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.template.loader import get_template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from .roles import can_see_upload
 
@@ -26,6 +31,74 @@ def clamp_per_page(value) -> int | None:
 class Table(tables.Table):
     def paginate(self, *args, per_page=None, **kwargs):
         return super().paginate(*args, per_page=clamp_per_page(per_page), **kwargs)
+
+    def rows_html(self) -> SafeString:
+        """The page's rows (django_tables2/govuk.html's table body). Each cell is django-tables2's own
+        (BoundRow.get_cell), written as a template writes a variable; a column's <td> attributes are
+        worked out once for the page instead of once per cell, unless they depend on the row. A table
+        whose cells are costly one by one writes its rows itself (delivery.tables.ActivityTable)."""
+        columns = list(self.columns)
+        rows = list(self.paginated_rows)
+        if not rows:
+            return self.empty_rows_html()
+        context = Context(autoescape=True)
+        fixed = {c.name: c.attrs["td"].as_html() for c in columns if not _attrs_per_row(self, c)}
+        out = []
+        for row in rows:
+            cells = []
+            for column in columns:
+                cell = row.get_cell(column.name)
+                if column.name in fixed:
+                    attrs = fixed[column.name]
+                else:  # as BoundRow.items(), which callable attrs read
+                    column.current_value, column.current_record = cell, row.record
+                    attrs = column.attrs["td"].as_html()
+                cells.append(f"<td {attrs}>{render_value_in_context(cell, context)}</td>")
+            out.append(f"{ROW_START}{''.join(cells)}{ROW_END}")
+        return mark_safe("".join(out))  # noqa: S308 - cells escaped as a template escapes them
+
+    def empty_rows_html(self) -> SafeString:
+        """The table body with no rows: the empty text across every column."""
+        if not self.empty_text:
+            return format_html("\n    {}\n  ", "")
+        return format_html(
+            '\n    <tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{}">{}</td></tr>\n  ',
+            len(self.columns),
+            self.empty_text,
+        )
+
+
+# What govuk.html's loop writes around each row's cells.
+ROW_START = '\n    <tr class="govuk-table__row">\n      '
+ROW_END = "\n    </tr>\n  "
+
+
+def _attrs_per_row(table: tables.Table, column) -> bool:
+    """Whether the column's <td> attributes are computed from each row (a callable value)."""
+    attrs = {**table.attrs, **column.column.attrs}
+    td = attrs.get("td", attrs.get("cell", {}))
+    return any(callable(v) for v in td.values())
+
+
+class RowFragment:
+    """A template a table renders in every row (an inline form), rendered with a plain Context and the
+    page's CSRF token: render_to_string(request=...) would run every context processor (navigation,
+    role, messages) again for each row, and such a fragment reads none of them."""
+
+    def __init__(self, template_name: str, request=None):
+        self.template = get_template(template_name).template
+        self.extra = {"csrf_token": get_token(request)} if request is not None else {}
+
+    def render(self, context: dict) -> SafeString:
+        return self.template.render(Context({**context, **self.extra}, autoescape=True))
+
+
+def row_fragment(table: tables.Table, template_name: str) -> RowFragment:
+    """The table's RowFragment for this template, made once per table (so once per page)."""
+    made = table.__dict__.setdefault("_row_fragments", {})
+    if template_name not in made:
+        made[template_name] = RowFragment(template_name, getattr(table, "request", None))
+    return made[template_name]
 
 
 # Every table cell carries GOV.UK's classes.
@@ -71,7 +144,7 @@ class ImportJobTable(Table):
 
 
 def field_label(name: str) -> str:
-    """"commitment_id" -> "commitment", "due_date" -> "due date"."""
+    """ "commitment_id" -> "commitment", "due_date" -> "due date"."""
     return name.removesuffix("_id").replace("_", " ")
 
 

@@ -50,7 +50,11 @@ class ActivityFilter(django_filters.FilterSet):
         label="RAG", choices=RAG_FILTER_CHOICES, method="filter_rag", widget=forms.CheckboxSelectMultiple
     )
     status = django_filters.MultipleChoiceFilter(
-        label="Status", field_name="at_status", choices=Status.choices, widget=forms.CheckboxSelectMultiple
+        label="Status",
+        field_name="at_status",
+        choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # one value per row: DISTINCT (and a COUNT over it) would only cost
     )
     owner = django_filters.ModelChoiceFilter(
         widget=FastSelect,

@@ -19,9 +19,11 @@ from django.db.models import (
     DateField,
     F,
     FilteredRelation,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     TextField,
     Value,
     When,
@@ -46,13 +48,18 @@ PLAN_ORDER = (
 )
 
 
-def activities_as_at(*, as_at: date | None = None, with_progress: bool = True) -> QuerySet[Activity]:
+def activities_as_at(
+    *, as_at: date | None = None, with_progress: bool = True, progress_per_row: bool = False
+) -> QuerySet[Activity]:
     """Activities that existed on `as_at`, annotated with their state on that date.
 
     With no date (or today or later) the state is the current one. For a past date it is rebuilt
     from the latest progress update dated on or before it; activities created after it are left out.
     `with_progress=False` leaves out the progress text and its date (and, for a past date, the second
     join over the updates that finds them): for counts, which never read them.
+    `progress_per_row=True` finds a past date's progress text by a subquery per row instead of that
+    join: for a paged list, where PostgreSQL runs it only for the rows shown (after the sort and
+    LIMIT) and the paginator's COUNT leaves it out; a whole-table read is quicker with the join.
     """
     if not is_past(as_at):
         qs = Activity.objects.annotate(
@@ -85,7 +92,17 @@ def activities_as_at(*, as_at: date | None = None, with_progress: bool = True) -
                 at_last_update_on=F("at_update__on"),
             )
         )
-        if with_progress:
+        if with_progress and progress_per_row:
+            text_in_force = ProgressUpdate.objects.filter(
+                Q(activity=OuterRef("pk"), on__lte=as_at, text__gt="")
+                & (Q(next_text_on__isnull=True) | Q(next_text_on__gt=as_at))
+            )
+            qs = qs.annotate(
+                at_progress=Coalesce(Subquery(text_in_force.values("text")[:1]), Value(""), output_field=TextField()),
+                # An undated imported entry has no date of its own to show (its `on` is the import's).
+                at_progress_on=Subquery(text_in_force.filter(undated=False).values("on")[:1], output_field=DateField()),
+            )
+        elif with_progress:
             qs = qs.annotate(at_text=in_force("next_text_on", updates__text__gt="")).annotate(
                 at_progress=Coalesce(F("at_text__text"), Value(""), output_field=TextField()),
                 # An undated imported entry has no date of its own to show (its `on` is the import's).
@@ -103,10 +120,11 @@ def activities_as_at(*, as_at: date | None = None, with_progress: bool = True) -
 AT_FIELDS = {"due": "at_due", "status": "at_status"}  # the as-at annotations that "overdue" reads
 
 
-def activity_rows(*, as_at: date | None = None, plan: Plan | None = None) -> QuerySet[Activity]:
-    """Activities as at a date with everything a list row shows, in plan order."""
+def activity_rows(*, as_at: date | None = None, plan: Plan | None = None, paged: bool = False) -> QuerySet[Activity]:
+    """Activities as at a date with everything a list row shows, in plan order. `paged`: for a list
+    shown a page at a time (see `progress_per_row`)."""
     qs = (
-        activities_as_at(as_at=as_at)
+        activities_as_at(as_at=as_at, progress_per_row=paged)
         .select_related("commitment__plan", "commitment__objective", "commitment__section")
         .prefetch_related(Prefetch("owners"))
         .order_by("commitment__plan__name", "commitment__ref_key", "position", "sub_ref_key", "pk")

@@ -63,7 +63,7 @@ class MeasureFilter(django_filters.FilterSet):
 class KpiActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text", max_length=100)
     status = django_filters.MultipleChoiceFilter(
-        label="Status", choices=Status.choices, widget=forms.CheckboxSelectMultiple
+        label="Status", choices=Status.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
     mine = django_filters.BooleanFilter(label="Only actions I own", method="filter_mine", widget=forms.CheckboxInput)

@@ -122,7 +122,9 @@ def observation_rows(
     return out
 
 
-def _analyse(measure: Measure, kinds: dict, period: Period | None, **extra) -> Analysis:
+def _analyse(
+    measure: Measure, kinds: dict, period: Period | None, *, targets: list[Target] | None = None, **extra
+) -> Analysis:
     return analyse(
         unit=measure.unit,
         polarity=measure.polarity,
@@ -130,7 +132,7 @@ def _analyse(measure: Measure, kinds: dict, period: Period | None, **extra) -> A
         band=measure.comparable_band,
         kinds=kinds,
         period=period,
-        targets=list(measure.targets.all()),
+        targets=list(measure.targets.all()) if targets is None else targets,
         **extra,
     )
 
@@ -157,8 +159,10 @@ def analysis_for(
     all_areas: list[Area] | None = None,
     rows: list[tuple] | None = None,
     pops: dict[int, dict[int, int]] | None = None,
+    targets: list[Target] | None = None,
 ) -> Analysis:
-    """One measure in one area for one period (the latest when None)."""
+    """One measure in one area for one period (the latest when None). `targets`: the measure's, when
+    the caller has them (else read through `measure.targets`)."""
     all_areas = areas() if all_areas is None else all_areas
     if rows is None:
         rows = observation_rows([measure.pk], as_at=as_at)[measure.pk]
@@ -174,6 +178,7 @@ def analysis_for(
         measure,
         kinds,
         latest,
+        targets=targets,
         population=population_in(pops, area.pk, year),
         exceptional_areas=_exceptional(measure, by_area, latest, area, all_areas),
     )
@@ -268,22 +273,35 @@ def catalogue_rows(
     area: Area | None = None,
     status: str = "",
     as_at: date | None = None,
-    links: bool = True,
 ) -> tuple[Area | None, list[CatalogueRow]]:
     """The catalogue's rows for already filtered measures (the list page's filter set), in a fixed number
-    of queries: measures with their targets and links, the area's observations, populations. The status
-    filter is applied after the analysis, since it is a judgement worked out from the figures."""
+    of queries: measures with their targets, the area's observations, populations. The status filter is
+    applied after the analysis, since it is a judgement worked out from the figures. (Neither the
+    catalogue nor the home panel shows a measure's objectives or commitments: they are not fetched.)"""
     all_areas = areas()
     area = area or default_area(all_areas)
-    linked = (Prefetch("objectives", queryset=_objectives()), "commitments") if links else ()
-    ms = list(measure_qs.select_related("owner").prefetch_related("targets", *linked).order_by("name"))
+    ms = list(measure_qs.select_related("owner").prefetch_related(None).order_by("name"))
     if area is None:
         return None, []
-    rows_by_measure = observation_rows([m.pk for m in ms], area_ids=[area.pk], as_at=as_at)
+    ids = [m.pk for m in ms]
+    # The targets in one query, grouped here: prefetch_related builds a related manager per measure,
+    # which for a thousand measures cost more than their analysis.
+    targets: dict[int, list[Target]] = {pk: [] for pk in ids}
+    for t in Target.objects.filter(measure_id__in=ids):
+        targets[t.measure_id].append(t)
+    rows_by_measure = observation_rows(ids, area_ids=[area.pk], as_at=as_at)
     pops = population_table()
     out = []
     for m in ms:
-        a = analysis_for(m, area=area, as_at=as_at, all_areas=all_areas, rows=rows_by_measure[m.pk], pops=pops)
+        a = analysis_for(
+            m,
+            area=area,
+            as_at=as_at,
+            all_areas=all_areas,
+            rows=rows_by_measure[m.pk],
+            pops=pops,
+            targets=targets[m.pk],
+        )
         if status == "special" and not a.variation.is_special:
             continue
         if status in ("R", "A", "G") and a.rag != status:
@@ -296,17 +314,14 @@ def catalogue_rows(
 
 def attention(*, as_at: date | None = None) -> list[CatalogueRow]:
     """Measures whose latest point (in the force) is special cause or off target (Red or Amber).
-    Only measures with figures in the force are worked out (one without is neither), and without the
-    catalogue's objective and commitment links, which the home page does not show."""
+    Only measures with figures in the force are worked out (one without is neither)."""
     area = default_area()
     if area is None:
         return []
     has_figures = Observation.objects.filter(measure=OuterRef("pk"), area=area)
     if as_at is not None:
         has_figures = has_figures.filter(period_start__lte=as_at)
-    _, rows = catalogue_rows(
-        measure_qs=Measure.objects.filter(Exists(has_figures)), area=area, as_at=as_at, links=False
-    )
+    _, rows = catalogue_rows(measure_qs=Measure.objects.filter(Exists(has_figures)), area=area, as_at=as_at)
     return [r for r in rows if r.analysis.variation.is_special or r.analysis.rag in ("R", "A")]
 
 

@@ -5,7 +5,6 @@ exports carry the words only, through core.exports.SafeTableExport."""
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
@@ -13,7 +12,7 @@ from django.utils.html import format_html
 from core import rag as rag_scale
 from core.status import Status, is_overdue
 from core.status import label as status_label
-from core.tables import CELL_ATTRS, ImportJobTable, Table
+from core.tables import CELL_ATTRS, ImportJobTable, Table, row_fragment
 
 from .templatetags.kpis import change_text, figure, sparkline, spc_icon
 
@@ -149,10 +148,8 @@ class KpiActionTable(Table):
         if self.user is None or not getattr(record, "can_update", False):
             return ""
         request = getattr(self, "request", None)
-        return render_to_string(
-            "kpis/_action_status.html",
-            {"act": record, "statuses": Status.choices, "next": request.get_full_path() if request else ""},
-            request=request,
+        return row_fragment(self, "kpis/_action_status.html").render(
+            {"act": record, "statuses": Status.choices, "next": request.get_full_path() if request else ""}
         )
 
 

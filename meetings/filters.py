@@ -32,7 +32,11 @@ class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text")
     mine = django_filters.BooleanFilter(label="Only actions I own", method="filter_mine", widget=forms.CheckboxInput)
     status = django_filters.MultipleChoiceFilter(
-        label="Status", field_name="at_status", choices=Action.Status.choices, widget=forms.CheckboxSelectMultiple
+        label="Status",
+        field_name="at_status",
+        choices=Action.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # one value per row: no DISTINCT needed
     )
     overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
     owner = django_filters.ModelChoiceFilter(
@@ -47,6 +51,7 @@ class ActionFilter(django_filters.FilterSet):
         field_name="meeting__kind",
         choices=Meeting.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # an action has one meeting
     )
 
     def __init__(self, *args, as_at=None, **kwargs):

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
 from core.dates import is_past
 from core.roles import can_update_owned
 from core.status import is_overdue
-from core.tables import CELL_ATTRS, Table
+from core.tables import CELL_ATTRS, Table, row_fragment
 from delivery.tables import NUMERIC
 
 from . import badges
@@ -140,10 +139,8 @@ class ActionTable(Table):
     def render_change(self, record):
         if self.user is None or is_past(self.as_at) or not can_update_owned(self.user, record):
             return ""
-        return render_to_string(
-            "meetings/_inline_status.html",
-            {"action": record, "url": reverse("meetings:action-status", args=[record.pk])},
-            request=getattr(self, "request", None),
+        return row_fragment(self, "meetings/_inline_status.html").render(
+            {"action": record, "url": reverse("meetings:action-status", args=[record.pk])}
         )
 
 
