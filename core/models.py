@@ -51,6 +51,7 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # audit_actor_at (actor, at) serves lookups by actor
         null=True,
         blank=True,
         related_name="+",

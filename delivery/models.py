@@ -149,7 +149,8 @@ class OversightBody(models.Model):
 class Activity(models.Model):
     """A supporting activity of a commitment. Its RAG/status/dates are the latest update's."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="activities")
+    # No index of its own: the (commitment, position) index serves every lookup by commitment.
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="activities", db_index=False)
     position = models.PositiveIntegerField(default=1, help_text="Order within the commitment.")
     sub_ref = models.CharField("sub-reference", max_length=40, blank=True)
     sub_ref_key = models.CharField(max_length=200, editable=False, blank=True)
@@ -244,7 +245,8 @@ class ProgressUpdate(models.Model):
         UPDATE = "update", "Update"
         IMPORT = "import", "Import"
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="updates")
+    # No index of its own: update_activity_on (activity, on, id) serves every lookup by activity.
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="updates", db_index=False)
     on = models.DateField("date")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
     author = models.ForeignKey(
