@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -33,7 +34,9 @@ from core import rag as rag_scale
 from core.dates import is_past, today
 from core.status import Status, open_q, overdue_q
 
-from .models import Activity, Commitment, Objective, Plan, ProgressUpdate, Section
+from .models import PLAN_DATA, Activity, Commitment, Objective, Plan, ProgressUpdate, Section
+
+SUMMARY_CACHE_SECONDS = 600
 
 # Appendix 1 / plan-workbook order: objective, section, commitment ref (natural), position, sub-ref.
 PLAN_ORDER = (
@@ -255,8 +258,26 @@ class PlanSummary:
     total: int = 0
 
 
-def home_summary(*, as_at: date | None = None, due_soon_days: int = 30) -> list[PlanSummary]:
-    """Per plan: RAG counts per objective, overdue and due-soon counts. Three queries in all."""
+def home_summary(*, as_at: date | None = None, due_soon_days: int = 30, key: str = "") -> list[PlanSummary]:
+    """Per plan: RAG counts per objective, overdue and due-soon counts, kept in the cache until the plans'
+    data changes (PLAN_DATA's fingerprint, one query), or for SUMMARY_CACHE_SECONDS; two more queries
+    when it is worked out. The same for everyone who may read the plans. `key`: home_summary_key's, if
+    the caller has it already."""
+    key = key or home_summary_key(as_at=as_at, due_soon_days=due_soon_days)
+    summaries = cache.get(key)
+    if summaries is None:
+        summaries = _home_summary(as_at=as_at, due_soon_days=due_soon_days)
+        cache.set(key, summaries, timeout=SUMMARY_CACHE_SECONDS)
+    return summaries
+
+
+def home_summary_key(*, as_at: date | None = None, due_soon_days: int = 30) -> str:
+    """What home_summary is kept under: its day and options and the plans' fingerprint (one query). The
+    home page keeps its plans' part, rendered, under it too."""
+    return f"delivery:home-summary:{as_at or today()}:{as_at is not None}:{due_soon_days}:{PLAN_DATA.fingerprint()}"
+
+
+def _home_summary(*, as_at: date | None, due_soon_days: int) -> list[PlanSummary]:
     day = as_at or today()
     objectives = list(Objective.objects.select_related("plan").order_by("plan__name", "order"))
     summaries: dict[int, PlanSummary] = {}

@@ -96,7 +96,10 @@ class HomeView(AsAtMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["summaries"] = selectors.home_summary(as_at=self.as_at, due_soon_days=settings.TRACKER_DUE_SOON_DAYS)
+        options = {"as_at": self.as_at, "due_soon_days": settings.TRACKER_DUE_SOON_DAYS}
+        ctx["summary_key"] = selectors.home_summary_key(**options)
+        # Worked out (or read from the cache) only when the page's rendered plans are not in the cache.
+        ctx["summaries"] = lambda: selectors.home_summary(**options, key=ctx["summary_key"])
         ctx["recent"] = selectors.recent_updates(as_at=self.as_at)
         ctx["due_soon_days"] = settings.TRACKER_DUE_SOON_DAYS
         ctx["stale_days"] = settings.TRACKER_STALE_DAYS
