@@ -198,17 +198,31 @@ class MeasurePage:
     comparators: list[ComparatorValue] = field(default_factory=list)
     commentary: list[Commentary] = field(default_factory=list)
     actions: list[KpiAction] = field(default_factory=list)
+    figures_key: str = ""  # what the figures are kept under in the cache (the page keeps their rendered part too)
 
 
 def measure_page(*, measure: Measure, area: Area | None, period: Period | None, as_at: date | None) -> MeasurePage:
+    """The measure's figures in an area for a period (the analysis and the areas side by side), kept in the
+    cache until the KPI figures change (data_fingerprint), with its comparators, commentary and actions."""
     all_areas = areas()
     area = area or default_area(all_areas)
-    rows = observation_rows([measure.pk], as_at=as_at)[measure.pk]
+    when = f"{period.kind}{period.start}" if period else ""
+    key = f"kpis:measure:{measure.pk}:{area.pk if area else ''}:{when}:{as_at or ''}:{today()}:{data_fingerprint()}"
     if area is None:
-        return MeasurePage(measure, None, all_areas, _analyse(measure, {}, period))
-    main = analysis_for(measure, area=area, period=period, as_at=as_at, all_areas=all_areas, rows=rows)
-    by_area = split_series(rows)
-    side = [AreaFigures(a, _analyse(measure, by_area[a.pk], main.period)) for a in all_areas if a.pk in by_area]
+        return MeasurePage(measure, None, all_areas, _analyse(measure, {}, period), figures_key=key)
+    figures = cache.get(key)
+    if figures is None:
+        rows = observation_rows([measure.pk], as_at=as_at)[measure.pk]
+        main = analysis_for(measure, area=area, period=period, as_at=as_at, all_areas=all_areas, rows=rows)
+        by_area = split_series(rows)
+        side = [  # without their chart points, which the page never shows (and which would fill the cache)
+            AreaFigures(a, replace(_analyse(measure, by_area[a.pk], main.period), points=[]))
+            for a in all_areas
+            if a.pk in by_area
+        ]
+        figures = (main, side)
+        cache.set(key, figures, timeout=ATTENTION_CACHE_SECONDS)
+    main, side = figures
     comparators = ComparatorValue.objects.filter(measure=measure, area=area).order_by("-period_start")[:12]
     commentary = Commentary.objects.filter(measure=measure).select_related("author")
     if as_at is not None:
@@ -223,6 +237,7 @@ def measure_page(*, measure: Measure, area: Area | None, period: Period | None, 
         comparators=list(comparators),
         commentary=list(commentary[:50]),
         actions=list(actions),
+        figures_key=key,
     )
 
 

@@ -13,9 +13,7 @@ class MeetingsConfig(AppConfig):
         from . import demo, selectors
 
         overdue.register("meeting action", selectors.overdue_action_items, query=selectors.OVERDUE_ACTIONS_QUERY)
-        overdue.register(
-            "written request", selectors.overdue_request_items, query=selectors.OVERDUE_REQUESTS_QUERY
-        )
+        overdue.register("written request", selectors.overdue_request_items, query=selectors.OVERDUE_REQUESTS_QUERY)
         panels.register("activity", "meetings/_activity_panel.html", selectors.activity_panel)
         nav.register("Meetings", "meetings:list", order=40)
         nav.register("Meeting actions", "meetings:actions", order=41)

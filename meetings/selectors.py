@@ -56,14 +56,21 @@ def visible_meetings(*, user) -> QuerySet[Meeting]:
     return qs if can_see_drafts(user) else qs.filter(_not_draft())
 
 
+def _count_of(model, **filters) -> Coalesce:
+    """How many of the meeting's `model` rows (findings, actions) match: a subquery per meeting shown, so
+    neither the page's rows nor its count join (and multiply) the findings and actions."""
+    rows = model.objects.filter(meeting=OuterRef("pk"), **filters).order_by().values("meeting")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+
+
 def meeting_rows(*, user) -> QuerySet[Meeting]:
     return (
         visible_meetings(user=user)
         .select_related("oversight_body")
         .annotate(
-            n_findings=Count("findings", distinct=True),
-            n_actions=Count("actions", distinct=True),
-            n_open_actions=Count("actions", filter=Q(actions__status=Action.Status.OPEN), distinct=True),
+            n_findings=_count_of(Finding),
+            n_actions=_count_of(Action),
+            n_open_actions=_count_of(Action, status=Action.Status.OPEN),
         )
         .order_by("-held_on", "-id")
     )
