@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class DataVersion:
@@ -48,8 +48,13 @@ class DataVersion:
         return f"{cache.get(self.key, 0)}:" + ":".join(str(i or 0) for i in ids)
 
     def connect(self) -> None:
+        """Move the version on every save and delete of the models, and on every change to a many-to-many
+        relation whose table (`Model.field.through`) is one of them."""
         for model in self.models:
             uid = f"freshness-{self.name}-{model._meta.label_lower}"
+            if model._meta.auto_created:  # a many-to-many's own table: add, remove, set and clear
+                m2m_changed.connect(self._on_write, sender=model, dispatch_uid=f"{uid}-m2m")
+                continue
             post_save.connect(self._on_write, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(self._on_write, sender=model, dispatch_uid=f"{uid}-delete")
 

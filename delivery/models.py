@@ -436,5 +436,10 @@ class ImportRun(ImportJob):
 
 # What the plans' figures are worked out from: a save or delete of any of these, or a bulk write that
 # calls PLAN_DATA.changed() (an import's apply, link_trails), gives the aggregates kept in the cache
-# (selectors.home_summary) a new key.
-PLAN_DATA = DataVersion("delivery", models=(Plan, Objective, Section, Commitment, Activity, ProgressUpdate))
+# (selectors.home_summary, the overdue review's counts) a new key.
+PLAN_DATA = DataVersion(
+    "delivery",
+    models=(
+        Plan, Objective, Section, Commitment, Activity, ProgressUpdate, Owner, OversightBody, Activity.owners.through,
+    ),
+)  # fmt: skip

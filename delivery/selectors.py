@@ -373,6 +373,35 @@ def stale_activities(*, as_at: date, days: int, plan: Plan | None = None) -> Que
     )
 
 
+@dataclass
+class OverdueReview:
+    groups: dict  # overdue.all_groups: by kind, owner and objective
+    items: list  # the most overdue items (overdue.top_items)
+    due_soon_count: int
+    stale_count: int
+
+
+def overdue_review(*, as_at: date, plan: Plan | None, due_within: int, stale_after: int, top: int) -> OverdueReview:
+    """The overdue review page's counts and most overdue items, the same for everyone who may read it: kept in
+    the cache until anything its items are read from changes (overdue.fingerprint(), a query per app), or
+    worked out every time when a registered source has not said what that is."""
+    from . import overdue
+
+    fingerprint = overdue.fingerprint()
+    key = f"delivery:overdue-review:{as_at}:{plan.pk if plan else ''}:{due_within}:{stale_after}:{top}:{fingerprint}"
+    review = cache.get(key) if fingerprint else None
+    if review is None:
+        review = OverdueReview(
+            groups=overdue.all_groups(as_at=as_at, plan=plan),
+            items=overdue.top_items(as_at=as_at, plan=plan, limit=top),
+            due_soon_count=due_soon_activities(as_at=as_at, days=due_within, plan=plan).count(),
+            stale_count=stale_activities(as_at=as_at, days=stale_after, plan=plan).count(),
+        )
+        if fingerprint:
+            cache.set(key, review, timeout=SUMMARY_CACHE_SECONDS)
+    return review
+
+
 def owned_by(activities: QuerySet[Activity], *, user) -> QuerySet[Activity]:
     """The activities one of whose owners is linked to this login (the owner's own list)."""
     return activities.filter(owners__user=user).distinct()

@@ -438,9 +438,11 @@ class OverdueView(OverdueReviewMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         opts = self.review_options()
         as_at, plan = opts["as_at"], opts["plan"]
-        found = overdue.all_groups(as_at=as_at, plan=plan)
+        review = selectors.overdue_review(
+            as_at=as_at, plan=plan, due_within=opts["due_within"], stale_after=opts["stale_after"], top=OVERDUE_TOP
+        )
+        found, items = review.groups, review.items
         by_kind = found["kind"]
-        items = overdue.top_items(as_at=as_at, plan=plan, limit=OVERDUE_TOP)
         exclude = []
         if len(by_kind) <= 1:
             exclude.append("kind")  # one kind of item: a column saying so on every row is noise
@@ -457,8 +459,6 @@ class OverdueView(OverdueReviewMixin, TemplateView):
         by_objective: dict[str, list] = {}
         for group, url in linked(found["objective"]):
             by_objective.setdefault(group.plan, []).append((group, url))
-        due_soon = selectors.due_soon_activities(as_at=as_at, days=opts["due_within"], plan=plan)
-        stale = selectors.stale_activities(as_at=as_at, days=opts["stale_after"], plan=plan)
         ctx.update(
             opts,
             items=items,
@@ -468,9 +468,9 @@ class OverdueView(OverdueReviewMixin, TemplateView):
             by_owner=linked(found["owner"]),
             by_objective=list(by_objective.items()),
             # Counted here; the lists load when their tab is shown (or on their own pages).
-            due_soon_count=due_soon.count(),
+            due_soon_count=review.due_soon_count,
             due_soon_url=base.format("due-soon", ""),
-            stale_count=stale.count(),
+            stale_count=review.stale_count,
             stale_url=base.format("stale", ""),
             page_size=OVERDUE_PAGE_SIZE,
             options_query=options_query,

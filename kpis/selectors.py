@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquer
 from django.shortcuts import get_object_or_404
 
 from core.dates import today
+from core.freshness import DataVersion
 from core.status import Status, overdue_q
 from delivery.overdue import OverdueItem, QuerySource
 
@@ -326,6 +327,8 @@ def attention(*, as_at: date | None = None) -> list[CatalogueRow]:
 
 
 ATTENTION_CACHE_SECONDS = 300
+# What the overdue review reads of KPI actions (with delivery's PLAN_DATA for the plans, owners and forums).
+ACTION_DATA = DataVersion("kpi-actions", models=(KpiAction, Measure, Measure.objectives.through, Area))
 DATA_VERSION_KEY = "kpis:data-version"
 FINGERPRINT_MODELS = (Measure, Target, Observation, ObservationRevision, Area, AreaPopulation)
 

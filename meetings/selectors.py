@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from core.dates import is_past, today
+from core.freshness import DataVersion
 from core.roles import can_edit_plans, ensure_can_read
 from core.status import overdue_q
 from delivery.overdue import OverdueItem, QuerySource
@@ -35,6 +36,8 @@ from delivery.overdue import OverdueItem, QuerySource
 from .models import REQUEST_STATES, Action, ActionUpdate, AgendaItem, Finding, Meeting, WrittenRequest
 
 AT_FIELDS = {"due": "at_due", "status": "at_status"}
+# What the overdue review reads of meetings (with delivery's PLAN_DATA for the plans, owners and forums).
+MEETING_DATA = DataVersion("meetings", models=(Meeting, Action, ActionUpdate, WrittenRequest, Action.owners.through))
 NO_PLAN = "Holding to account"
 CHIEF_CONSTABLE = "Chief Constable"  # who answers every written request
 
