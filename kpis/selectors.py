@@ -4,6 +4,7 @@ revised later are shown as they were then (from ObservationRevision)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -295,19 +296,38 @@ def catalogue_rows(
     ms = list(measure_qs.select_related("owner").prefetch_related("targets", *linked).order_by("name"))
     if area is None:
         return None, []
-    rows_by_measure = observation_rows([m.pk for m in ms], area_ids=[area.pk], as_at=as_at)
-    pops = population_table()
+    figures = _catalogue_figures(ms, area=area, as_at=as_at, all_areas=all_areas)
     out = []
     for m in ms:
-        a = analysis_for(m, area=area, as_at=as_at, all_areas=all_areas, rows=rows_by_measure[m.pk], pops=pops)
+        a, sparkline = figures[m.pk]
         if status == "special" and not a.variation.is_special:
             continue
         if status in ("R", "A", "G") and a.rag != status:
             continue
         if status == "none" and a.rag:
             continue
-        out.append(CatalogueRow(m, a, [p.value for p in a.points[-SPARKLINE_POINTS:]]))
+        out.append(CatalogueRow(m, a, sparkline))
     return area, out
+
+
+def _catalogue_figures(
+    ms: list[Measure], *, area: Area, as_at: date | None, all_areas: list[Area]
+) -> dict[int, tuple[Analysis, list[float]]]:
+    """{measure id: (its analysis in the area, without chart points; its sparkline)}, kept in the cache until
+    the figures change (data_fingerprint)."""
+    ids = sorted(m.pk for m in ms)
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:24]
+    key = f"kpis:catalogue:{area.pk}:{as_at or ''}:{today()}:{digest}:{data_fingerprint()}"
+    figures = cache.get(key)
+    if figures is None:
+        rows_by_measure = observation_rows(ids, area_ids=[area.pk], as_at=as_at)
+        pops = population_table()
+        figures = {}
+        for m in ms:
+            a = analysis_for(m, area=area, as_at=as_at, all_areas=all_areas, rows=rows_by_measure[m.pk], pops=pops)
+            figures[m.pk] = (replace(a, points=[]), [p.value for p in a.points[-SPARKLINE_POINTS:]])
+        cache.set(key, figures, timeout=ATTENTION_CACHE_SECONDS)
+    return figures
 
 
 def attention(*, as_at: date | None = None) -> list[CatalogueRow]:
@@ -416,7 +436,7 @@ def performance_summary(
     all_areas = areas()
     force = default_area(all_areas)
     ms = [only] if only is not None else list(measures())
-    rows_by_measure = observation_rows([m.pk for m in ms], as_at=as_at)
+    analyses = _summary_figures(ms, period=period, as_at=as_at, force=force, all_areas=all_areas)
     entries = Commentary.objects.filter(
         period_kind=period.kind, period_start=period.start, measure_id__in=[m.pk for m in ms]
     ).order_by("measure_id", "-written_at", "-id")
@@ -427,15 +447,8 @@ def performance_summary(
         latest.setdefault(e.measure_id, e)
     groups: dict[str, list[SummaryRow]] = {}
     order: dict[str, tuple] = {}
-    pops = population_table()
     for m in ms:
-        a = (
-            analysis_for(
-                m, area=force, period=period, as_at=as_at, all_areas=all_areas, rows=rows_by_measure[m.pk], pops=pops
-            )
-            if force
-            else _analyse(m, {}, period)
-        )
+        a = analyses[m.pk]
         entry = latest.get(m.pk)
         objective = next(iter(m.objectives.all()), None)
         title = f"{objective.order}. {objective.title}" if objective else "Other measures"
@@ -452,6 +465,37 @@ def performance_summary(
             )
         )
     return [SummaryGroup(t, groups[t]) for t in sorted(groups, key=lambda t: order[t])]
+
+
+SUMMARY_POINTS = 12  # the most recent chart points kept with each measure's figures (the report shows 8)
+
+
+def _summary_figures(
+    ms: list[Measure], *, period: Period, as_at: date | None, force: Area | None, all_areas: list[Area]
+) -> dict[int, Analysis]:
+    """{measure id: its analysis in the force for the period, with its last SUMMARY_POINTS chart points},
+    kept in the cache until the figures change (data_fingerprint): working them out reads every figure."""
+    ids = sorted(m.pk for m in ms)
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:24]
+    when = f"{period.kind}{period.start}"
+    key = f"kpis:summary:{when}:{force.pk if force else ''}:{as_at or ''}:{today()}:{digest}:{data_fingerprint()}"
+    analyses = cache.get(key)
+    if analyses is None:
+        rows_by_measure = observation_rows(ids, as_at=as_at)
+        pops = population_table()
+        analyses = {}
+        for m in ms:
+            a = (
+                analysis_for(
+                    m, area=force, period=period, as_at=as_at, all_areas=all_areas, rows=rows_by_measure[m.pk],
+                    pops=pops,
+                )
+                if force
+                else _analyse(m, {}, period)
+            )  # fmt: skip
+            analyses[m.pk] = replace(a, points=a.points[-SUMMARY_POINTS:])
+        cache.set(key, analyses, timeout=ATTENTION_CACHE_SECONDS)
+    return analyses
 
 
 def summary_row(*, measure: Measure, period: Period) -> SummaryRow:

@@ -36,8 +36,11 @@ from delivery.overdue import OverdueItem, QuerySource
 from .models import REQUEST_STATES, Action, ActionUpdate, AgendaItem, Finding, Meeting, WrittenRequest
 
 AT_FIELDS = {"due": "at_due", "status": "at_status"}
-# What the overdue review reads of meetings (with delivery's PLAN_DATA for the plans, owners and forums).
-MEETING_DATA = DataVersion("meetings", models=(Meeting, Action, ActionUpdate, WrittenRequest, Action.owners.through))
+# What the overdue review and the meetings list read of meetings (with delivery's PLAN_DATA for the plans,
+# owners and forums).
+MEETING_DATA = DataVersion(
+    "meetings", models=(Meeting, Finding, Action, ActionUpdate, WrittenRequest, Action.owners.through)
+)
 NO_PLAN = "Holding to account"
 CHIEF_CONSTABLE = "Chief Constable"  # who answers every written request
 
@@ -77,6 +80,15 @@ def meeting_rows(*, user) -> QuerySet[Meeting]:
         )
         .order_by("-held_on", "-id")
     )
+
+
+def meeting_list_key(*, user, full_path: str) -> str:
+    """What the meetings list's rendered table is kept under: what the user may see (drafts or not), the
+    page, filters and order asked for, the day, and the meetings' and plans' fingerprints."""
+    from delivery.models import PLAN_DATA
+
+    data = f"{MEETING_DATA.fingerprint()}:{PLAN_DATA.fingerprint()}"
+    return f"meetings:list:{can_see_drafts(user)}:{today()}:{full_path}:{data}"
 
 
 def meeting_detail(*, user, pk: int) -> Meeting:
