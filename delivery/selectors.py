@@ -379,6 +379,7 @@ class OverdueReview:
     items: list  # the most overdue items (overdue.top_items)
     due_soon_count: int
     stale_count: int
+    key: str = ""  # what it is kept under in the cache ("" when it is not): the page keeps its rendered part too
 
 
 def overdue_review(*, as_at: date, plan: Plan | None, due_within: int, stale_after: int, top: int) -> OverdueReview:
@@ -398,6 +399,7 @@ def overdue_review(*, as_at: date, plan: Plan | None, due_within: int, stale_aft
             stale_count=stale_activities(as_at=as_at, days=stale_after, plan=plan).count(),
         )
         if fingerprint:
+            review.key = key
             cache.set(key, review, timeout=SUMMARY_CACHE_SECONDS)
     return review
 

@@ -474,6 +474,8 @@ class OverdueView(OverdueReviewMixin, TemplateView):
             stale_url=base.format("stale", ""),
             page_size=OVERDUE_PAGE_SIZE,
             options_query=options_query,
+            # The rendered review is the same for every reader asking the same: kept with its figures.
+            body_key=f"{review.key}:{self.request.get_full_path()}" if review.key else "",
         )
         return ctx
 
