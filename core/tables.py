@@ -71,7 +71,7 @@ class ImportJobTable(Table):
 
 
 def field_label(name: str) -> str:
-    """ "commitment_id" -> "commitment", "due_date" -> "due date"."""
+    """"commitment_id" -> "commitment", "due_date" -> "due date"."""
     return name.removesuffix("_id").replace("_", " ")
 
 
