@@ -10,7 +10,7 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from core.dates import today
@@ -285,15 +285,14 @@ def catalogue_rows(
     area: Area | None = None,
     status: str = "",
     as_at: date | None = None,
-    links: bool = True,
 ) -> tuple[Area | None, list[CatalogueRow]]:
     """The catalogue's rows for already filtered measures (the list page's filter set), in a fixed number
-    of queries: measures with their targets and links, the area's observations, populations. The status
-    filter is applied after the analysis, since it is a judgement worked out from the figures."""
+    of queries: measures, and when their figures are not in the cache their targets, the area's observations
+    and populations. The status filter is applied after the analysis, since it is a judgement worked out
+    from the figures."""
     all_areas = areas()
     area = area or default_area(all_areas)
-    linked = (Prefetch("objectives", queryset=_objectives()), "commitments") if links else ()
-    ms = list(measure_qs.select_related("owner").prefetch_related("targets", *linked).order_by("name"))
+    ms = list(measure_qs.select_related("owner").order_by("name"))
     if area is None:
         return None, []
     figures = _catalogue_figures(ms, area=area, as_at=as_at, all_areas=all_areas)
@@ -320,6 +319,7 @@ def _catalogue_figures(
     key = f"kpis:catalogue:{area.pk}:{as_at or ''}:{today()}:{digest}:{data_fingerprint()}"
     figures = cache.get(key)
     if figures is None:
+        prefetch_related_objects(ms, "targets")
         rows_by_measure = observation_rows(ids, area_ids=[area.pk], as_at=as_at)
         pops = population_table()
         figures = {}
@@ -332,17 +332,14 @@ def _catalogue_figures(
 
 def attention(*, as_at: date | None = None) -> list[CatalogueRow]:
     """Measures whose latest point (in the force) is special cause or off target (Red or Amber).
-    Only measures with figures in the force are worked out (one without is neither), and without the
-    catalogue's objective and commitment links, which the home page does not show."""
+    Only measures with figures in the force are worked out (one without is neither)."""
     area = default_area()
     if area is None:
         return []
     has_figures = Observation.objects.filter(measure=OuterRef("pk"), area=area)
     if as_at is not None:
         has_figures = has_figures.filter(period_start__lte=as_at)
-    _, rows = catalogue_rows(
-        measure_qs=Measure.objects.filter(Exists(has_figures)), area=area, as_at=as_at, links=False
-    )
+    _, rows = catalogue_rows(measure_qs=Measure.objects.filter(Exists(has_figures)), area=area, as_at=as_at)
     return [r for r in rows if r.analysis.variation.is_special or r.analysis.rag in ("R", "A")]
 
 
