@@ -3,14 +3,15 @@
     python bench/load.py [--db postgres://postgres@127.0.0.1:5432/tracker_loadbench] [--seed]
                          [--activities 20000] [--updates 200000] [--measures 200] [--observations 500000]
                          [--meetings 300] [--users 20] [--duration 60] [--single-duration 40]
-                         [--workers 2] [--role Viewer] [--only NAME,NAME] [--without NAME,NAME]
+                         [--workers 2] [--threads 4] [--role Viewer] [--only NAME,NAME] [--without NAME,NAME]
 
 1. Migrates the named PostgreSQL database (creating it if missing). With --seed it empties the plans,
    KPIs and meetings and fills them with `seed_scale` at the sizes given; without it the data already
    there is reused (and an empty database is refused with a hint to add --seed).
 2. Signs in a user of --role (made if missing) and keeps the session cookie for the clients.
-3. Starts gunicorn (--workers, default 2) on a free loopback port, with the settings from the
-   environment (DEBUG off and CONN_MAX_AGE=60 unless set), and waits until it answers.
+3. Starts gunicorn (--workers, default 2, of --threads threads each, default 4, as the Procfile runs it) on
+   a free loopback port, with the settings from the environment (DEBUG off and CONN_MAX_AGE=60 unless set),
+   and waits until it answers.
 4. Single client (--single-duration seconds, 0 to skip): one client asks for each page in turn,
    giving each page's p50/p95/p99 one request at a time.
 5. Load (--duration seconds): --users clients at once, no think time, over a weighted mix of the
@@ -142,7 +143,7 @@ def start_gunicorn(args, port: int) -> subprocess.Popen:
     env.setdefault("CONN_MAX_AGE", "60")
     command = [
         str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(args.workers), "--timeout", "60", "--log-level", "warning",
+        "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "60", "--log-level", "warning",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 30
@@ -238,6 +239,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60, help="Seconds of the load run.")
     parser.add_argument("--single-duration", type=int, default=40, help="Seconds of the single-client run (0: skip).")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
+    parser.add_argument("--threads", type=int, default=4, help="Threads in each gunicorn worker (the Procfile's).")
     parser.add_argument("--role", default="Viewer", help="The signed-in user's role (Viewer, Chief Executive, ...).")
     parser.add_argument("--only", default="", help="Comma-separated page names.")
     parser.add_argument("--without", default="", help="Comma-separated page names to leave out.")

@@ -259,6 +259,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/govuk.html"
 
+# Sessions are read from the cache (Redis, shared by the workers) and written through to the database, so
+# a page costs no session query; a session missing from the cache is read from the database.
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 9)
 X_FRAME_OPTIONS = "DENY"

@@ -10,10 +10,12 @@ class DeliveryConfig(AppConfig):
 
         from . import overdue
         from .importers.plan_importer import PlanImporter
+        from .models import PLAN_DATA
 
-        overdue.register("activity", overdue.activity_items, query=overdue.ACTIVITY_QUERY)
+        overdue.register("activity", overdue.activity_items, query=overdue.ACTIVITY_QUERY, data=[PLAN_DATA])
         _audit()
         importer.register(PlanImporter())
+        PLAN_DATA.connect()
 
 
 def _audit() -> None:

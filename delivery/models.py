@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from core import rag as rag_scale
+from core.freshness import DataVersion
 from core.jobs import FileJob, ImportJob, job_file_path
 from core.rag import Rag
 from core.status import Status
@@ -222,6 +223,7 @@ def link_trails(activity_ids: Iterable[int] | None = None, *, using: str = "defa
     Whoever appends progress updates calls it, inside the same transaction, for the activities it
     touched: one UPDATE with window functions per chunk of activities, rewriting only rows that change.
     """
+    PLAN_DATA.changed()
     with connections[using].cursor() as cursor:
         if activity_ids is None:
             cursor.execute(LINK_TRAILS_SQL.format(where=""))
@@ -432,3 +434,14 @@ class ImportRun(ImportJob):
 
     def get_absolute_url(self) -> str:
         return reverse("import", kwargs={"pk": self.pk})
+
+
+# What the plans' figures are worked out from: a save or delete of any of these, or a bulk write that
+# calls PLAN_DATA.changed() (an import's apply, link_trails), gives the aggregates kept in the cache
+# (selectors.home_summary, the overdue review's counts) a new key.
+PLAN_DATA = DataVersion(
+    "delivery",
+    models=(
+        Plan, Objective, Section, Commitment, Activity, ProgressUpdate, Owner, OversightBody, Activity.owners.through,
+    ),
+)  # fmt: skip

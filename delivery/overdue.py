@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
+    from core.freshness import DataVersion
+
     from .models import Plan
 
 
@@ -53,20 +55,37 @@ class OverdueItem:
 
 Source = Callable[[date, "Plan | None"], Iterable[OverdueItem]]
 _sources: dict[str, Source] = {}
+_data: dict[str, tuple[DataVersion, ...]] = {}
 
 
-def register(kind: str, source: Source, *, query: QuerySource | None = None) -> None:
-    """Add a source of overdue items; with `query`, the review page counts and pages it in SQL."""
+def register(kind: str, source: Source, *, query: QuerySource | None = None, data: Iterable[DataVersion] = ()) -> None:
+    """Add a source of overdue items; with `query`, the review page counts and pages it in SQL. `data`: the
+    DataVersions (core.freshness) of every table its items are read from, so the review's counts can be kept
+    in the cache until one changes; a source that gives none has the review worked out every time."""
     _sources[kind] = source
     if query is not None:
         _queries[kind] = query
     else:
         _queries.pop(kind, None)
+    if data:
+        _data[kind] = tuple(data)
+    else:
+        _data.pop(kind, None)
 
 
 def unregister(kind: str) -> None:
     _sources.pop(kind, None)
     _queries.pop(kind, None)
+    _data.pop(kind, None)
+
+
+def fingerprint() -> str | None:
+    """A fingerprint of everything the review's items are read from (each source's DataVersions), or None
+    when a source has not said what that is."""
+    if any(kind not in _data for kind in _sources):
+        return None
+    versions = dict.fromkeys(d for kind in _sources for d in _data[kind])
+    return "|".join(d.fingerprint() for d in versions)
 
 
 # --- Counts and pages by aggregate query (the review page at any size) ----------------------------

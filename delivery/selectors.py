@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -35,7 +36,9 @@ from core import rag as rag_scale
 from core.dates import is_past, today
 from core.status import Status, open_q, overdue_q
 
-from .models import Activity, Commitment, Objective, Plan, ProgressUpdate, Section
+from .models import PLAN_DATA, Activity, Commitment, Objective, Plan, ProgressUpdate, Section
+
+SUMMARY_CACHE_SECONDS = 600
 
 # Appendix 1 / plan-workbook order: objective, section, commitment ref (natural), position, sub-ref.
 PLAN_ORDER = (
@@ -273,8 +276,26 @@ class PlanSummary:
     total: int = 0
 
 
-def home_summary(*, as_at: date | None = None, due_soon_days: int = 30) -> list[PlanSummary]:
-    """Per plan: RAG counts per objective, overdue and due-soon counts. Three queries in all."""
+def home_summary(*, as_at: date | None = None, due_soon_days: int = 30, key: str = "") -> list[PlanSummary]:
+    """Per plan: RAG counts per objective, overdue and due-soon counts, kept in the cache until the plans'
+    data changes (PLAN_DATA's fingerprint, one query), or for SUMMARY_CACHE_SECONDS; two more queries
+    when it is worked out. The same for everyone who may read the plans. `key`: home_summary_key's, if
+    the caller has it already."""
+    key = key or home_summary_key(as_at=as_at, due_soon_days=due_soon_days)
+    summaries = cache.get(key)
+    if summaries is None:
+        summaries = _home_summary(as_at=as_at, due_soon_days=due_soon_days)
+        cache.set(key, summaries, timeout=SUMMARY_CACHE_SECONDS)
+    return summaries
+
+
+def home_summary_key(*, as_at: date | None = None, due_soon_days: int = 30) -> str:
+    """What home_summary is kept under: its day and options and the plans' fingerprint (one query). The
+    home page keeps its plans' part, rendered, under it too."""
+    return f"delivery:home-summary:{as_at or today()}:{as_at is not None}:{due_soon_days}:{PLAN_DATA.fingerprint()}"
+
+
+def _home_summary(*, as_at: date | None, due_soon_days: int) -> list[PlanSummary]:
     day = as_at or today()
     objectives = list(Objective.objects.select_related("plan").order_by("plan__name", "order"))
     summaries: dict[int, PlanSummary] = {}
@@ -368,6 +389,37 @@ def stale_activities(*, as_at: date, days: int, plan: Plan | None = None) -> Que
         .filter(open_q(status="at_status"))
         .order_by("at_last_update_on", "commitment__ref_key")
     )
+
+
+@dataclass
+class OverdueReview:
+    groups: dict  # overdue.all_groups: by kind, owner and objective
+    items: list  # the most overdue items (overdue.top_items)
+    due_soon_count: int
+    stale_count: int
+    key: str = ""  # what it is kept under in the cache ("" when it is not): the page keeps its rendered part too
+
+
+def overdue_review(*, as_at: date, plan: Plan | None, due_within: int, stale_after: int, top: int) -> OverdueReview:
+    """The overdue review page's counts and most overdue items, the same for everyone who may read it: kept in
+    the cache until anything its items are read from changes (overdue.fingerprint(), a query per app), or
+    worked out every time when a registered source has not said what that is."""
+    from . import overdue
+
+    fingerprint = overdue.fingerprint()
+    key = f"delivery:overdue-review:{as_at}:{plan.pk if plan else ''}:{due_within}:{stale_after}:{top}:{fingerprint}"
+    review = cache.get(key) if fingerprint else None
+    if review is None:
+        review = OverdueReview(
+            groups=overdue.all_groups(as_at=as_at, plan=plan),
+            items=overdue.top_items(as_at=as_at, plan=plan, limit=top),
+            due_soon_count=due_soon_activities(as_at=as_at, days=due_within, plan=plan).count(),
+            stale_count=stale_activities(as_at=as_at, days=stale_after, plan=plan).count(),
+        )
+        if fingerprint:
+            review.key = key
+            cache.set(key, review, timeout=SUMMARY_CACHE_SECONDS)
+    return review
 
 
 def owned_by(activities: QuerySet[Activity], *, user) -> QuerySet[Activity]:

@@ -96,7 +96,10 @@ class HomeView(AsAtMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["summaries"] = selectors.home_summary(as_at=self.as_at, due_soon_days=settings.TRACKER_DUE_SOON_DAYS)
+        options = {"as_at": self.as_at, "due_soon_days": settings.TRACKER_DUE_SOON_DAYS}
+        ctx["summary_key"] = selectors.home_summary_key(**options)
+        # Worked out (or read from the cache) only when the page's rendered plans are not in the cache.
+        ctx["summaries"] = lambda: selectors.home_summary(**options, key=ctx["summary_key"])
         ctx["recent"] = selectors.recent_updates(as_at=self.as_at)
         ctx["due_soon_days"] = settings.TRACKER_DUE_SOON_DAYS
         ctx["stale_days"] = settings.TRACKER_STALE_DAYS
@@ -438,9 +441,11 @@ class OverdueView(OverdueReviewMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         opts = self.review_options()
         as_at, plan = opts["as_at"], opts["plan"]
-        found = overdue.all_groups(as_at=as_at, plan=plan)
+        review = selectors.overdue_review(
+            as_at=as_at, plan=plan, due_within=opts["due_within"], stale_after=opts["stale_after"], top=OVERDUE_TOP
+        )
+        found, items = review.groups, review.items
         by_kind = found["kind"]
-        items = overdue.top_items(as_at=as_at, plan=plan, limit=OVERDUE_TOP)
         exclude = []
         if len(by_kind) <= 1:
             exclude.append("kind")  # one kind of item: a column saying so on every row is noise
@@ -457,8 +462,6 @@ class OverdueView(OverdueReviewMixin, TemplateView):
         by_objective: dict[str, list] = {}
         for group, url in linked(found["objective"]):
             by_objective.setdefault(group.plan, []).append((group, url))
-        due_soon = selectors.due_soon_activities(as_at=as_at, days=opts["due_within"], plan=plan)
-        stale = selectors.stale_activities(as_at=as_at, days=opts["stale_after"], plan=plan)
         ctx.update(
             opts,
             items=items,
@@ -468,12 +471,14 @@ class OverdueView(OverdueReviewMixin, TemplateView):
             by_owner=linked(found["owner"]),
             by_objective=list(by_objective.items()),
             # Counted here; the lists load when their tab is shown (or on their own pages).
-            due_soon_count=due_soon.count(),
+            due_soon_count=review.due_soon_count,
             due_soon_url=base.format("due-soon", ""),
-            stale_count=stale.count(),
+            stale_count=review.stale_count,
             stale_url=base.format("stale", ""),
             page_size=OVERDUE_PAGE_SIZE,
             options_query=options_query,
+            # The rendered review is the same for every reader asking the same: kept with its figures.
+            body_key=f"{review.key}:{self.request.get_full_path()}" if review.key else "",
         )
         return ctx
 

@@ -10,12 +10,19 @@ class KpisConfig(AppConfig):
         from core.roles import can_read
         from core.tabular import importer
         from delivery import demo, overdue, panels
+        from delivery.models import PLAN_DATA
 
         from . import demo as kpi_demo
         from . import selectors
         from .importers.kpi_importer import KpiImporter
 
-        overdue.register("kpi action", selectors.overdue_actions, query=selectors.OVERDUE_QUERY)
+        overdue.register(
+            "kpi action",
+            selectors.overdue_actions,
+            query=selectors.OVERDUE_QUERY,
+            data=[PLAN_DATA, selectors.ACTION_DATA],
+        )
+        selectors.ACTION_DATA.connect()
         importer.register(KpiImporter())
         panels.register("home", "kpis/_home_panel.html", selectors.home_panel)
         panels.register("activity", "kpis/_linked_measures_panel.html", selectors.linked_measures_panel)

@@ -85,7 +85,7 @@ def render_summary(groups: list[SummaryGroup], *, period: Period, as_at: date, f
 
 # --- The full performance report: a page per measure -----------------------------------------------
 
-RECENT = 8  # periods in each measure's table
+RECENT = 8  # periods in each measure's table (at most selectors.SUMMARY_POINTS, the points it keeps)
 
 
 def report_parts(groups: list[ReportGroup], *, period: Period, as_at: date) -> list[tuple]:

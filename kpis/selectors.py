@@ -4,6 +4,7 @@ revised later are shown as they were then (from ObservationRevision)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -13,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquer
 from django.shortcuts import get_object_or_404
 
 from core.dates import today
+from core.freshness import DataVersion
 from core.status import Status, overdue_q
 from delivery.overdue import OverdueItem, QuerySource
 
@@ -203,17 +205,31 @@ class MeasurePage:
     comparators: list[ComparatorValue] = field(default_factory=list)
     commentary: list[Commentary] = field(default_factory=list)
     actions: list[KpiAction] = field(default_factory=list)
+    figures_key: str = ""  # what the figures are kept under in the cache (the page keeps their rendered part too)
 
 
 def measure_page(*, measure: Measure, area: Area | None, period: Period | None, as_at: date | None) -> MeasurePage:
+    """The measure's figures in an area for a period (the analysis and the areas side by side), kept in the
+    cache until the KPI figures change (data_fingerprint), with its comparators, commentary and actions."""
     all_areas = areas()
     area = area or default_area(all_areas)
-    rows = observation_rows([measure.pk], as_at=as_at)[measure.pk]
+    when = f"{period.kind}{period.start}" if period else ""
+    key = f"kpis:measure:{measure.pk}:{area.pk if area else ''}:{when}:{as_at or ''}:{today()}:{data_fingerprint()}"
     if area is None:
-        return MeasurePage(measure, None, all_areas, _analyse(measure, {}, period))
-    main = analysis_for(measure, area=area, period=period, as_at=as_at, all_areas=all_areas, rows=rows)
-    by_area = split_series(rows)
-    side = [AreaFigures(a, _analyse(measure, by_area[a.pk], main.period)) for a in all_areas if a.pk in by_area]
+        return MeasurePage(measure, None, all_areas, _analyse(measure, {}, period), figures_key=key)
+    figures = cache.get(key)
+    if figures is None:
+        rows = observation_rows([measure.pk], as_at=as_at)[measure.pk]
+        main = analysis_for(measure, area=area, period=period, as_at=as_at, all_areas=all_areas, rows=rows)
+        by_area = split_series(rows)
+        side = [  # without their chart points, which the page never shows (and which would fill the cache)
+            AreaFigures(a, replace(_analyse(measure, by_area[a.pk], main.period), points=[]))
+            for a in all_areas
+            if a.pk in by_area
+        ]
+        figures = (main, side)
+        cache.set(key, figures, timeout=ATTENTION_CACHE_SECONDS)
+    main, side = figures
     comparators = ComparatorValue.objects.filter(measure=measure, area=area).order_by("-period_start")[:12]
     commentary = Commentary.objects.filter(measure=measure).select_related("author")
     if as_at is not None:
@@ -228,6 +244,7 @@ def measure_page(*, measure: Measure, area: Area | None, period: Period | None, 
         comparators=list(comparators),
         commentary=list(commentary[:50]),
         actions=list(actions),
+        figures_key=key,
     )
 
 
@@ -275,41 +292,54 @@ def catalogue_rows(
     as_at: date | None = None,
 ) -> tuple[Area | None, list[CatalogueRow]]:
     """The catalogue's rows for already filtered measures (the list page's filter set), in a fixed number
-    of queries: measures with their targets, the area's observations, populations. The status filter is
-    applied after the analysis, since it is a judgement worked out from the figures. (Neither the
-    catalogue nor the home panel shows a measure's objectives or commitments: they are not fetched.)"""
+    of queries: measures, and when their figures are not in the cache their targets, the area's observations
+    and populations. The status filter is applied after the analysis, since it is a judgement worked out
+    from the figures."""
     all_areas = areas()
     area = area or default_area(all_areas)
     ms = list(measure_qs.select_related("owner").prefetch_related(None).order_by("name"))
     if area is None:
         return None, []
-    ids = [m.pk for m in ms]
-    # The targets in one query, grouped here: prefetch_related builds a related manager per measure,
-    # which for a thousand measures cost more than their analysis.
-    targets: dict[int, list[Target]] = {pk: [] for pk in ids}
-    for t in Target.objects.filter(measure_id__in=ids):
-        targets[t.measure_id].append(t)
-    rows_by_measure = observation_rows(ids, area_ids=[area.pk], as_at=as_at)
-    pops = population_table()
+    figures = _catalogue_figures(ms, area=area, as_at=as_at, all_areas=all_areas)
     out = []
     for m in ms:
-        a = analysis_for(
-            m,
-            area=area,
-            as_at=as_at,
-            all_areas=all_areas,
-            rows=rows_by_measure[m.pk],
-            pops=pops,
-            targets=targets[m.pk],
-        )
+        a, sparkline = figures[m.pk]
         if status == "special" and not a.variation.is_special:
             continue
         if status in ("R", "A", "G") and a.rag != status:
             continue
         if status == "none" and a.rag:
             continue
-        out.append(CatalogueRow(m, a, [p.value for p in a.points[-SPARKLINE_POINTS:]]))
+        out.append(CatalogueRow(m, a, sparkline))
     return area, out
+
+
+def _catalogue_figures(
+    ms: list[Measure], *, area: Area, as_at: date | None, all_areas: list[Area]
+) -> dict[int, tuple[Analysis, list[float]]]:
+    """{measure id: (its analysis in the area, without chart points; its sparkline)}, kept in the cache until
+    the figures change (data_fingerprint)."""
+    ids = sorted(m.pk for m in ms)
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:24]
+    key = f"kpis:catalogue:{area.pk}:{as_at or ''}:{today()}:{digest}:{data_fingerprint()}"
+    figures = cache.get(key)
+    if figures is None:
+        # The targets in one query, grouped here: prefetch_related builds a related manager per measure,
+        # which for a thousand measures cost more than their analysis.
+        targets: dict[int, list[Target]] = {pk: [] for pk in ids}
+        for t in Target.objects.filter(measure_id__in=ids):
+            targets[t.measure_id].append(t)
+        rows_by_measure = observation_rows(ids, area_ids=[area.pk], as_at=as_at)
+        pops = population_table()
+        figures = {}
+        for m in ms:
+            a = analysis_for(
+                m, area=area, as_at=as_at, all_areas=all_areas, rows=rows_by_measure[m.pk], pops=pops,
+                targets=targets[m.pk],
+            )  # fmt: skip
+            figures[m.pk] = (replace(a, points=[]), [p.value for p in a.points[-SPARKLINE_POINTS:]])
+        cache.set(key, figures, timeout=ATTENTION_CACHE_SECONDS)
+    return figures
 
 
 def attention(*, as_at: date | None = None) -> list[CatalogueRow]:
@@ -326,6 +356,8 @@ def attention(*, as_at: date | None = None) -> list[CatalogueRow]:
 
 
 ATTENTION_CACHE_SECONDS = 300
+# What the overdue review reads of KPI actions (with delivery's PLAN_DATA for the plans, owners and forums).
+ACTION_DATA = DataVersion("kpi-actions", models=(KpiAction, Measure, Measure.objectives.through, Area))
 DATA_VERSION_KEY = "kpis:data-version"
 FINGERPRINT_MODELS = (Measure, Target, Observation, ObservationRevision, Area, AreaPopulation)
 
@@ -413,7 +445,7 @@ def performance_summary(
     all_areas = areas()
     force = default_area(all_areas)
     ms = [only] if only is not None else list(measures())
-    rows_by_measure = observation_rows([m.pk for m in ms], as_at=as_at)
+    analyses = _summary_figures(ms, period=period, as_at=as_at, force=force, all_areas=all_areas)
     entries = Commentary.objects.filter(
         period_kind=period.kind, period_start=period.start, measure_id__in=[m.pk for m in ms]
     ).order_by("measure_id", "-written_at", "-id")
@@ -424,15 +456,8 @@ def performance_summary(
         latest.setdefault(e.measure_id, e)
     groups: dict[str, list[SummaryRow]] = {}
     order: dict[str, tuple] = {}
-    pops = population_table()
     for m in ms:
-        a = (
-            analysis_for(
-                m, area=force, period=period, as_at=as_at, all_areas=all_areas, rows=rows_by_measure[m.pk], pops=pops
-            )
-            if force
-            else _analyse(m, {}, period)
-        )
+        a = analyses[m.pk]
         entry = latest.get(m.pk)
         objective = next(iter(m.objectives.all()), None)
         title = f"{objective.order}. {objective.title}" if objective else "Other measures"
@@ -449,6 +474,37 @@ def performance_summary(
             )
         )
     return [SummaryGroup(t, groups[t]) for t in sorted(groups, key=lambda t: order[t])]
+
+
+SUMMARY_POINTS = 12  # the most recent chart points kept with each measure's figures (the report shows 8)
+
+
+def _summary_figures(
+    ms: list[Measure], *, period: Period, as_at: date | None, force: Area | None, all_areas: list[Area]
+) -> dict[int, Analysis]:
+    """{measure id: its analysis in the force for the period, with its last SUMMARY_POINTS chart points},
+    kept in the cache until the figures change (data_fingerprint): working them out reads every figure."""
+    ids = sorted(m.pk for m in ms)
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:24]
+    when = f"{period.kind}{period.start}"
+    key = f"kpis:summary:{when}:{force.pk if force else ''}:{as_at or ''}:{today()}:{digest}:{data_fingerprint()}"
+    analyses = cache.get(key)
+    if analyses is None:
+        rows_by_measure = observation_rows(ids, as_at=as_at)
+        pops = population_table()
+        analyses = {}
+        for m in ms:
+            a = (
+                analysis_for(
+                    m, area=force, period=period, as_at=as_at, all_areas=all_areas, rows=rows_by_measure[m.pk],
+                    pops=pops,
+                )
+                if force
+                else _analyse(m, {}, period)
+            )  # fmt: skip
+            analyses[m.pk] = replace(a, points=a.points[-SUMMARY_POINTS:])
+        cache.set(key, analyses, timeout=ATTENTION_CACHE_SECONDS)
+    return analyses
 
 
 def summary_row(*, measure: Measure, period: Period) -> SummaryRow:

@@ -9,13 +9,18 @@ class MeetingsConfig(AppConfig):
         from core import nav
         from delivery import demo as delivery_demo
         from delivery import overdue, panels
+        from delivery.models import PLAN_DATA
 
         from . import demo, selectors
 
-        overdue.register("meeting action", selectors.overdue_action_items, query=selectors.OVERDUE_ACTIONS_QUERY)
+        data = [PLAN_DATA, selectors.MEETING_DATA]
         overdue.register(
-            "written request", selectors.overdue_request_items, query=selectors.OVERDUE_REQUESTS_QUERY
+            "meeting action", selectors.overdue_action_items, query=selectors.OVERDUE_ACTIONS_QUERY, data=data
         )
+        overdue.register(
+            "written request", selectors.overdue_request_items, query=selectors.OVERDUE_REQUESTS_QUERY, data=data
+        )
+        selectors.MEETING_DATA.connect()
         panels.register("activity", "meetings/_activity_panel.html", selectors.activity_panel)
         nav.register("Meetings", "meetings:list", order=40)
         nav.register("Meeting actions", "meetings:actions", order=41)

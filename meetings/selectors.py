@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from core.dates import is_past, today
+from core.freshness import DataVersion
 from core.roles import can_edit_plans, ensure_can_read
 from core.status import overdue_q
 from delivery.overdue import OverdueItem, QuerySource
@@ -35,6 +36,11 @@ from delivery.overdue import OverdueItem, QuerySource
 from .models import REQUEST_STATES, Action, ActionUpdate, AgendaItem, Finding, Meeting, WrittenRequest
 
 AT_FIELDS = {"due": "at_due", "status": "at_status"}
+# What the overdue review and the meetings list read of meetings (with delivery's PLAN_DATA for the plans,
+# owners and forums).
+MEETING_DATA = DataVersion(
+    "meetings", models=(Meeting, Finding, Action, ActionUpdate, WrittenRequest, Action.owners.through)
+)
 NO_PLAN = "Holding to account"
 CHIEF_CONSTABLE = "Chief Constable"  # who answers every written request
 
@@ -56,17 +62,33 @@ def visible_meetings(*, user) -> QuerySet[Meeting]:
     return qs if can_see_drafts(user) else qs.filter(_not_draft())
 
 
+def _count_of(model, **filters) -> Coalesce:
+    """How many of the meeting's `model` rows (findings, actions) match: a subquery per meeting shown, so
+    neither the page's rows nor its count join (and multiply) the findings and actions."""
+    rows = model.objects.filter(meeting=OuterRef("pk"), **filters).order_by().values("meeting")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+
+
 def meeting_rows(*, user) -> QuerySet[Meeting]:
     return (
         visible_meetings(user=user)
         .select_related("oversight_body")
         .annotate(
-            n_findings=Count("findings", distinct=True),
-            n_actions=Count("actions", distinct=True),
-            n_open_actions=Count("actions", filter=Q(actions__status=Action.Status.OPEN), distinct=True),
+            n_findings=_count_of(Finding),
+            n_actions=_count_of(Action),
+            n_open_actions=_count_of(Action, status=Action.Status.OPEN),
         )
         .order_by("-held_on", "-id")
     )
+
+
+def meeting_list_key(*, user, full_path: str) -> str:
+    """What the meetings list's rendered table is kept under: what the user may see (drafts or not), the
+    page, filters and order asked for, the day, and the meetings' and plans' fingerprints."""
+    from delivery.models import PLAN_DATA
+
+    data = f"{MEETING_DATA.fingerprint()}:{PLAN_DATA.fingerprint()}"
+    return f"meetings:list:{can_see_drafts(user)}:{today()}:{full_path}:{data}"
 
 
 def meeting_detail(*, user, pk: int) -> Meeting:

@@ -84,6 +84,11 @@ class MeetingListView(_ExportListMixin, FilterView):
     def get_queryset(self):
         return selectors.meeting_rows(user=self.request.user)
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["table_key"] = selectors.meeting_list_key(user=self.request.user, full_path=self.request.get_full_path())
+        return ctx
+
 
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:

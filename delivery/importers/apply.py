@@ -17,6 +17,7 @@ from core.tabular.importer import Outcome, without_gc_pauses
 from core.text import author_name, natural_key
 
 from ..models import (
+    PLAN_DATA,
     Activity,
     Commitment,
     Objective,
@@ -310,6 +311,7 @@ def apply_change_set(cs: ChangeSet, *, by, source: str, seen_versions: dict[str,
     writes.updates = len(created_updates) + len(changed_updates)
     _audit(cs, writes, created=[*new, *new_sections, *new_owners, *new_bodies, *to_create], commitments=commitments,
            current=current, changes=changes, creates=creates, activity_rows=activity_rows)  # fmt: skip
+    PLAN_DATA.changed()  # bulk_update and COPY send no signals
     return result
 
 

@@ -155,10 +155,42 @@ def test_home_counts_come_from_the_database_and_match_counting_every_row():
         counts, overdue, due_soon = python_home_counts(day)
         with CaptureQueriesContext(connection) as ctx:
             summaries = selectors.home_summary(as_at=day)
-        assert len(ctx) == 2
+        assert len(ctx) == 3  # the plans' fingerprint (the cache's key), objectives, the counts
         assert {
             (o.objective.pk, rag): n for s in summaries for o in s.objectives for rag, n in o.counts.items() if n
         } == dict(counts)
         assert {s.plan.pk: s.overdue for s in summaries if s.overdue} == dict(overdue)
         assert {s.plan.pk: s.due_soon for s in summaries if s.due_soon} == dict(due_soon)
     assert sum(s.total for s in selectors.home_summary(as_at=date.today())) == 65
+
+
+def _rag_counts(summaries) -> dict:
+    return {rag: n for s in summaries for o in s.objectives for rag, n in o.counts.items() if n}
+
+
+def test_home_counts_are_kept_until_the_plans_data_changes_and_then_worked_out_again():
+    activity = make_activity(rag="G")
+    assert _rag_counts(selectors.home_summary()) == {"G": 1}
+    with CaptureQueriesContext(connection) as ctx:
+        assert _rag_counts(selectors.home_summary()) == {"G": 1}
+    assert len(ctx) == 1  # the fingerprint; the counts come from the cache
+    activity_record_update(by=system_user(), activity=activity, seen_version=activity.version, rag="R", text="Late")
+    assert _rag_counts(selectors.home_summary()) == {"R": 1}
+    # A write that sends no signal (bulk_update, QuerySet.update, COPY) says so itself.
+    Activity.objects.filter(pk=activity.pk).update(rag="A")
+    selectors.PLAN_DATA.changed()
+    assert _rag_counts(selectors.home_summary()) == {"A": 1}
+    activity.delete()
+    assert _rag_counts(selectors.home_summary()) == {}
+
+
+def test_home_page_shows_the_plans_as_they_now_stand_after_an_update(client):
+    from tests.factories import make_user
+
+    activity = make_activity(rag="G")
+    client.force_login(make_user("viewer-home", role="Viewer"))
+    first = client.get("/").content.decode()
+    assert 'title="Green: 1"' in first
+    activity_record_update(by=system_user(), activity=activity, seen_version=activity.version, rag="R", text="Late")
+    second = client.get("/").content.decode()
+    assert 'title="Red: 1"' in second and 'title="Green: 1"' not in second

@@ -114,7 +114,7 @@ def test_the_review_stays_the_same_size_and_query_count_as_items_grow(client, vi
         return sizes, counts
 
     _make_overdue(10)
-    client.get(reverse("overdue"))  # warm the session
+    client.get(reverse("overdue-group"))  # warm the session (not the review's counts, kept in the cache)
     _, small_counts = measure()
     _make_overdue(300)
     big_sizes, big_counts = measure()
@@ -148,6 +148,20 @@ def test_a_group_page_is_titled_by_its_group(client, viewer):
     client.force_login(viewer)
     objective = overdue.groups(as_at=today(), by="objective")[0]
     body = client.get(reverse("overdue-group") + f"?by=objective&key={objective.key}").content.decode()
-    assert f"<h1 class=\"govuk-heading-l\">Overdue: {objective.label} ({objective.plan})</h1>" in body
+    assert f'<h1 class="govuk-heading-l">Overdue: {objective.label} ({objective.plan})</h1>' in body
     body = client.get(reverse("overdue-group") + "?by=owner&key=Owner+1").content.decode()
     assert '<h1 class="govuk-heading-l">Overdue: Owner 1</h1>' in body
+
+
+def test_the_review_counts_an_item_as_soon_as_it_falls_overdue(client, viewer):
+    from delivery.services import activity_record_update
+    from tests.factories import system_user
+
+    activity = make_activity(due_date=today() + timedelta(days=10))
+    client.force_login(viewer)
+    assert "Nothing is overdue" in client.get(reverse("overdue")).content.decode()
+    activity_record_update(
+        by=system_user(), activity=activity, seen_version=activity.version, due_date=today() - timedelta(days=3)
+    )
+    page = client.get(reverse("overdue")).content.decode()
+    assert "Nothing is overdue" not in page and activity.text in page

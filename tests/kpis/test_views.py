@@ -12,7 +12,7 @@ from django.urls import reverse
 from core.dates import today
 from delivery import overdue
 from delivery.models import Owner
-from kpis import services
+from kpis import selectors, services
 from kpis.models import Commentary, KpiAction
 from kpis.periods import Period
 from tests.factories import CommitmentFactory, make_activity, make_user
@@ -87,11 +87,15 @@ def test_the_measure_page_queries_do_not_grow_with_observations(client, viewer):
         add_series(big, a, [100 + i % 7 for i in range(120)])
     client.force_login(viewer)
     client.get(small.get_absolute_url())
+    selectors.data_changed()  # the figures are kept in the cache: count the queries that work them out
     with CaptureQueriesContext(connection) as few:
         assert client.get(small.get_absolute_url()).status_code == 200
     with CaptureQueriesContext(connection) as many:
         assert client.get(big.get_absolute_url()).status_code == 200
     assert len(many) == len(few)
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get(big.get_absolute_url()).status_code == 200
+    assert len(kept) < len(many)
 
 
 def test_the_catalogue_queries_do_not_grow_with_measures(client, viewer):
@@ -100,6 +104,7 @@ def test_the_catalogue_queries_do_not_grow_with_measures(client, viewer):
     for _ in range(3):
         add_series(MeasureFactory(), force, [1, 2, 3])
     client.get(reverse("kpis:catalogue"))
+    selectors.data_changed()  # the figures are kept in the cache: count the queries that work them out
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("kpis:catalogue"))
     for _ in range(12):
@@ -107,6 +112,9 @@ def test_the_catalogue_queries_do_not_grow_with_measures(client, viewer):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("kpis:catalogue"))
     assert len(many) == len(few)
+    with CaptureQueriesContext(connection) as kept:
+        client.get(reverse("kpis:catalogue"))
+    assert len(kept) < len(many)
 
 
 def test_the_home_page_lists_measures_that_are_special_cause_or_off_target(client, viewer, measure):
@@ -271,3 +279,14 @@ def test_measure_page_shows_a_past_date_as_known_then(client, viewer):
     client.force_login(viewer)
     html = client.get(m.get_absolute_url(), {"as_at": "2017-12-01"}).content.decode()
     assert "No value for this area and period." in html
+
+
+def test_the_measure_page_shows_new_figures_as_soon_as_they_are_added(client, viewer):
+    force, _ = force_and_areas()
+    measure = MeasureFactory()
+    add_series(measure, force, [100 + i for i in range(12)])
+    client.force_login(viewer)
+    first = client.get(measure.get_absolute_url()).content.decode()
+    assert "111" in first and "112" not in first
+    add_series(measure, force, [112], start=Period.month(2018, 4))  # the month after, worth 112
+    assert "112" in client.get(measure.get_absolute_url()).content.decode()
