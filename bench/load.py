@@ -243,7 +243,7 @@ def main() -> None:
     parser.add_argument("--role", default="Viewer", help="The signed-in user's role (Viewer, Chief Executive, ...).")
     parser.add_argument("--only", default="", help="Comma-separated page names.")
     parser.add_argument("--without", default="", help="Comma-separated page names to leave out.")
-    parser.add_argument("--exclude-from-verdict", default="overdue", help="Pages reported but not judged.")
+    parser.add_argument("--exclude-from-verdict", default="", help="Pages reported but not judged.")
     args = parser.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so gunicorn is stopped too
@@ -264,12 +264,13 @@ def main() -> None:
                 p95 = _p95(single, name)
                 if name in excluded or p95 is None:
                     continue
-                if p95 > SINGLE_P95_MS:
-                    failures.append(f"{name}: single-client p95 {p95:.0f} ms > {SINGLE_P95_MS} ms")
                 twin = AS_AT_TWINS.get(name)
                 twin_p95 = _p95(single, twin) if twin else None
-                if twin_p95 and p95 > 2 * max(twin_p95, 1):
-                    failures.append(f"{name}: p95 {p95:.0f} ms > 2x {twin} ({twin_p95:.0f} ms)")
+                if twin_p95:  # an as-at page's target is twice its twin's figure (the wording)
+                    if p95 > 2 * max(twin_p95, 1):
+                        failures.append(f"{name}: p95 {p95:.0f} ms > 2x {twin} ({twin_p95:.0f} ms)")
+                elif p95 > SINGLE_P95_MS:
+                    failures.append(f"{name}: single-client p95 {p95:.0f} ms > {SINGLE_P95_MS} ms")
         load = run_locust(base, pages, cookie_name, cookie, users=args.users, seconds=args.duration, mode="mix")
         table(f"{args.users} clients at once, weighted mix, {args.duration} s (times in ms)", load, pages)
         overall = load.get("Aggregated", {})
