@@ -158,12 +158,22 @@ MEDIA_URL = "media/"
 # Celery: a broker URL switches jobs to a real worker; with none, tasks run in-process.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-# The cache holds only work that is cheap to redo (the home page's KPI attention panel): in Redis when
-# there is one, so every gunicorn worker sees the same entries, else in each process's memory.
+# The cache holds only work that can be redone (figures kept under data fingerprints, core/freshness.py,
+# and sessions written through to the database): in Redis when there is one, so every gunicorn worker
+# sees the same entries, else in each process's memory.
 CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "tracker"}
+        {
+            # A Redis that cannot be reached is a cache miss, not an error page (core/cache.py).
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "tracker",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            },
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
