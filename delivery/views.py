@@ -196,8 +196,12 @@ class ActivityListView(AsAtMixin, ExportMixin, SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         # One plan: its name in every row is noise on screen (exports keep it).
-        exclude = () if self.request.GET.get("_export") or selectors.plans().count() > 1 else ("plan",)
-        return {"user": self.request.user, "as_at": self.day, "exclude": exclude}
+        exporting = bool(self.request.GET.get(self.export_trigger_param))
+        exclude = () if exporting or selectors.plans().count() > 1 else ("plan",)
+        kwargs = {"user": self.request.user, "as_at": self.day, "exclude": exclude}
+        if not exporting:  # the paginator's count, from the cache while the data is unchanged
+            kwargs["count"] = selectors.activity_count(self.get_table_data())
+        return kwargs
 
     def get_table_pagination(self, table):
         return {"per_page": settings.TRACKER_PAGE_SIZE}

@@ -1,0 +1,57 @@
+"""The activity list's paginator count and the plan page's RAG counts come from the cache while the
+plans' data is unchanged (selectors.activity_count, plan_objectives_summary), and are fresh after any write."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from delivery import selectors, services
+from delivery.models import Activity, Rag, Status
+from tests.factories import PASSWORD, make_activity
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader(client, viewer):
+    assert client.login(username=viewer.username, password=PASSWORD)
+    return client
+
+
+def shown_count(client, query=""):
+    return client.get(reverse("activities") + query).context["table"].paginator.count
+
+
+def test_the_list_count_is_fresh_after_a_new_activity_and_an_update(reader, editor):
+    first = make_activity(text="One", rag=Rag.RED, status=Status.IN_PROGRESS, on=date(2025, 1, 1))
+    make_activity(text="Two", rag=Rag.GREEN, status=Status.IN_PROGRESS, on=date(2025, 1, 1))
+    assert shown_count(reader) == 2
+    assert shown_count(reader, "?rag=R") == 1
+    assert shown_count(reader, "?rag=R") == 1  # from the cache, the same
+    make_activity(text="Three", rag=Rag.RED, status=Status.IN_PROGRESS, on=date(2025, 1, 1))
+    assert shown_count(reader) == 3
+    assert shown_count(reader, "?rag=R") == 2
+    services.activity_record_update(activity=first, by=editor, seen_version=first.version, rag=Rag.GREEN, text="Done")
+    assert shown_count(reader, "?rag=R") == 1
+    assert shown_count(reader, "?as_at=2024-12-01") == 0
+    assert shown_count(reader, "?as_at=2025-01-02&rag=R") == 2  # the past is as it was
+
+
+def test_an_invalid_filter_counts_nothing():
+    assert selectors.activity_count(Activity.objects.none()) == 0
+
+
+def test_the_plan_pages_counts_are_fresh_after_an_update(reader, editor):
+    activity = make_activity(text="One", rag=Rag.RED, status=Status.IN_PROGRESS, on=date(2025, 1, 1))
+    plan = activity.commitment.plan
+    url = reverse("plan", args=[plan.slug])
+    summary = reader.get(url).context["tree"]
+    assert [dict(n.rag_counts) for n in summary] == [{"R": 1}]
+    services.activity_record_update(
+        activity=activity, by=editor, seen_version=activity.version, rag=Rag.AMBER, text="Slipping"
+    )
+    summary = reader.get(url).context["tree"]
+    assert [dict(n.rag_counts) for n in summary] == [{"A": 1}]
+    past = reader.get(url + "?as_at=2025-01-02").context["tree"]
+    assert [dict(n.rag_counts) for n in past] == [{"R": 1}]
