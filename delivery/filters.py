@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from core.forms import UKDateField
+from core.rag import BLUE
 from core.status import overdue_q
 from core.widgets import FastSelect
 
@@ -99,7 +100,13 @@ class ActivityFilter(django_filters.FilterSet):
         if not value:
             return queryset
         wanted = ["" if v == "none" else v for v in value]
-        return queryset.filter(at_shown_rag__in=wanted)
+        # The shown RAG is Blue for a complete activity, else its RAG (selectors.activities_as_at's
+        # at_shown_rag), written on the columns themselves: PostgreSQL estimates those (and can use
+        # their indexes), where it guessed a handful of rows for the CASE and planned the sort for them.
+        shown = ~Q(at_status=Status.COMPLETE) & Q(at_rag__in=wanted)
+        if BLUE in wanted:
+            shown |= Q(at_status=Status.COMPLETE)
+        return queryset.filter(shown)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q(self.as_at, **AT_FIELDS)) if value else queryset

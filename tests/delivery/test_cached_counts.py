@@ -55,3 +55,26 @@ def test_the_plan_pages_counts_are_fresh_after_an_update(reader, editor):
     assert [dict(n.rag_counts) for n in summary] == [{"A": 1}]
     past = reader.get(url + "?as_at=2025-01-02").context["tree"]
     assert [dict(n.rag_counts) for n in past] == [{"R": 1}]
+
+
+def test_the_rag_filter_reads_the_shown_rag_today_and_in_the_past(reader, editor):
+    """Blue is shown for a complete activity whatever its RAG; "none" is the not rated."""
+    red = make_activity(text="Red", rag=Rag.RED, status=Status.IN_PROGRESS, on=date(2025, 1, 1))
+    make_activity(text="Done but red", rag=Rag.RED, status=Status.COMPLETE, on=date(2025, 1, 1))
+    make_activity(text="Unrated", rag=Rag.NOT_RATED, status=Status.NOT_STARTED, on=date(2025, 1, 1))
+    make_activity(text="Green", rag=Rag.GREEN, status=Status.IN_PROGRESS, on=date(2025, 1, 1))
+    services.activity_record_update(
+        activity=red, by=editor, seen_version=red.version, rag=Rag.GREEN, status=Status.COMPLETE, text="Done"
+    )
+
+    def texts(query):
+        return sorted(a.text for a in reader.get(reverse("activities") + query).context["table"].data)
+
+    assert texts("?rag=R") == []
+    assert texts("?rag=B") == ["Done but red", "Red"]
+    assert texts("?rag=G") == ["Green"]
+    assert texts("?rag=none&rag=G") == ["Green", "Unrated"]
+    day = f"&as_at={date(2025, 1, 2).isoformat()}"
+    assert texts("?rag=R" + day) == ["Red"]
+    assert texts("?rag=B" + day) == ["Done but red"]
+    assert texts("?rag=none" + day) == ["Unrated"]
