@@ -10,9 +10,12 @@ from __future__ import annotations
 import html
 
 from django import forms
+from django.core.cache import cache
 from django.forms.models import ModelChoiceIterator
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+CHOICES_CACHE_SECONDS = 600
 
 
 def _escape(value) -> str:
@@ -32,6 +35,11 @@ def _attrs(attrs: dict) -> str:
 
 
 class FastSelect(forms.Select):
+    # Set on a form's own copy of the widget: the cache key (naming a fingerprint of the data the
+    # choices come from) under which a model field's choices are kept, so a page reads them from the
+    # cache instead of loading every instance. Left None, they are read from the database.
+    choices_key: str | None = None
+
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
@@ -65,5 +73,12 @@ class FastSelect(forms.Select):
             return
         if choices.field.empty_label is not None:
             yield ("", choices.field.empty_label)
-        for obj in choices.queryset.all():
-            yield choices.choice(obj)
+        if self.choices_key is None:
+            for obj in choices.queryset.all():
+                yield choices.choice(obj)
+            return
+        kept = cache.get(self.choices_key)
+        if kept is None:
+            kept = [(str(value), str(label)) for value, label in map(choices.choice, choices.queryset.all())]
+            cache.set(self.choices_key, kept, timeout=CHOICES_CACHE_SECONDS)
+        yield from kept

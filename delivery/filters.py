@@ -74,9 +74,21 @@ class ActivityFilter(django_filters.FilterSet):
     due_before = UKDateFilter(label="Due on or before", field_name="at_due", lookup_expr="lte")
     updated_since = UKDateFilter(label="Updated since", field_name="at_last_update_on", lookup_expr="gte")
 
-    def __init__(self, *args, as_at=None, **kwargs):
+    def __init__(self, *args, as_at=None, data_version: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.as_at = as_at
+        self.data_version = data_version
+
+    @property
+    def form(self):
+        """The form; given the plans' data version, its plan, objective, section and owner choices are
+        read from the cache while that data is unchanged (core.widgets.FastSelect.choices_key)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            if self.data_version is not None:
+                for name in ("plan", "objective", "section", "owner"):
+                    form.fields[name].widget.choices_key = f"delivery:activity-filter:{name}:{self.data_version}"
+        return self._form
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -153,15 +153,21 @@ def plan_workbook_rows(
     )
 
 
-def activity_count(rows: QuerySet[Activity]) -> int:
+def plan_data_version() -> str:
+    """The plans' data fingerprint (PLAN_DATA, one query): what is kept in the cache from them is kept under it."""
+    return PLAN_DATA.fingerprint()
+
+
+def activity_count(rows: QuerySet[Activity], *, data_version: str | None = None) -> int:
     """How many activities a list's (filtered) query finds, as its paginator counts them, kept in the
-    cache under that query and the plans' fingerprint: an as-at or filtered count reads every matching
-    row (and, for a past date, the updates), while the fingerprint is one cheap query."""
+    cache under that query and the plans' fingerprint (`data_version`, if the caller has it): an as-at or
+    filtered count reads every matching row (and, for a past date, the updates), the fingerprint is one
+    cheap query."""
     if rows.query.is_empty():  # an invalid filter's queryset.none(): no SQL to key on
         return 0
     sql, params = rows.query.sql_with_params()
     digest = hashlib.sha256(f"{sql}\x00{params!r}".encode()).hexdigest()
-    key = f"delivery:activity-count:{digest}:{PLAN_DATA.fingerprint()}"
+    key = f"delivery:activity-count:{digest}:{data_version or PLAN_DATA.fingerprint()}"
     count = cache.get(key)
     if count is None:
         count = rows.count()

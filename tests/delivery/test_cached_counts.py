@@ -1,5 +1,6 @@
-"""The activity list's paginator count and the plan page's RAG counts come from the cache while the
-plans' data is unchanged (selectors.activity_count, plan_objectives_summary), and are fresh after any write."""
+"""The activity list's paginator count and filter choices, and the plan page's RAG counts, come from the
+cache while the plans' data is unchanged (selectors.activity_count, ActivityFilter.form,
+plan_objectives_summary), and are fresh after any write. The RAG filter reads the shown RAG."""
 
 from datetime import date
 
@@ -8,7 +9,7 @@ from django.urls import reverse
 
 from delivery import selectors, services
 from delivery.models import Activity, Rag, Status
-from tests.factories import PASSWORD, make_activity
+from tests.factories import PASSWORD, OwnerFactory, make_activity
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +79,17 @@ def test_the_rag_filter_reads_the_shown_rag_today_and_in_the_past(reader, editor
     assert texts("?rag=R" + day) == ["Red"]
     assert texts("?rag=B" + day) == ["Done but red"]
     assert texts("?rag=none" + day) == ["Unrated"]
+
+
+def test_the_filters_choices_are_fresh_after_a_new_owner_and_keep_the_chosen_one(reader):
+    make_activity(text="One", on=date(2025, 1, 1))
+    page = reader.get(reverse("activities")).content.decode()
+    assert "Supt Quill" not in page
+    quill = OwnerFactory(name="Supt Quill")
+    page = reader.get(reverse("activities")).content.decode()
+    assert f'<option value="{quill.pk}">Supt Quill</option>' in page
+    page = reader.get(reverse("activities") + f"?owner={quill.pk}").content.decode()
+    assert f'<option value="{quill.pk}" selected>Supt Quill</option>' in page
+    quill.name = "Supt Quill-Ash"
+    quill.save()
+    assert f'<option value="{quill.pk}">Supt Quill-Ash</option>' in reader.get(reverse("activities")).content.decode()
