@@ -10,12 +10,9 @@ from __future__ import annotations
 import html
 
 from django import forms
-from django.core.cache import cache
 from django.forms.models import ModelChoiceIterator
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-
-CHOICES_CACHE_SECONDS = 600
 
 
 def _escape(value) -> str:
@@ -35,10 +32,10 @@ def _attrs(attrs: dict) -> str:
 
 
 class FastSelect(forms.Select):
-    # Set on a form's own copy of the widget: the cache key (naming a fingerprint of the data the
-    # choices come from) under which a model field's choices are kept, so a page reads them from the
-    # cache instead of loading every instance. Left None, they are read from the database.
-    choices_key: str | None = None
+    # Set on a form's own copy of the widget: a model field's choices as (value, label) strings, read
+    # already (model_choices, kept in the cache by the caller), so the page loads no instances. Left
+    # None, they are read from the database.
+    kept_choices: list[tuple[str, str]] | None = None
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
@@ -73,12 +70,14 @@ class FastSelect(forms.Select):
             return
         if choices.field.empty_label is not None:
             yield ("", choices.field.empty_label)
-        if self.choices_key is None:
-            for obj in choices.queryset.all():
-                yield choices.choice(obj)
+        if self.kept_choices is not None:
+            yield from self.kept_choices
             return
-        kept = cache.get(self.choices_key)
-        if kept is None:
-            kept = [(str(value), str(label)) for value, label in map(choices.choice, choices.queryset.all())]
-            cache.set(self.choices_key, kept, timeout=CHOICES_CACHE_SECONDS)
-        yield from kept
+        for obj in choices.queryset.all():
+            yield choices.choice(obj)
+
+
+def model_choices(field: forms.ModelChoiceField) -> list[tuple[str, str]]:
+    """A model choice field's choices (no empty one) as (value, label) strings, for FastSelect.kept_choices."""
+    iterator = field.iterator(field)
+    return [(str(value), str(label)) for value, label in map(iterator.choice, field.queryset.all())]

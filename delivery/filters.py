@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Q
 
 from core.forms import UKDateField
 from core.rag import BLUE
 from core.status import overdue_q
-from core.widgets import FastSelect
+from core.widgets import FastSelect, model_choices
 
 from .models import Extract, Objective, Owner, Plan, Section, Status
 from .selectors import AT_FIELDS
 
+CHOICES_CACHE_SECONDS = 600
 RAG_FILTER_CHOICES = [("R", "Red"), ("A", "Amber"), ("G", "Green"), ("B", "Complete (Blue)"), ("none", "Not rated")]
 
 
@@ -79,16 +81,35 @@ class ActivityFilter(django_filters.FilterSet):
         self.as_at = as_at
         self.data_version = data_version
 
+    CACHED_CHOICES = ("plan", "objective", "section", "owner")
+
     @property
     def form(self):
         """The form; given the plans' data version, its plan, objective, section and owner choices are
-        read from the cache while that data is unchanged (core.widgets.FastSelect.choices_key)."""
+        read from the cache (one entry) while that data is unchanged (core.widgets.FastSelect.kept_choices)."""
         if not hasattr(self, "_form"):
             form = super().form
-            if self.data_version is not None:
-                for name in ("plan", "objective", "section", "owner"):
-                    form.fields[name].widget.choices_key = f"delivery:activity-filter:{name}:{self.data_version}"
+            for name, kept in self.kept_choices().items():
+                form.fields[name].widget.kept_choices = kept
         return self._form
+
+    def kept_choices(self) -> dict[str, list[tuple[str, str]]]:
+        """The cached fields' choices, from the cache under the plans' data version ({} without one)."""
+        if self.data_version is None:
+            return {}
+        if not hasattr(self, "_kept_choices"):
+            key = f"delivery:activity-filter-choices:{self.data_version}"
+            kept = cache.get(key)
+            if kept is None:
+                kept = {name: model_choices(self.filters[name].field) for name in self.CACHED_CHOICES}
+                cache.set(key, kept, timeout=CHOICES_CACHE_SECONDS)
+            self._kept_choices = kept
+        return self._kept_choices
+
+    def plan_count(self) -> int:
+        """How many plans there are (from the plan filter's choices)."""
+        kept = self.kept_choices()
+        return len(kept["plan"]) if kept else Plan.objects.count()
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

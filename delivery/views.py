@@ -205,7 +205,7 @@ class ActivityListView(AsAtMixin, ExportMixin, SingleTableMixin, FilterView):
     def get_table_kwargs(self):
         # One plan: its name in every row is noise on screen (exports keep it).
         exporting = bool(self.request.GET.get(self.export_trigger_param))
-        exclude = () if exporting or selectors.plans().count() > 1 else ("plan",)
+        exclude = () if exporting or self.filterset.plan_count() > 1 else ("plan",)
         kwargs = {"user": self.request.user, "as_at": self.day, "exclude": exclude}
         if not exporting:  # the paginator's count, from the cache while the data is unchanged
             kwargs["count"] = selectors.activity_count(self.get_table_data(), data_version=self.data_version)
