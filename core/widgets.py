@@ -32,6 +32,11 @@ def _attrs(attrs: dict) -> str:
 
 
 class FastSelect(forms.Select):
+    # Set on a form's own copy of the widget: a model field's choices as (value, label) strings, read
+    # already (model_choices, kept in the cache by the caller), so the page loads no instances. Left
+    # None, they are read from the database.
+    kept_choices: list[tuple[str, str]] | None = None
+
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
@@ -65,5 +70,14 @@ class FastSelect(forms.Select):
             return
         if choices.field.empty_label is not None:
             yield ("", choices.field.empty_label)
+        if self.kept_choices is not None:
+            yield from self.kept_choices
+            return
         for obj in choices.queryset.all():
             yield choices.choice(obj)
+
+
+def model_choices(field: forms.ModelChoiceField) -> list[tuple[str, str]]:
+    """A model choice field's choices (no empty one) as (value, label) strings, for FastSelect.kept_choices."""
+    iterator = field.iterator(field)
+    return [(str(value), str(label)) for value, label in map(iterator.choice, field.queryset.all())]

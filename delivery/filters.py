@@ -2,15 +2,18 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Q
 
 from core.forms import UKDateField
+from core.rag import BLUE
 from core.status import overdue_q
-from core.widgets import FastSelect
+from core.widgets import FastSelect, model_choices
 
 from .models import Extract, Objective, Owner, Plan, Section, Status
 from .selectors import AT_FIELDS
 
+CHOICES_CACHE_SECONDS = 600
 RAG_FILTER_CHOICES = [("R", "Red"), ("A", "Amber"), ("G", "Green"), ("B", "Complete (Blue)"), ("none", "Not rated")]
 
 
@@ -73,9 +76,40 @@ class ActivityFilter(django_filters.FilterSet):
     due_before = UKDateFilter(label="Due on or before", field_name="at_due", lookup_expr="lte")
     updated_since = UKDateFilter(label="Updated since", field_name="at_last_update_on", lookup_expr="gte")
 
-    def __init__(self, *args, as_at=None, **kwargs):
+    def __init__(self, *args, as_at=None, data_version: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.as_at = as_at
+        self.data_version = data_version
+
+    CACHED_CHOICES = ("plan", "objective", "section", "owner")
+
+    @property
+    def form(self):
+        """The form; given the plans' data version, its plan, objective, section and owner choices are
+        read from the cache (one entry) while that data is unchanged (core.widgets.FastSelect.kept_choices)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, kept in self.kept_choices().items():
+                form.fields[name].widget.kept_choices = kept
+        return self._form
+
+    def kept_choices(self) -> dict[str, list[tuple[str, str]]]:
+        """The cached fields' choices, from the cache under the plans' data version ({} without one)."""
+        if self.data_version is None:
+            return {}
+        if not hasattr(self, "_kept_choices"):
+            key = f"delivery:activity-filter-choices:{self.data_version}"
+            kept = cache.get(key)
+            if kept is None:
+                kept = {name: model_choices(self.filters[name].field) for name in self.CACHED_CHOICES}
+                cache.set(key, kept, timeout=CHOICES_CACHE_SECONDS)
+            self._kept_choices = kept
+        return self._kept_choices
+
+    def plan_count(self) -> int:
+        """How many plans there are (from the plan filter's choices)."""
+        kept = self.kept_choices()
+        return len(kept["plan"]) if kept else Plan.objects.count()
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
@@ -99,7 +133,13 @@ class ActivityFilter(django_filters.FilterSet):
         if not value:
             return queryset
         wanted = ["" if v == "none" else v for v in value]
-        return queryset.filter(at_shown_rag__in=wanted)
+        # The shown RAG is Blue for a complete activity, else its RAG (selectors.activities_as_at's
+        # at_shown_rag), written on the columns themselves: PostgreSQL estimates those (and can use
+        # their indexes), where it guessed a handful of rows for the CASE and planned the sort for them.
+        shown = ~Q(at_status=Status.COMPLETE) & Q(at_rag__in=wanted)
+        if BLUE in wanted:
+            shown |= Q(at_status=Status.COMPLETE)
+        return queryset.filter(shown)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q(self.as_at, **AT_FIELDS)) if value else queryset

@@ -7,6 +7,7 @@ annotations are simply the activity's own fields, which services keep equal to i
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -96,10 +97,12 @@ def activities_as_at(
             )
         )
         if with_progress and progress_per_row:
+            # Ordered by its own columns: the model's ordering starts with "activity", which would join
+            # the activity, its commitment and its plan again in every row's subquery.
             text_in_force = ProgressUpdate.objects.filter(
                 Q(activity=OuterRef("pk"), on__lte=as_at, text__gt="")
                 & (Q(next_text_on__isnull=True) | Q(next_text_on__gt=as_at))
-            )
+            ).order_by("-on", "-id")
             qs = qs.annotate(
                 at_progress=Coalesce(Subquery(text_in_force.values("text")[:1]), Value(""), output_field=TextField()),
                 # An undated imported entry has no date of its own to show (its `on` is the import's).
@@ -148,6 +151,28 @@ def plan_workbook_rows(
         .prefetch_related("oversight_bodies")
         .order_by(*PLAN_ORDER)
     )
+
+
+def plan_data_version() -> str:
+    """The plans' data fingerprint (PLAN_DATA, one query): what is kept in the cache from them is kept under it."""
+    return PLAN_DATA.fingerprint()
+
+
+def activity_count(rows: QuerySet[Activity], *, data_version: str | None = None) -> int:
+    """How many activities a list's (filtered) query finds, as its paginator counts them, kept in the
+    cache under that query and the plans' fingerprint (`data_version`, if the caller has it): an as-at or
+    filtered count reads every matching row (and, for a past date, the updates), the fingerprint is one
+    cheap query."""
+    if rows.query.is_empty():  # an invalid filter's queryset.none(): no SQL to key on
+        return 0
+    sql, params = rows.query.sql_with_params()
+    digest = hashlib.sha256(f"{sql}\x00{params!r}".encode()).hexdigest()
+    key = f"delivery:activity-count:{digest}:{data_version or PLAN_DATA.fingerprint()}"
+    count = cache.get(key)
+    if count is None:
+        count = rows.count()
+        cache.set(key, count, timeout=SUMMARY_CACHE_SECONDS)
+    return count
 
 
 def plans() -> QuerySet[Plan]:
@@ -199,15 +224,20 @@ class ObjectiveNode:
 
 def plan_objectives_summary(*, plan: Plan, as_at: date | None = None) -> list[ObjectiveNode]:
     """The plan's objectives in order, each with its activities' RAG counts as at a date (no
-    activities loaded): two queries whatever the plan's size."""
+    activities loaded): two queries whatever the plan's size, the counts kept in the cache under the
+    plans' fingerprint (one query)."""
     nodes = {o.pk: ObjectiveNode(objective=o) for o in plan.objectives.order_by("order")}
-    groups = (
-        activities_as_at(as_at=as_at, with_progress=False)
-        .filter(commitment__plan=plan)
-        .order_by()
-        .values_list("commitment__objective_id", "at_shown_rag")
-        .annotate(n=Count("pk"))
-    )
+    key = f"delivery:plan-rag-counts:{plan.pk}:{as_at or today()}:{is_past(as_at)}:{PLAN_DATA.fingerprint()}"
+    groups = cache.get(key)
+    if groups is None:
+        groups = list(
+            activities_as_at(as_at=as_at, with_progress=False)
+            .filter(commitment__plan=plan)
+            .order_by()
+            .values_list("commitment__objective_id", "at_shown_rag")
+            .annotate(n=Count("pk"))
+        )
+        cache.set(key, groups, timeout=SUMMARY_CACHE_SECONDS)
     for objective_id, shown, n in groups:
         nodes[objective_id].rag_counts[shown or ""] += n
     return list(nodes.values())

@@ -101,10 +101,12 @@ class ActivityTable(Table):
         per_page = 50
         empty_text = "No activities match these filters."
 
-    def __init__(self, *args, user=None, as_at=None, **kwargs):
+    def __init__(self, *args, user=None, as_at=None, count=None, **kwargs):
         self.user = user
         self.as_at = as_at
         super().__init__(*args, **kwargs)
+        if count is not None:  # known already (selectors.activity_count): the paginator reads it
+            self.data._length = count  # where TableQuerysetData.__len__ keeps its count()
 
     def rows_html(self) -> SafeString:
         """The page's rows in one pass: the same cells as django-tables2's (same escaping, "—" for

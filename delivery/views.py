@@ -13,6 +13,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -192,12 +193,23 @@ class ActivityListView(AsAtMixin, ExportMixin, SingleTableMixin, FilterView):
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["as_at"] = self.day
+        kwargs["data_version"] = self.data_version
         return kwargs
+
+    @cached_property
+    def data_version(self) -> str | None:
+        """The plans' data fingerprint (one query), which the page's count and the filter's choices are kept
+        under; an export reads neither."""
+        return None if self.request.GET.get(self.export_trigger_param) else selectors.plan_data_version()
 
     def get_table_kwargs(self):
         # One plan: its name in every row is noise on screen (exports keep it).
-        exclude = () if self.request.GET.get("_export") or selectors.plans().count() > 1 else ("plan",)
-        return {"user": self.request.user, "as_at": self.day, "exclude": exclude}
+        exporting = bool(self.request.GET.get(self.export_trigger_param))
+        exclude = () if exporting or self.filterset.plan_count() > 1 else ("plan",)
+        kwargs = {"user": self.request.user, "as_at": self.day, "exclude": exclude}
+        if not exporting:  # the paginator's count, from the cache while the data is unchanged
+            kwargs["count"] = selectors.activity_count(self.get_table_data(), data_version=self.data_version)
+        return kwargs
 
     def get_table_pagination(self, table):
         return {"per_page": settings.TRACKER_PAGE_SIZE}
