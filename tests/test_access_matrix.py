@@ -47,6 +47,7 @@ WRONG_METHOD = (302, 403, 405, 405, 405, 405, 405)  # the page does not take thi
 ADMIN_ONLY = (302, 403, 200, 302, 302, 302, 302)  # staff only; the others get the admin's sign-in
 API_READ = (401, 403, 200, 200, 200, 200, 200)  # the API: no credentials is a 401, not a redirect
 API_WRONG_METHOD = (401, 403, 405, 405, 405, 405, 405)
+API_EDITORS_ONLY = (401, 403, 200, 200, 404, 404, 404)
 
 ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
     # --- sign in and out, health: open to everyone --------------------------------------------
@@ -169,6 +170,10 @@ ACCESS: dict[str, dict[str, tuple[int, ...]]] = {
         )
         for kind in ("list", "detail")
     },
+    # The world's meeting is approved, not yet published: the pages show it to staff, the API only to those
+    # who may see drafts (editors, administrators); the lists answer everyone (without it).
+    "api:meeting-detail": {"GET": API_EDITORS_ONLY, "POST": API_WRONG_METHOD},
+    "api:action-detail": {"GET": API_EDITORS_ONLY, "POST": API_WRONG_METHOD},
     "api:schema": {"GET": API_READ, "POST": API_WRONG_METHOD},
     "api:docs": {"GET": READ, "POST": WRONG_METHOD},
     # Any reader makes their own tokens (an empty POST redisplays the form with its errors) and revokes only

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from core.dates import today
 from delivery.models import Owner
+from kpis import selectors as kpi_selectors
 from kpis import services
 from kpis.models import Commentary, KpiAction, KpiImport, Measure, Observation
 from kpis.periods import Period
@@ -76,10 +77,16 @@ def test_the_catalogue_makes_the_same_number_of_queries_for_10_measures_or_1000(
     _measures(10, force)
     url = reverse("kpis:catalogue")
     client.get(url)
-    few = _count(client, url)
+    few = _counts(client, url)
     _measures(990, force, start=10)
-    assert _count(client, url) == few
-    assert _count(client, url + "?status=none&page=3&per_page=100") == few
+    assert _counts(client, url) == few
+    assert _counts(client, url + "?status=none&page=3&per_page=100") == few
+
+
+def _counts(client, url) -> tuple[int, int]:
+    """Queries for `url` with its figures worked out afresh (the KPI data version moved), then from the cache."""
+    kpi_selectors.data_changed()
+    return _count(client, url), _count(client, url)
 
 
 @pytest.mark.slow
