@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from core.dates import is_past, today
-from core.freshness import DataVersion
+from core.freshness import DataVersion, fingerprints
 from core.roles import can_edit_plans, ensure_can_read
 from core.status import overdue_q
 from delivery.overdue import OverdueItem, QuerySource
@@ -87,7 +87,7 @@ def meeting_list_key(*, user, full_path: str) -> str:
     page, filters and order asked for, the day, and the meetings' and plans' fingerprints."""
     from delivery.models import PLAN_DATA
 
-    data = f"{MEETING_DATA.fingerprint()}:{PLAN_DATA.fingerprint()}"
+    data = ":".join(fingerprints(MEETING_DATA, PLAN_DATA))
     return f"meetings:list:{can_see_drafts(user)}:{today()}:{full_path}:{data}"
 
 
