@@ -9,9 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Shared core"
 
     def ready(self) -> None:
-        from . import audit, nav, security
+        from . import audit, nav, roles, security
         from .roles import can_see_audit_log
 
         security._connect()
+        roles.connect()
         audit.connect_auth_signals()
         nav.register("Audit log", "audit-log", order=90, can_see=can_see_audit_log)

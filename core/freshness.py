@@ -40,12 +40,7 @@ class DataVersion:
 
     def fingerprint(self) -> str:
         """The version and each table's highest id, in one query."""
-        tables = (m._meta.db_table for m in self.models)  # our own table names, never input
-        sql = "SELECT " + ", ".join(f'(SELECT MAX(id) FROM "{t}")' for t in tables)  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            ids = cursor.fetchone()
-        return f"{cache.get(self.key, 0)}:" + ":".join(str(i or 0) for i in ids)
+        return fingerprints(self)[0]
 
     def connect(self) -> None:
         """Move the version on every save and delete of the models, and on every change to a many-to-many
@@ -60,3 +55,18 @@ class DataVersion:
 
     def _on_write(self, sender, **kwargs) -> None:
         self.changed()
+
+
+def fingerprints(*versions: DataVersion) -> list[str]:
+    """Each DataVersion's fingerprint (its version and each of its tables' highest id), for all of them in one
+    query and one cache read: a page kept under several pays for one round trip to each."""
+    tables = [m._meta.db_table for v in versions for m in v.models]  # our own table names, never input
+    sql = "SELECT " + ", ".join(f'(SELECT MAX(id) FROM "{t}")' for t in dict.fromkeys(tables))  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        highest = dict(zip(dict.fromkeys(tables), cursor.fetchone(), strict=True))
+    numbers = cache.get_many([v.key for v in versions])
+    return [
+        f"{numbers.get(v.key, 0)}:" + ":".join(str(highest[m._meta.db_table] or 0) for m in v.models)
+        for v in versions
+    ]

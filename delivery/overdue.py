@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from core.freshness import fingerprints
+
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
@@ -85,7 +87,7 @@ def fingerprint() -> str | None:
     if any(kind not in _data for kind in _sources):
         return None
     versions = dict.fromkeys(d for kind in _sources for d in _data[kind])
-    return "|".join(d.fingerprint() for d in versions)
+    return "|".join(fingerprints(*versions))
 
 
 # --- Counts and pages by aggregate query (the review page at any size) ----------------------------

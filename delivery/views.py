@@ -3,6 +3,7 @@ LoginRequiredMiddleware; writes are checked again in the services."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from urllib.parse import quote_plus
 
@@ -463,7 +464,6 @@ class OverdueView(OverdueReviewMixin, TemplateView):
             exclude.append("kind")  # one kind of item: a column saying so on every row is noise
         if len({i.plan for i in items}) <= 1:
             exclude.append("plan")
-        table = OverdueTable(items, prefix="o-", exclude=exclude, orderable=False)
         # Each group's link made here, once, rather than by a template tag per group (hundreds of owners).
         options_query = self.options_query()
         base = reverse("overdue-group") + "?by={}&key={}" + (f"&{options_query}" if options_query else "")
@@ -471,17 +471,22 @@ class OverdueView(OverdueReviewMixin, TemplateView):
         def linked(groups):
             return [(g, base.format(g.by, quote_plus(g.key))) for g in groups]
 
-        by_objective: dict[str, list] = {}
-        for group, url in linked(found["objective"]):
-            by_objective.setdefault(group.plan, []).append((group, url))
+        def by_objective():
+            plans: dict[str, list] = {}
+            for group, url in linked(found["objective"]):
+                plans.setdefault(group.plan, []).append((group, url))
+            return list(plans.items())
+
+        # The table and the groups' links are made only if the template asks (the rendered review is
+        # usually in the cache already): callables, each called once.
         ctx.update(
             opts,
             items=items,
-            table=table,
+            table=functools.cache(lambda: OverdueTable(items, prefix="o-", exclude=exclude, orderable=False)),
             total=sum(g.count for g in by_kind),
-            by_kind=linked(by_kind),
-            by_owner=linked(found["owner"]),
-            by_objective=list(by_objective.items()),
+            by_kind=functools.cache(lambda: linked(by_kind)),
+            by_owner=functools.cache(lambda: linked(found["owner"])),
+            by_objective=functools.cache(by_objective),
             # Counted here; the lists load when their tab is shown (or on their own pages).
             due_soon_count=review.due_soon_count,
             due_soon_url=base.format("due-soon", ""),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.db.models import (
     Case,
     CharField,
@@ -26,9 +28,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.safestring import mark_safe
 
 from core.dates import is_past, today
-from core.freshness import DataVersion
+from core.freshness import DataVersion, fingerprints
 from core.roles import can_edit_plans, ensure_can_read
 from core.status import overdue_q
 from delivery.overdue import OverdueItem, QuerySource
@@ -87,8 +90,18 @@ def meeting_list_key(*, user, full_path: str) -> str:
     page, filters and order asked for, the day, and the meetings' and plans' fingerprints."""
     from delivery.models import PLAN_DATA
 
-    data = f"{MEETING_DATA.fingerprint()}:{PLAN_DATA.fingerprint()}"
+    data = ":".join(fingerprints(MEETING_DATA, PLAN_DATA))
     return f"meetings:list:{can_see_drafts(user)}:{today()}:{full_path}:{data}"
+
+
+MEETING_LIST_FRAGMENT = "meetings-list"  # the list template's {% cache %} fragment
+
+
+def meeting_list_rendered(*, key: str) -> str | None:
+    """The meetings list's filters, count and table as last rendered under `key` (meeting_list_key), if the
+    cache still has them."""
+    rendered = cache.get(make_template_fragment_key(MEETING_LIST_FRAGMENT, [key]))
+    return None if rendered is None else mark_safe(rendered)  # noqa: S308 - our own rendered template
 
 
 def meeting_detail(*, user, pk: int) -> Meeting:

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 from django_tables2.export import ExportMixin
@@ -81,12 +82,21 @@ class MeetingListView(_ExportListMixin, FilterView):
     template_name = "meetings/meeting_list.html"
     export_name = "meetings"
 
+    def get(self, request, *args, **kwargs):
+        self.table_key = selectors.meeting_list_key(user=request.user, full_path=request.get_full_path())
+        if self.export_trigger_param not in request.GET:
+            rendered = selectors.meeting_list_rendered(key=self.table_key)
+            if rendered is not None:  # the list as rendered for this query: no table to build
+                ctx = {"rendered_list": rendered, "can_edit": can_edit_plans(request.user)}
+                return TemplateResponse(request, self.template_name, ctx)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return selectors.meeting_rows(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["table_key"] = selectors.meeting_list_key(user=self.request.user, full_path=self.request.get_full_path())
+        ctx["table_key"] = self.table_key
         return ctx
 
 

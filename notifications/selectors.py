@@ -274,7 +274,11 @@ class ChangePages:
 
 
 def home_changes_count(*, user, now: datetime) -> tuple[int, NotificationSettings]:
+    """How many changes since the user last looked: none, without building the count, for a login linked to
+    no owner name (every change counted is to an item one of their owner names owns)."""
     settings = settings_for(user)
+    if not owns_anything(user):
+        return 0, settings
     since = settings.changes_seen_at or now - timedelta(days=FIRST_LOOK_DAYS)
     return changes_queryset(user=user, since=since, until=now).count(), settings
 

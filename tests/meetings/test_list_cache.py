@@ -31,3 +31,17 @@ def test_the_list_shows_new_meetings_and_changes_at_once(client, viewer):
     page = client.get(reverse("meetings:list")).content.decode()
     assert "Second subject" in page
     assert str(badges.meeting_state(Meeting.State.PUBLISHED)) in page  # a change in place, no new row
+
+
+def test_a_list_already_rendered_is_answered_without_counting_or_reading_the_meetings(
+    client, viewer, django_assert_max_num_queries
+):
+    make_meeting(subject_area="Kept subject")
+    client.force_login(viewer)
+    first = client.get(reverse("meetings:list") + "?subject=Kept").content.decode()
+    with django_assert_max_num_queries(2):  # the signed-in user, the fingerprints: no count, no rows
+        again = client.get(reverse("meetings:list") + "?subject=Kept").content.decode()
+    assert 'data-testid="meeting-count">1<' in again and "Kept subject" in again
+    assert again.count("Filter meetings") == first.count("Filter meetings") == 1
+    make_meeting(subject_area="Kept subject too")
+    assert 'data-testid="meeting-count">2<' in client.get(reverse("meetings:list") + "?subject=Kept").content.decode()
