@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -26,6 +27,8 @@ _LOG_EVERY_SECONDS = 60.0
 
 
 class ResilientRedisCache(RedisCache):
+    """Django's RedisCache, each operation answering as on a miss when Redis cannot be reached."""
+
     _last_logged = 0.0
 
     def _unreachable(self, operation: str, error: Exception) -> None:
@@ -34,76 +37,44 @@ class ResilientRedisCache(RedisCache):
             ResilientRedisCache._last_logged = now
             logger.warning("Cache unreachable (%s: %s); working without it", operation, error)
 
-    def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE as e:
-            self._unreachable("get", e)
-            return default
 
-    def get_many(self, keys, version: int | None = None) -> dict:
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE as e:
-            self._unreachable("get_many", e)
-            return {}
+def _get_default(key: str, default: Any = None, version: int | None = None) -> Any:
+    return default
 
-    def has_key(self, key: str, version: int | None = None) -> bool:
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE as e:
-            self._unreachable("has_key", e)
-            return False
 
-    def set(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
-        try:
-            super().set(key, value, timeout, version)
-        except UNREACHABLE as e:
-            self._unreachable("set", e)
+def _not_stored(data: dict, *args: Any, **kwargs: Any) -> list:
+    return list(data)
 
-    def set_many(self, data: dict, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list:
-        try:
-            return super().set_many(data, timeout, version)
-        except UNREACHABLE as e:
-            self._unreachable("set_many", e)
-            return list(data)
 
-    def add(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        try:
-            return super().add(key, value, timeout, version)
-        except UNREACHABLE as e:
-            self._unreachable("add", e)
-            return False
+# What each operation answers when Redis cannot be reached: a miss, nothing stored, nothing counted.
+ON_UNREACHABLE: dict[str, Callable[..., Any]] = {
+    "get": _get_default,
+    "get_many": lambda *args, **kwargs: {},
+    "has_key": lambda *args, **kwargs: False,
+    "set": lambda *args, **kwargs: None,
+    "set_many": _not_stored,
+    "add": lambda *args, **kwargs: False,
+    "touch": lambda *args, **kwargs: False,
+    "delete": lambda *args, **kwargs: False,
+    "delete_many": lambda *args, **kwargs: None,
+    "incr": lambda *args, **kwargs: 0,
+    "clear": lambda *args, **kwargs: None,
+}
 
-    def touch(self, key: str, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        try:
-            return super().touch(key, timeout, version)
-        except UNREACHABLE as e:
-            self._unreachable("touch", e)
-            return False
 
-    def delete(self, key: str, version: int | None = None) -> bool:
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE as e:
-            self._unreachable("delete", e)
-            return False
+def _degrading(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
+    operation = getattr(RedisCache, name)
 
-    def delete_many(self, keys, version: int | None = None) -> None:
+    @wraps(operation)
+    def method(self: ResilientRedisCache, *args: Any, **kwargs: Any) -> Any:
         try:
-            super().delete_many(keys, version)
+            return operation(self, *args, **kwargs)
         except UNREACHABLE as e:
-            self._unreachable("delete_many", e)
+            self._unreachable(name, e)
+            return fallback(*args, **kwargs)
 
-    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
-        try:
-            return super().incr(key, delta, version)
-        except UNREACHABLE as e:
-            self._unreachable("incr", e)
-            return 0
+    return method
 
-    def clear(self) -> None:
-        try:
-            super().clear()
-        except UNREACHABLE as e:
-            self._unreachable("clear", e)
+
+for _name, _fallback in ON_UNREACHABLE.items():
+    setattr(ResilientRedisCache, _name, _degrading(_name, _fallback))

@@ -408,15 +408,13 @@ def _xlsx_parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], str | 
     return sheets, shared
 
 
-def _lxml_stream(part: IO[bytes], tags: tuple[str, ...], events: tuple[str, ...] = ("end",)):
-    """lxml's iterparse over the elements named `tags` (any namespace), each cleared once seen and its
-    finished siblings dropped, so a part of any size is read in bounded memory, in C: the handful of
-    elements asked for are the only ones Python sees. Parts that declare a DOCTYPE (entity expansion
-    tricks) are refused: workbooks never have one; entities are never resolved, nor anything fetched."""
-    context = etree.iterparse(
+def _safe_iterparse(part: IO[bytes], tags, events: tuple[str, ...] = ("end",)):
+    """lxml's iterparse over `tags` with nothing expanded or fetched: no entities, DTDs, network,
+    comments or processing instructions, and lxml's own size limits kept."""
+    return etree.iterparse(
         part,
         events=events,
-        tag=[f"{{*}}{t}" for t in tags],
+        tag=tags,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -424,12 +422,24 @@ def _lxml_stream(part: IO[bytes], tags: tuple[str, ...], events: tuple[str, ...]
         remove_comments=True,
         remove_pis=True,
     )
+
+
+def _refuse_doctype(elem: Any) -> None:
+    """A part that declares a DOCTYPE (entity expansion tricks) is refused: workbooks never have one."""
+    info = elem.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise WorkbookError(UNSAFE.format(detail="it declares XML entities"))
+
+
+def _lxml_stream(part: IO[bytes], tags: tuple[str, ...], events: tuple[str, ...] = ("end",)):
+    """lxml's iterparse over the elements named `tags` (any namespace), each cleared once seen and its
+    finished siblings dropped, so a part of any size is read in bounded memory, in C: the handful of
+    elements asked for are the only ones Python sees. Parts that declare a DOCTYPE (entity expansion
+    tricks) are refused: workbooks never have one; entities are never resolved, nor anything fetched."""
     checked = False
-    for event, elem in context:
+    for event, elem in _safe_iterparse(part, [f"{{*}}{t}" for t in tags], events):
         if not checked:
-            info = elem.getroottree().docinfo
-            if info.doctype or info.internalDTD is not None:
-                raise WorkbookError(UNSAFE.format(detail="it declares XML entities"))
+            _refuse_doctype(elem)
             checked = True
         yield event, elem
         if event == "end":
@@ -603,21 +613,9 @@ def _scan_sheet(
     in_row = 0
     n_sizes = len(sizes)
     checked = False
-    for _event, elem in etree.iterparse(
-        part,
-        events=("end",),
-        tag=("{*}row", "{*}c"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    ):
+    for _event, elem in _safe_iterparse(part, ("{*}row", "{*}c")):
         if not checked:
-            info = elem.getroottree().docinfo
-            if info.doctype or info.internalDTD is not None:
-                raise WorkbookError(UNSAFE.format(detail="it declares XML entities"))
+            _refuse_doctype(elem)
             checked = True
         if elem.tag[-1] == "w":  # </row>
             if elem is not current:  # a row without cells still moves the count on

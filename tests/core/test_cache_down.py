@@ -55,7 +55,12 @@ def test_pages_answer_while_the_cache_is_down_and_follow_the_data_when_it_is_bac
     for name in PAGES:  # the session comes from the database, the figures are worked out
         assert client.get(reverse(name)).status_code == 200, name
     assert time.monotonic() - started < 5
-    assert cache.get("x", "miss") == "miss" and cache.incr("x") == 0 and cache.get_many(["x"]) == {}
+    assert cache.get("x", "miss") == "miss" and cache.get("x", default="miss") == "miss"
+    assert cache.incr("x") == 0 and cache.get_many(["x"]) == {} and cache.set_many({"x": 1}) == ["x"]
+    assert (cache.add("x", 1), cache.delete("x"), cache.has_key("x"), cache.touch("x")) == (False,) * 4
+    cache.set("x", 1)  # none of these raises
+    cache.delete_many(["x"])
+    cache.clear()
     activity.refresh_from_db()
     services.activity_record_update(  # a write while Redis is down raises nothing either
         activity=activity, by=editor, rag="R", status="in_progress", text="Training school full until March.",
