@@ -175,7 +175,7 @@ def test_the_overdue_review_groups_by_objective_number_and_names_the_plan_once(c
         make_activity(commitment=CommitmentFactory(objective=objective), due_date=late, status=Status.IN_PROGRESS)
     client.force_login(viewer)
     response = client.get(reverse("overdue"))
-    ((_plan, objectives),) = response.context["by_objective"]
+    ((_plan, objectives),) = response.context["by_objective"]()  # made only when the page is rendered
     assert [g.label for g, _url in objectives] == ["1. First pillar", "2. Second pillar", "10. Tenth pillar"]
     html = response.content.decode()
     assert html.count('data-testid="objective-plan"') == 1
