@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
@@ -358,30 +357,24 @@ def attention(*, as_at: date | None = None) -> list[CatalogueRow]:
 ATTENTION_CACHE_SECONDS = 300
 # What the overdue review reads of KPI actions (with delivery's PLAN_DATA for the plans, owners and forums).
 ACTION_DATA = DataVersion("kpi-actions", models=(KpiAction, Measure, Measure.objectives.through, Area))
-DATA_VERSION_KEY = "kpis:data-version"
 FINGERPRINT_MODELS = (Measure, Target, Observation, ObservationRevision, Area, AreaPopulation)
+# What the KPI figures are worked out from (saves and deletes move it: kpis.signals; bulk writes call
+# data_changed). Its key is "kpis:data-version", as before.
+FIGURES_DATA = DataVersion("kpis", models=FINGERPRINT_MODELS)
 
 
 def data_changed() -> None:
-    """Mark the KPI figures changed, so that work cached from them is worked out again (see signals)."""
-    try:
-        cache.incr(DATA_VERSION_KEY)
-    except ValueError:
-        cache.set(DATA_VERSION_KEY, 1, timeout=None)
+    """Mark the KPI figures changed, so that work cached from them is worked out again: at once and again
+    when the current transaction commits."""
+    FIGURES_DATA.changed()
 
 
 def data_fingerprint() -> str | None:
     """The figures' version and the highest id of every table they are worked out from, in one query;
     None when there are no measures. A new observation, revision, target, measure, area or population
     changes it; edits in place bump the version (kpis.signals, and the import's apply)."""
-    tables = (m._meta.db_table for m in FINGERPRINT_MODELS)  # our own table names, never input
-    sql = "SELECT " + ", ".join(f'(SELECT MAX(id) FROM "{t}")' for t in tables)  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        ids = cursor.fetchone()
-    if ids[0] is None:
-        return None
-    return f"{cache.get(DATA_VERSION_KEY, 0)}:" + ":".join(str(i or 0) for i in ids)
+    fingerprint = FIGURES_DATA.fingerprint()
+    return None if fingerprint.split(":")[1] == "0" else fingerprint  # no measure yet
 
 
 def attention_cached(*, as_at: date | None = None) -> list[CatalogueRow] | None:

@@ -218,7 +218,6 @@ def apply_change_set(cs: KpiChangeSet, *, by, kpi_import: KpiImport | None = Non
     from ..selectors import data_changed  # bulk writes send no signals: mark the figures changed ourselves
 
     data_changed()
-    transaction.on_commit(data_changed)
     parent_name = cs.parent_force
     area_objs = [Area(name=name, kind=kind) for name, kind in cs.new_areas.values() if kind == Area.Kind.FORCE]
     Area.objects.bulk_create(area_objs)
