@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 import re
 from calendar import timegm
+from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import replace
 from html import escape
 
@@ -287,8 +289,9 @@ def html(doc: TableDocument, run: Run, first: bool, last: bool, ctx: dict) -> st
 
 def _body(blocks: list, width: int) -> str:
     """The table's body rows as HTML: the banners (a row spanning the table) and each row's cells,
-    every text escaped and its newlines <br>. Written here rather than in the template: Django's
-    template loop took a second for 5,000 rows, in the process that feeds the PDF workers."""
+    every text escaped and its newlines <br/> (well-formed XML, as the template's). Written here rather
+    than in the template: Django's template loop took a second for 5,000 rows, in the process that
+    feeds the PDF workers."""
     out = []
     for banner, leaves in blocks:
         if banner:
@@ -307,7 +310,7 @@ def _body(blocks: list, width: int) -> str:
                         + (f' rowspan="{span}"' if span > 1 else "")
                         + (f' class="{classes}"' if classes else "")
                         + ">"
-                        + escape(_NEWLINES.sub("\n", value)).replace("\n", "<br>")
+                        + escape(_NEWLINES.sub("\n", value)).replace("\n", "<br/>")
                         + "</td>"
                     )
                 out.append("</tr>\n")
@@ -316,32 +319,49 @@ def _body(blocks: list, width: int) -> str:
 
 def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
     """The table as HTML through WeasyPrint. A big one is cut into chunks of whole groups, rendered
-    side by side by worker processes, merged, then numbered "Page X of Y"."""
+    side by side by worker processes, merged (each chunk as it comes), then numbered "Page X of Y"."""
     from . import pdfworkers
 
     progress = progress or noop
-    doc = split_long_rows(doc, context(doc)["mm"])
-    ctx = context(doc)
-    # An even number of chunks, so that two (or four) workers finish together.
-    n = -(-doc.row_count // CHUNK_ROWS)
-    runs = chunks(doc, n + n % 2 if n > 1 else 1)
     pool = workers()
     epoch = timegm(stamp(doc).timetuple())  # fonts' timestamps: the document's date, never the clock
-    documents = (html(doc, run, i == 0, i == len(runs) - 1, ctx) for i, run in enumerate(runs))
-    progress(5)
+    # Several chunks for certain (cutting long rows only adds rows): start the workers now, so that
+    # their start-up overlaps the cutting and the chunks' HTML.
+    at_least = -(-doc.row_count // CHUNK_ROWS)
+    started = pdfworkers.start_workers(min(pool, at_least + at_least % 2), epoch) if pool and at_least > 1 else None
+    try:
+        doc = split_long_rows(doc, context(doc)["mm"])
+        ctx = context(doc)
+        # An even number of chunks, so that two (or four) workers finish together.
+        n = -(-doc.row_count // CHUNK_ROWS)
+        runs = chunks(doc, n + n % 2 if n > 1 else 1)
+        documents = (html(doc, run, i == 0, i == len(runs) - 1, ctx) for i, run in enumerate(runs))
+        progress(5)
 
-    def done(count: int) -> None:
-        progress(5 + 85 * count // len(runs))
+        def done(count: int) -> None:
+            progress(5 + 85 * count // len(runs))
 
-    if len(runs) == 1 or pool == 0:
-        pdfs = []
-        for chunk, document in enumerate(documents):
-            pdfs.append(pdfworkers.render_html(document, epoch, chunk, **pdfworkers.TAGGED))
-            done(len(pdfs))
-    else:
-        pdfs = pdfworkers.render_in_workers(documents, workers=pool, count=len(runs), done=done, epoch=epoch)
-    blob = pdfworkers.merge_and_number(
-        pdfs, identifier=doc.pdf_identifier(), title=doc.title, subject=doc.subject, lang=doc.language
-    )
+        if len(runs) == 1 or pool == 0:
+            parts = _in_this_process(documents, epoch, done)
+        else:
+            parts = pdfworkers.render_in_workers(
+                documents, workers=started or min(pool, len(runs)), count=len(runs), done=done, epoch=epoch
+            )
+            started = None  # render_in_workers ends them
+        with closing(parts) as rendered:
+            blob = pdfworkers.merge_and_number(
+                rendered, identifier=doc.pdf_identifier(), title=doc.title, subject=doc.subject, lang=doc.language
+            )
+    finally:
+        for worker in started or ():
+            worker.close()
     progress(100)
     return blob
+
+
+def _in_this_process(documents: Iterable[str], epoch: int, done: Progress) -> Iterator[bytes]:
+    from . import pdfworkers
+
+    for chunk, document in enumerate(documents):
+        yield pdfworkers.render_html(document, epoch, chunk, **pdfworkers.TAGGED)
+        done(chunk + 1)

@@ -105,6 +105,66 @@ def test_pdf_table_has_separate_borders_a_fixed_layout_and_absolute_widths(doc):
     assert f"table {{ width: {pdf_renderer.TABLE_MM:.3f}mm;" in html
 
 
+def chunk_html(doc: TableDocument) -> str:
+    ctx = pdf_renderer.context(doc)
+    return pdf_renderer.html(doc, pdf_renderer.chunks(doc, 1)[0], True, True, ctx)
+
+
+def test_pdf_chunks_are_parsed_as_xml_and_give_the_same_file_as_the_html5_parser(doc, monkeypatch):
+    from xml.etree import ElementTree
+
+    from weasyprint import HTML
+
+    from core.documents import pdfworkers
+
+    clean = replace(
+        doc,
+        blocks=[
+            Block(
+                doc.blocks[0].title,
+                children=[
+                    Block(
+                        "Policing element",
+                        rows=[
+                            Row(
+                                {
+                                    "ref": "1.1",
+                                    "text": 'Line one\r\nLine two & <three> "quoted" it\'s',
+                                    "owner": "Supt Paley",
+                                },
+                                rag="R",
+                            ),
+                            Row({"ref": "1.2", "text": "Ünïcödé – “quotes” ✓", "owner": ""}, rag=None),
+                        ],
+                    )
+                ],
+            )
+        ],
+    )
+    html = chunk_html(clean)
+    ElementTree.fromstring(html)  # noqa: S314 - the template and the body rows are well-formed XML
+    parsed = []
+    monkeypatch.setattr(ElementTree, "fromstring", lambda text: parsed.append(1) or ElementTree.XML(text))
+    by_xml = pdfworkers.render_html(html, 0, 1, **pdfworkers.TAGGED)
+    assert parsed == [1]
+    table_html = pdfworkers._html_class()
+    monkeypatch.setattr(table_html, "__init__", lambda self, string: HTML.__init__(self, string=string))
+    assert pdfworkers.render_html(html, 0, 1, **pdfworkers.TAGGED) == by_xml  # tinyhtml5, WeasyPrint's own
+
+
+def test_pdf_text_that_xml_cannot_hold_goes_to_the_html5_parser(doc):
+    import pypdf
+
+    from core.documents import pdfworkers
+
+    html = chunk_html(doc)  # a bell and a form feed: not XML
+    with pytest.raises(Exception, match="not well-formed"):
+        __import__("xml.etree.ElementTree").etree.ElementTree.fromstring(html)
+    text = pypdf.PdfReader(io.BytesIO(pdfworkers.render_html(html, 0, 1, **pdfworkers.TAGGED))).pages[0].extract_text()
+    text = text.replace("\x00", "")  # pypdf reads the subset font's text as UTF-16
+    assert "Bell" in text and "<b>&</b>" in text and "CI Preece" in text
+
+
 def test_excel_cells_are_written_through_xlsxwriters_undecorated_write_string():
     """xlsx.py writes each cell with Worksheet._write_string (write_string less its decorator): were
     xlsxwriter to rename it, the file would be the same but the loop a fifth slower."""
