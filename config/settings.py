@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
+from config.release import code_version
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -162,13 +164,16 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 # and sessions written through to the database): in Redis when there is one, so every gunicorn worker
 # sees the same entries, else in each process's memory.
 CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+# Keys carry the release (a hash of the code, config/release.py), so old and new processes sharing
+# Redis during a deploy never read each other's entries.
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="") or f"tracker:{code_version(BASE_DIR)}"
 CACHES = {
     "default": (
         {
             # A Redis that cannot be reached is a cache miss, not an error page (core/cache.py).
             "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "tracker",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {
                 "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
                 "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),

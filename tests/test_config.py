@@ -62,3 +62,26 @@ def test_with_no_broker_tasks_run_in_process():
 def test_ci_runs_against_postgresql_and_redis(db):
     require_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database")
     require_service("Redis", settings.CELERY_BROKER_URL.startswith("redis"), "set REDIS_URL")
+
+
+def test_cache_keys_name_the_release_so_two_releases_sharing_redis_never_read_each_others_entries(tmp_path):
+    from config.release import SOURCES, code_version
+
+    if not os.environ.get("CACHE_KEY_PREFIX"):
+        assert settings.CACHE_KEY_PREFIX == f"tracker:{code_version(Path(settings.BASE_DIR))}"
+    if "KEY_PREFIX" in settings.CACHES["default"]:  # Redis; in-memory caches are per process anyway
+        assert settings.CACHES["default"]["KEY_PREFIX"] == settings.CACHE_KEY_PREFIX
+    for top in SOURCES:
+        (tmp_path / top).mkdir()
+    (tmp_path / "core" / "models.py").write_text("x = 1\n")
+    (tmp_path / "templates" / "page.html").write_text("<p>one</p>\n")
+    (tmp_path / "tests").mkdir()
+    first = code_version(tmp_path)
+    assert first == code_version(tmp_path)  # the same code, the same release, on any machine
+    (tmp_path / "tests" / "test_x.py").write_text("y = 2\n")  # not part of a release
+    assert code_version(tmp_path) == first
+    (tmp_path / "templates" / "page.html").write_text("<p>two</p>\n")
+    second = code_version(tmp_path)
+    assert second != first
+    (tmp_path / "core" / "models.py").write_text("x = 2\n")
+    assert code_version(tmp_path) not in (first, second)
