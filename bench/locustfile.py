@@ -4,6 +4,12 @@ Each user carries the session cookie the driver made (BENCH_SESSION) and asks fo
 BENCH_PAGES (JSON: [[name, url, weight], ...]) with no think time, so the server sets the pace.
 BENCH_MODE=mix picks pages at random by weight; BENCH_MODE=cycle asks for each in turn (the
 single-client run, so every page gets the same number of samples).
+
+BENCH_WRITES_PER_MINUTE (the load run only): one more user, an editor (BENCH_EDITOR_SESSION), changes
+an activity's RAG through the list page's inline form (htmx POST, CSRF and the version it saw) at that
+pace, so that cached figures are worked out again as they are in an office where people are updating.
+Its activities are BENCH_WRITE_ACTIVITIES (JSON: [[pk, version], ...]); a write that is refused (a
+stale version, a validation error) counts as an error.
 """
 
 from __future__ import annotations
@@ -12,8 +18,9 @@ import itertools
 import json
 import os
 import random
+import re
 
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, constant, constant_pacing, task
 
 PAGES = [tuple(p) for p in json.loads(os.environ["BENCH_PAGES"])]
 MODE = os.environ.get("BENCH_MODE", "mix")
@@ -40,3 +47,43 @@ class OfficeUser(FastHttpUser):
         with get(url, name=name, headers=self.headers, catch_response=True, allow_redirects=False) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
+
+
+WRITES_PER_MINUTE = float(os.environ.get("BENCH_WRITES_PER_MINUTE") or 0)
+SEEN_VERSION = re.compile(r'name="seen_version" value="(\d+)"')
+
+
+class EditorUser(FastHttpUser):
+    """Changes a RAG every 60 / BENCH_WRITES_PER_MINUTE seconds, beside the readers."""
+
+    abstract = not (WRITES_PER_MINUTE and MODE == "mix")
+    fixed_count = 1
+    wait_time = constant_pacing(60 / WRITES_PER_MINUTE) if WRITES_PER_MINUTE else constant(0)
+    network_timeout = 30.0
+    connection_timeout = 30.0
+
+    def on_start(self) -> None:
+        token = os.environ["BENCH_CSRF"]
+        cookie = os.environ.get("BENCH_SESSION_COOKIE", "sessionid")
+        self.headers = {
+            "Cookie": f"{cookie}={os.environ['BENCH_EDITOR_SESSION']}; csrftoken={token}",
+            "X-CSRFToken": token,
+            "HX-Request": "true",
+        }
+        self.versions = dict(json.loads(os.environ["BENCH_WRITE_ACTIVITIES"]))
+        self.rng = random.Random(13)
+        self.ragged = itertools.cycle(["A", "G", "R"])
+
+    @task
+    def change_rag(self) -> None:
+        pk = self.rng.choice(list(self.versions))
+        data = {"rag": next(self.ragged), "text": "Load bench: position reviewed", "seen_version": self.versions[pk]}
+        post = self.client.post
+        url = f"/activities/{pk}/rag/"
+        with post(url, data=data, name="RAG change (editor)", headers=self.headers, catch_response=True) as response:
+            body = response.text or ""
+            seen = SEEN_VERSION.search(body)
+            if response.status_code != 200 or "app-success-message" not in body:
+                response.failure(f"HTTP {response.status_code}: the change was not saved")
+            if seen:
+                self.versions[pk] = int(seen.group(1))
