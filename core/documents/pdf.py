@@ -363,5 +363,5 @@ def _in_this_process(documents: Iterable[str], epoch: int, done: Progress) -> It
     from . import pdfworkers
 
     for chunk, document in enumerate(documents):
-        yield pdfworkers.render_html(document, epoch, chunk, **pdfworkers.TAGGED)
+        yield pdfworkers.render_html(document, epoch, chunk, **pdfworkers.CHUNK)
         done(chunk + 1)

@@ -170,6 +170,11 @@ def source_date_epoch(epoch: int | None) -> Iterator[None]:
 
 # What every chunk is rendered with: a structure tree, PDF/UA-1 (PDF 1.7, its XMP identification).
 TAGGED = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+# What a chunk for merge_and_number is rendered with: tagged, and uncompressed. Compressing, pydyf
+# gathers the chunk's thousands of small objects (the structure tree's elements) into object streams in
+# Python, a tenth of the chunk's rendering; merging rewrites every object anyway, and QPDF compresses
+# the streams and makes the object streams in C++ for a few hundredths of a second a chunk.
+CHUNK = {**TAGGED, "uncompressed_pdf": True}
 
 
 def render_html(html: str, epoch: int | None = None, chunk: int | None = None, **options) -> bytes:
@@ -409,7 +414,7 @@ def _worker_main() -> int:
         body = source.read(size)
         if len(body) != size:
             raise PdfRenderError("truncated request")
-        pdf = render_html(body.decode(), chunk=chunk, **TAGGED)
+        pdf = render_html(body.decode(), chunk=chunk, **CHUNK)
         out.write(_HEADER.pack(len(pdf)))
         out.write(pdf)
         out.flush()
@@ -468,7 +473,8 @@ def merge_and_number(
         out,
         deterministic_id=True,  # keeps /ID[0], the identifier; /ID[1] from the content, never the clock
         object_stream_mode=pikepdf.ObjectStreamMode.generate,  # the tree's many small objects, compressed
-        stream_decode_level=pikepdf.StreamDecodeLevel.none,  # WeasyPrint's streams as they are
+        compress_streams=True,  # the chunks' streams (CHUNK: uncompressed), with Flate
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,  # streams already encoded (images) as they are
         min_version="1.7",
     )
     return out.getvalue()
