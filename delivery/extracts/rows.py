@@ -6,6 +6,7 @@ and withheld items (publish = False) are counted, not shown.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import Counter
@@ -62,7 +63,7 @@ class ExtractRow:
 _CELLS = {
     "ref": lambda row: row.ref,
     "commitment": lambda row: row.commitment,
-    "activity": lambda row: f"({row.sub_ref}) {row.activity}" if row.sub_ref else row.activity,
+    "activity": lambda row: row.activity_text,
     "progress": lambda row: row.progress_text,
     "oversight": lambda row: row.oversight,
     "owners": lambda row: row.owners,
@@ -140,6 +141,7 @@ class ExtractData:
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+@functools.lru_cache(maxsize=4096)  # a plan's updates share a few hundred dates
 def _ddmmyy(day: date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year % 100:02d}"
 

@@ -58,6 +58,18 @@ def data(appendix_plan):
     )
 
 
+def test_the_documents_cells_are_the_rows_own_cells(data):
+    """appendix_document reads the cells straight from each row: the same text as ExtractRow.cell."""
+    doc = appendix_document(data)
+    rows = [row for objective in data.objectives for row in objective.rows]
+    cells = [row.cells for block in doc.blocks for row in block.all_rows]
+    assert len(cells) == len(rows) > 3 and any(row.sub_ref for row in rows) and any(row.progress for row in rows)
+    for row, shown in zip(rows, cells, strict=True):
+        for key in ("ref", "commitment", "activity", "progress", "oversight", "owners", "date"):
+            assert shown[key] == row.cell(key), key
+        assert shown["status"] == row.status
+
+
 def test_xlsx_has_banners_rows_in_order_rag_fills_frozen_header_and_a_summary_sheet(data):
     book = openpyxl.load_workbook(io.BytesIO(render_xlsx(data)))
     ws = book["Appendix 1"]
