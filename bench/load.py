@@ -14,7 +14,9 @@
    a free loopback port, with the settings from the environment (DEBUG off and CONN_MAX_AGE=60 unless set),
    and waits until it answers.
 4. Single client (--single-duration seconds, 0 to skip): one client asks for each page in turn,
-   giving each page's p50/p95/p99 one request at a time.
+   giving each page's p50/p95/p99 one request at a time. Then (--after-a-change N, default 10) each
+   page N times straight after an editor's RAG change: what a reader waits for when the figures kept
+   in the cache must be worked out again (reported, not judged: the targets are the steady state's).
 5. Load (--duration seconds): --users clients at once, no think time, over a weighted mix of the
    pages; per page and overall p50/p95/p99, requests/s and errors (non-200s, time-outs after 30 s).
    Beside them an editor changes a RAG (the list page's inline form) --writes-per-minute times a
@@ -40,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
@@ -201,6 +204,44 @@ def warm(base: str, pages, cookie_name: str, cookie: str) -> None:
                 sys.exit(f"{name} ({url}) answered {error.code}")
 
 
+def after_a_change(base: str, pages, cookie_name: str, cookie: str, editing: dict, samples: int) -> dict:
+    """Each page asked for once straight after an editor's RAG change, `samples` times: what a reader
+    waits for when the figures kept in the cache have to be worked out again. Per page, the times in
+    ms, sorted. The activities' versions in `editing` are brought up to date for the load run's editor."""
+    import random
+    import re
+
+    token = editing["BENCH_CSRF"]
+    versions = dict(json.loads(editing["BENCH_WRITE_ACTIVITIES"]))
+    rng = random.Random(7)
+    reader = {"Cookie": f"{cookie_name}={cookie}"}
+    writer = {
+        "Cookie": f"{cookie_name}={editing['BENCH_EDITOR_SESSION']}; csrftoken={token}",
+        "X-CSRFToken": token,
+        "HX-Request": "true",
+    }
+    times: dict[str, list[float]] = {name: [] for name, _, _ in pages}
+    for n in range(samples):
+        for name, url, _ in pages:
+            pk = rng.choice(list(versions))
+            form = {"rag": "AGR"[n % 3], "text": "Load bench: position reviewed", "seen_version": versions[pk]}
+            change = urllib.request.Request(  # noqa: S310 - our own server on loopback
+                f"{base}/activities/{pk}/rag/", data=urllib.parse.urlencode(form).encode(), headers=writer
+            )
+            with urllib.request.urlopen(change, timeout=60) as response:  # noqa: S310
+                body = response.read().decode()
+            seen = re.search(r'name="seen_version" value="(\d+)"', body)
+            if "app-success-message" not in body or not seen:
+                sys.exit(f"the editor's RAG change of activity {pk} was refused")
+            versions[pk] = int(seen.group(1))
+            start = time.perf_counter()
+            with urllib.request.urlopen(urllib.request.Request(base + url, headers=reader), timeout=60) as page:  # noqa: S310
+                page.read()
+            times[name].append((time.perf_counter() - start) * 1000)
+    editing["BENCH_WRITE_ACTIVITIES"] = json.dumps([[pk, version] for pk, version in versions.items()])  # as now
+    return {name: sorted(values) for name, values in times.items()}
+
+
 def run_locust(
     base: str, pages, cookie_name: str, cookie: str, *, users: int, seconds: int, mode: str, editing: dict | None = None
 ) -> dict:
@@ -271,6 +312,9 @@ def main() -> None:
     parser.add_argument("--without", default="", help="Comma-separated page names to leave out.")
     parser.add_argument("--exclude-from-verdict", default="", help="Pages reported but not judged.")
     parser.add_argument(
+        "--after-a-change", type=int, default=10, help="Times each page is asked for straight after a change (0: skip)."
+    )
+    parser.add_argument(
         "--writes-per-minute", type=float, default=20, help="RAG changes a minute by an editor during the load run."
     )
     args = parser.parse_args()
@@ -300,6 +344,12 @@ def main() -> None:
                         failures.append(f"{name}: p95 {p95:.0f} ms > 2x {twin} ({twin_p95:.0f} ms)")
                 elif p95 > SINGLE_P95_MS:
                     failures.append(f"{name}: single-client p95 {p95:.0f} ms > {SINGLE_P95_MS} ms")
+        if args.after_a_change:
+            cold = after_a_change(base, pages, cookie_name, cookie, editing, args.after_a_change)
+            print(f"\none client, each page straight after an editor's RAG change, {args.after_a_change} times (ms)")
+            print(f"{'page':<22} {'p50 ms':>8} {'max ms':>8}")
+            for name, values in cold.items():
+                print(f"{name:<22} {values[len(values) // 2]:>8.0f} {values[-1]:>8.0f}")
         load = run_locust(
             base, pages, cookie_name, cookie, users=args.users, seconds=args.duration, mode="mix", editing=editing
         )
