@@ -12,7 +12,7 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=100,
-        help_text='What the token is for, so you can tell it apart later. '
+        help_text="What the token is for, so you can tell it apart later. "
         'For example, "Power BI performance dashboard".',
         error_messages={
             "required": "Enter a name for the token",

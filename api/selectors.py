@@ -116,8 +116,7 @@ def actions(*, user) -> QuerySet[Action]:
     if not meetings_selectors.can_see_drafts(user):
         qs = qs.filter(meeting__state=Meeting.State.PUBLISHED)
     return (
-        qs
-        .select_related("meeting", "activity__commitment", "commitment")
+        qs.select_related("meeting", "activity__commitment", "commitment")
         .prefetch_related(Prefetch("owners", queryset=Owner.objects.order_by("name")))
         .order_by("due_date", "id")
     )

@@ -67,6 +67,5 @@ def fingerprints(*versions: DataVersion) -> list[str]:
         highest = dict(zip(dict.fromkeys(tables), cursor.fetchone(), strict=True))
     numbers = cache.get_many([v.key for v in versions])
     return [
-        f"{numbers.get(v.key, 0)}:" + ":".join(str(highest[m._meta.db_table] or 0) for m in v.models)
-        for v in versions
+        f"{numbers.get(v.key, 0)}:" + ":".join(str(highest[m._meta.db_table] or 0) for m in v.models) for v in versions
     ]

@@ -50,6 +50,14 @@ def _audit() -> None:
 
     from . import models as m
 
-    for model in (m.Area, m.AreaPopulation, m.Measure, m.Target, m.Observation, m.ComparatorValue, m.Commentary,
-                  m.KpiAction):
+    for model in (
+        m.Area,
+        m.AreaPopulation,
+        m.Measure,
+        m.Target,
+        m.Observation,
+        m.ComparatorValue,
+        m.Commentary,
+        m.KpiAction,
+    ):
         audit.register(model)

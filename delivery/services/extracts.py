@@ -110,8 +110,14 @@ def _generate(extract: Extract, report) -> dict:
         audit.Action.EXTRACT,
         obj=extract,
         object_repr=extract.filename,
-        detail={"file": extract.filename, "plan": extract.plan.name, "as_at": extract.as_at.isoformat(),
-                "format": extract.format, "rows": data.row_count, "withheld": data.withheld},
+        detail={
+            "file": extract.filename,
+            "plan": extract.plan.name,
+            "as_at": extract.as_at.isoformat(),
+            "format": extract.format,
+            "rows": data.row_count,
+            "withheld": data.withheld,
+        },
     )
     return {
         "state": Extract.State.DONE,

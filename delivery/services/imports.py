@@ -421,8 +421,13 @@ def _apply(run: ImportRun, report) -> dict:
         audit.Action.IMPORT,
         obj=run,
         object_repr=run.filename,
-        detail={"file": run.filename, "plan": plan.name, "created": outcome.created, "updated": outcome.updated,
-                "conflicts": len(outcome.conflicts)},
+        detail={
+            "file": run.filename,
+            "plan": plan.name,
+            "created": outcome.created,
+            "updated": outcome.updated,
+            "conflicts": len(outcome.conflicts),
+        },
     )
     return {
         "state": ImportRun.State.APPLIED,

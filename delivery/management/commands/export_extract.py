@@ -42,8 +42,14 @@ class Command(BaseCommand):
             model_label="delivery.plan",
             object_id=plan_obj.pk,
             object_repr=path.name,
-            detail={"file": str(path), "plan": plan_obj.name, "as_at": day.isoformat(), "format": format,
-                    "rows": data.row_count, "withheld": data.withheld},
+            detail={
+                "file": str(path),
+                "plan": plan_obj.name,
+                "as_at": day.isoformat(),
+                "format": format,
+                "rows": data.row_count,
+                "withheld": data.withheld,
+            },
         )
         withheld = f", {data.withheld} withheld (not for publication)" if data.withheld else ""
         self.stdout.write(f"Wrote {path} ({format}): {data.row_count} activities as at {day:%d %b %Y}{withheld}.")

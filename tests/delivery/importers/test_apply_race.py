@@ -151,8 +151,9 @@ def test_saves_during_an_apply_are_never_lost_and_versions_only_go_up(postgres):
 
     final = {a.pk: a for a in Activity.objects.all()}
     import_updates = set(
-        ProgressUpdate.objects.filter(source="Imported from quarter.xlsx", text__startswith="Imported progress")
-        .values_list("activity_id", flat=True)
+        ProgressUpdate.objects.filter(
+            source="Imported from quarter.xlsx", text__startswith="Imported progress"
+        ).values_list("activity_id", flat=True)
     )
     for pk, (what, version_after) in outcomes.items():
         act = final[pk]
@@ -246,9 +247,7 @@ def test_an_apply_and_a_busy_colleague_running_freely_lose_nothing(postgres):
     assert counts["saved"] > 0
 
     for act in Activity.objects.all():
-        ups = list(
-            ProgressUpdate.objects.filter(activity=act).exclude(kind=ProgressUpdate.Kind.CREATED).order_by("pk")
-        )
+        ups = list(ProgressUpdate.objects.filter(activity=act).exclude(kind=ProgressUpdate.Kind.CREATED).order_by("pk"))
         mine = [u.pk for u in ups if u.author_id == colleague.pk]
         imported = [u.pk for u in ups if u.text.startswith("Imported progress")]
         assert len(imported) == (act.pk not in conflicts)
