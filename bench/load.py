@@ -209,31 +209,27 @@ def after_a_change(base: str, pages, cookie_name: str, cookie: str, editing: dic
     waits for when the figures kept in the cache have to be worked out again. Per page, the times in
     ms, sorted. The activities' versions in `editing` are brought up to date for the load run's editor."""
     import random
-    import re
 
-    token = editing["BENCH_CSRF"]
+    import ragchange
+
     versions = dict(json.loads(editing["BENCH_WRITE_ACTIVITIES"]))
     rng = random.Random(7)
     reader = {"Cookie": f"{cookie_name}={cookie}"}
-    writer = {
-        "Cookie": f"{cookie_name}={editing['BENCH_EDITOR_SESSION']}; csrftoken={token}",
-        "X-CSRFToken": token,
-        "HX-Request": "true",
-    }
+    writer = ragchange.headers(cookie_name, editing["BENCH_EDITOR_SESSION"], editing["BENCH_CSRF"])
     times: dict[str, list[float]] = {name: [] for name, _, _ in pages}
     for n in range(samples):
         for name, url, _ in pages:
             pk = rng.choice(list(versions))
-            form = {"rag": "AGR"[n % 3], "text": "Load bench: position reviewed", "seen_version": versions[pk]}
             change = urllib.request.Request(  # noqa: S310 - our own server on loopback
-                f"{base}/activities/{pk}/rag/", data=urllib.parse.urlencode(form).encode(), headers=writer
+                base + ragchange.url(pk),
+                data=urllib.parse.urlencode(ragchange.form(n, versions[pk])).encode(),
+                headers=writer,
             )
             with urllib.request.urlopen(change, timeout=60) as response:  # noqa: S310
-                body = response.read().decode()
-            seen = re.search(r'name="seen_version" value="(\d+)"', body)
-            if "app-success-message" not in body or not seen:
+                version = ragchange.saved(response.read().decode())
+            if version is None:
                 sys.exit(f"the editor's RAG change of activity {pk} was refused")
-            versions[pk] = int(seen.group(1))
+            versions[pk] = version
             start = time.perf_counter()
             with urllib.request.urlopen(urllib.request.Request(base + url, headers=reader), timeout=60) as page:  # noqa: S310
                 page.read()

@@ -18,9 +18,13 @@ import itertools
 import json
 import os
 import random
-import re
+import sys
+from pathlib import Path
 
 from locust import FastHttpUser, constant, constant_pacing, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ragchange
 
 PAGES = [tuple(p) for p in json.loads(os.environ["BENCH_PAGES"])]
 MODE = os.environ.get("BENCH_MODE", "mix")
@@ -50,7 +54,6 @@ class OfficeUser(FastHttpUser):
 
 
 WRITES_PER_MINUTE = float(os.environ.get("BENCH_WRITES_PER_MINUTE") or 0)
-SEEN_VERSION = re.compile(r'name="seen_version" value="(\d+)"')
 
 
 class EditorUser(FastHttpUser):
@@ -63,27 +66,22 @@ class EditorUser(FastHttpUser):
     connection_timeout = 30.0
 
     def on_start(self) -> None:
-        token = os.environ["BENCH_CSRF"]
         cookie = os.environ.get("BENCH_SESSION_COOKIE", "sessionid")
-        self.headers = {
-            "Cookie": f"{cookie}={os.environ['BENCH_EDITOR_SESSION']}; csrftoken={token}",
-            "X-CSRFToken": token,
-            "HX-Request": "true",
-        }
+        self.headers = ragchange.headers(cookie, os.environ["BENCH_EDITOR_SESSION"], os.environ["BENCH_CSRF"])
         self.versions = dict(json.loads(os.environ["BENCH_WRITE_ACTIVITIES"]))
         self.rng = random.Random(13)
-        self.ragged = itertools.cycle(["A", "G", "R"])
+        self.changes = itertools.count()
 
     @task
     def change_rag(self) -> None:
         pk = self.rng.choice(list(self.versions))
-        data = {"rag": next(self.ragged), "text": "Load bench: position reviewed", "seen_version": self.versions[pk]}
+        data = ragchange.form(next(self.changes), self.versions[pk])
         post = self.client.post
-        url = f"/activities/{pk}/rag/"
-        with post(url, data=data, name="RAG change (editor)", headers=self.headers, catch_response=True) as response:
-            body = response.text or ""
-            seen = SEEN_VERSION.search(body)
-            if response.status_code != 200 or "app-success-message" not in body:
+        with post(
+            ragchange.url(pk), data=data, name="RAG change (editor)", headers=self.headers, catch_response=True
+        ) as response:
+            version = ragchange.saved(response.text or "") if response.status_code == 200 else None
+            if version is None:
                 response.failure(f"HTTP {response.status_code}: the change was not saved")
-            if seen:
-                self.versions[pk] = int(seen.group(1))
+            else:
+                self.versions[pk] = version
