@@ -105,18 +105,12 @@ def row_fragment(table: tables.Table, template_name: str) -> RowFragment:
 CELL_ATTRS = {"th": {"class": "govuk-table__header"}, "td": {"class": "govuk-table__cell"}}
 
 
-class ImportJobTable(Table):
-    """The history of an app's imports (core.jobs.ImportJob). Every reader sees who imported what and
-    when; only those who may see the uploaded content (editors, administrators, the uploader) get the
-    link to its preview. Subclasses give Meta (with CELL_ATTRS) and `render_counts`."""
+class JobTable(Table):
+    """A job history's shared cells (core.jobs: imports, extracts): when, linked to the job's page only
+    for those who may see what it holds (editors, administrators, whoever started it); by whom; its
+    outcome. Subclasses declare the columns, with `created_at`, `created_by` and `state` among them."""
 
-    created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="j M Y H:i")
-    filename = tables.Column(verbose_name="File")
-    created_by = tables.Column(verbose_name="By", default="—")
-    state = tables.Column(verbose_name="Outcome")
-    counts = tables.Column(verbose_name="Changes", empty_values=(), orderable=False)
-
-    link_class = ""  # the preview link's class, if any
+    link_class = ""  # the page link's class, if any
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
@@ -138,6 +132,18 @@ class ImportJobTable(Table):
 
     def render_state(self, record):
         return record.get_state_display()
+
+
+class ImportJobTable(JobTable):
+    """The history of an app's imports (core.jobs.ImportJob). Every reader sees who imported what and
+    when; only those who may see the uploaded content get the link to its preview. Subclasses give
+    Meta (with CELL_ATTRS) and `render_counts`."""
+
+    created_at = tables.DateTimeColumn(verbose_name="Uploaded", format="j M Y H:i")
+    filename = tables.Column(verbose_name="File")
+    created_by = tables.Column(verbose_name="By", default="—")
+    state = tables.Column(verbose_name="Outcome")
+    counts = tables.Column(verbose_name="Changes", empty_values=(), orderable=False)
 
     def render_counts(self, record):
         raise NotImplementedError

@@ -9,16 +9,15 @@ from django.template import Context
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import dateformat, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from core import rag as rag_scale
 from core.dates import is_past
-from core.roles import can_see_upload, can_update_owned
+from core.roles import can_update_owned
 from core.status import is_overdue
 from core.status import label as status_label
-from core.tables import CELL_ATTRS, ROW_END, ROW_START, ImportJobTable, Table
+from core.tables import CELL_ATTRS, ROW_END, ROW_START, ImportJobTable, JobTable, Table
 
 # GOV.UK Frontend's table classes on every header and cell.
 NUMERIC = {
@@ -250,7 +249,7 @@ class OverdueTable(Table):
         return rag_scale.word(value)
 
 
-class ExtractTable(Table):
+class ExtractTable(JobTable):
     region_label = "Extracts"
     created_at = tables.DateTimeColumn(verbose_name="Made", format="j M Y H:i")
     plan = tables.Column(accessor="plan__name", verbose_name="Plan")
@@ -270,27 +269,8 @@ class ExtractTable(Table):
         empty_text = "No extracts yet."
         per_page = 50
 
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def render_created_at(self, value, record):
-        text = dateformat.format(timezone.localtime(value), "j M Y H:i")
-        if self.user is not None and can_see_upload(self.user, record):
-            return format_html('<a href="{}">{}</a>', record.get_absolute_url(), text)
-        return text
-
-    def render_created_by(self, value):
-        return value.get_full_name() or value.get_username()
-
-    def value_created_by(self, value):
-        return value.get_username() if value else ""
-
     def render_format(self, record):
         return record.get_format_display()
-
-    def render_state(self, record):
-        return record.get_state_display()
 
     def render_checksum(self, value):
         return format_html('<code title="{}">{}…</code>', value, value[:12]) if value else "—"
