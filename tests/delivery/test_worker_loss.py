@@ -9,9 +9,11 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -99,19 +101,42 @@ def wait_until(check, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@contextmanager
+def writes_held(table: str):
+    """A SHARE lock on `table`, in a connection of its own, until the block ends: reads go on, and a
+    transaction that writes to it waits there, part-way through, for as long as the block lasts."""
+    db = connection.settings_dict
+    with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"]) as held:
+        held.execute(f'LOCK TABLE "{table}" IN SHARE MODE')  # our own table's name
+        yield
+        held.rollback()
+
+
+def waiting_to_write(table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+            " WHERE c.relname = %s AND NOT l.granted",
+            [table],
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def test_an_import_whose_worker_is_killed_mid_apply_is_applied_exactly_once(worker, editor):
     data = tracker_workbook(strands=[("Prevention", tracker_rows(ROWS))], extra_sheet=False)
     run, _ = services.import_from_file(by=editor, data=data, filename="big.xlsx", plan_name="Big", dry_run=True)
     assert run.state == ImportRun.State.PREVIEWED
     wait_until(lambda: Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split(), 30, "the pool")
-    services.import_start_apply(run=run, by=editor)
-
-    wait_until(lambda: ImportRun.objects.filter(pk=run.pk, state="applying").exists(), 60, "the apply to start")
-    time.sleep(1.0)  # well into the apply (it takes several seconds), inside its one transaction
-    os.kill(pool_child(worker), signal.SIGKILL)
-    killed_at = time.monotonic()
-    assert ImportRun.objects.get(pk=run.pk).state == "applying"  # lost mid-apply: nothing committed
-    assert not Activity.objects.exists()
+    updates = ProgressUpdate._meta.db_table
+    with writes_held(updates):  # the apply, in its one transaction, stops when it comes to the updates
+        services.import_start_apply(run=run, by=editor)
+        wait_until(lambda: waiting_to_write(updates), 60, "the apply to reach the progress updates")
+        assert ImportRun.objects.get(pk=run.pk).state == "applying"
+        os.kill(pool_child(worker), signal.SIGKILL)
+        killed_at = time.monotonic()
+        assert ImportRun.objects.get(pk=run.pk).state == "applying"  # lost mid-apply: nothing committed
+        assert not Activity.objects.exists()
+    # The lock released, the dead apply's transaction ends with its connection, unfinished.
 
     run = wait_until(lambda: ImportRun.objects.filter(pk=run.pk, state__in=["applied", "failed"]).first(), 120, "apply")
     assert run.state == "applied", run.error
