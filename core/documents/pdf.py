@@ -347,12 +347,11 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
             parts = pdfworkers.render_in_workers(
                 documents, workers=started or min(pool, len(runs)), count=len(runs), done=done, epoch=epoch
             )
-            started = None  # render_in_workers ends them
         with closing(parts) as rendered:
             blob = pdfworkers.merge_and_number(
                 rendered, identifier=doc.pdf_identifier(), title=doc.title, subject=doc.subject, lang=doc.language
             )
-    finally:
+    finally:  # render_in_workers ends them; this only makes sure, whatever happened before it started
         for worker in started or ():
             worker.close()
     progress(100)

@@ -306,7 +306,7 @@ class _Worker:
             raise self.failure()
 
     def close(self) -> None:
-        """Never leave a child running or unreaped, whatever happened."""
+        """Never leave a child running or unreaped, whatever happened (safe to call again)."""
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()

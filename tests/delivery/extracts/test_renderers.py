@@ -320,6 +320,21 @@ def test_pdf_worker_that_dies_without_a_word_is_an_error(data, chunked, workers_
     assert all(p.returncode is not None for p in workers_seen)
 
 
+def test_pdf_workers_started_early_are_ended_when_the_document_fails_before_they_get_work(
+    data, chunked, workers_seen, monkeypatch
+):
+    """The workers start as the render starts (their start-up overlaps cutting the chunks); an error
+    before they are handed anything still leaves no process behind."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("cannot cut the rows")
+
+    monkeypatch.setattr(pdf_renderer, "split_long_rows", broken)
+    with pytest.raises(RuntimeError, match="cannot cut the rows"):
+        render_pdf(data)
+    assert len(workers_seen) == 2 and all(p.returncode is not None for p in workers_seen)
+
+
 def test_pdf_string_escapes_and_maps_to_winansi():
     assert pdf.pdf_string("Page (1) \\ of 2 – ŵ") == b"(Page \\(1\\) \\\\ of 2 \x96 ?)"
 
