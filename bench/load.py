@@ -4,7 +4,7 @@
                          [--activities 20000] [--updates 200000] [--measures 200] [--observations 500000]
                          [--meetings 300] [--users 20] [--duration 60] [--single-duration 40]
                          [--workers 2] [--threads 4] [--role Viewer] [--only NAME,NAME] [--without NAME,NAME]
-                         [--writes-per-minute 20]
+                         [--after-a-change 10] [--writes-per-minute 20]
 
 1. Migrates the named PostgreSQL database (creating it if missing). With --seed it empties the plans,
    KPIs and meetings and fills them with `seed_scale` at the sizes given; without it the data already
@@ -51,12 +51,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import ragchange  # noqa: E402
 from pages import ensure_database  # noqa: E402
 
 SINGLE_P95_MS = 150
 LOAD_RPS = 40
 LOAD_P95_MS = 1000
-EDITOR = "RAG change (editor)"  # bench/locustfile.py's EditorUser
 AS_AT_TWINS = {"home as at": "home", "activities as at": "activities"}
 WEIGHTS = {
     "home": 3, "home as at": 1, "activities": 3, "activities filtered": 2, "activities as at": 1, "activity": 4,
@@ -210,8 +210,6 @@ def after_a_change(base: str, pages, cookie_name: str, cookie: str, editing: dic
     ms, sorted. The activities' versions in `editing` are brought up to date for the load run's editor."""
     import random
 
-    import ragchange
-
     versions = dict(json.loads(editing["BENCH_WRITE_ACTIVITIES"]))
     rng = random.Random(7)
     reader = {"Cookie": f"{cookie_name}={cookie}"}
@@ -266,7 +264,7 @@ def run_locust(
 def table(title: str, rows: dict, pages) -> None:
     print(f"\n{title}")
     print(f"{'page':<22} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7}")
-    for name in [p[0] for p in pages] + [EDITOR, "Aggregated"]:
+    for name in [p[0] for p in pages] + [ragchange.NAME, "Aggregated"]:
         row = rows.get(name)
         if not row:
             continue

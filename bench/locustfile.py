@@ -78,7 +78,7 @@ class EditorUser(FastHttpUser):
         data = ragchange.form(next(self.changes), self.versions[pk])
         post = self.client.post
         with post(
-            ragchange.url(pk), data=data, name="RAG change (editor)", headers=self.headers, catch_response=True
+            ragchange.url(pk), data=data, name=ragchange.NAME, headers=self.headers, catch_response=True
         ) as response:
             version = ragchange.saved(response.text or "") if response.status_code == 200 else None
             if version is None:

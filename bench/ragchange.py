@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+NAME = "RAG change (editor)"  # its row in the load run's figures
 RAGS = "AGR"  # each needs the reason given below; the activities are open ones
 REASON = "Load bench: position reviewed"
 _SEEN_VERSION = re.compile(r'name="seen_version" value="(\d+)"')
