@@ -24,7 +24,7 @@ WIDTHS = {
     "rag": 6,
     "changed": 10,
 }
-PDF_WIDTHS = {"ref": 9, "date": 16, "progress": 56}
+PDF_WIDTHS = {"ref": 9, "date": 18, "progress": 54}  # a date "(31/03/2028)" on one line
 MERGED = ("ref", "commitment")  # the commitment's, over its activities
 
 # What a header needs to stay on one line, per renderer: the table's width, the header font's em and
