@@ -184,6 +184,13 @@ def workers() -> int:
     return max(0, int(configured))
 
 
+def chunk_count(rows: int) -> int:
+    """How many chunks `rows` rows are laid out in: one up to CHUNK_ROWS, else an even number, so that
+    two (or four) workers finish together."""
+    n = -(-rows // CHUNK_ROWS)
+    return n + n % 2 if n > 1 else 1
+
+
 def chunks(doc: TableDocument, count: int) -> list[Run]:
     """Split the rows into about `count` runs of similar size, never splitting a merge-down group (its
     merged cells span its rows). Each run is a list of (block index, leaf index, rows)."""
@@ -327,14 +334,12 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
     epoch = timegm(stamp(doc).timetuple())  # fonts' timestamps: the document's date, never the clock
     # Several chunks for certain (cutting long rows only adds rows): start the workers now, so that
     # their start-up overlaps the cutting and the chunks' HTML.
-    at_least = -(-doc.row_count // CHUNK_ROWS)
-    started = pdfworkers.start_workers(min(pool, at_least + at_least % 2), epoch) if pool and at_least > 1 else None
+    at_least = chunk_count(doc.row_count)
+    started = pdfworkers.start_workers(min(pool, at_least), epoch) if pool and at_least > 1 else None
     try:
         doc = split_long_rows(doc, context(doc)["mm"])
         ctx = context(doc)
-        # An even number of chunks, so that two (or four) workers finish together.
-        n = -(-doc.row_count // CHUNK_ROWS)
-        runs = chunks(doc, n + n % 2 if n > 1 else 1)
+        runs = chunks(doc, chunk_count(doc.row_count))
         documents = (html(doc, run, i == 0, i == len(runs) - 1, ctx) for i, run in enumerate(runs))
         progress(5)
 
