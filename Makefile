@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run setup setup-dev test lint pytest chromium bench clean
+.PHONY: run setup setup-dev system test lint pytest chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+setup: system $(VENV)/.installed
 
-setup-dev: $(VENV)/.installed-dev
+setup-dev: system $(VENV)/.installed-dev
+
+## system: the system libraries PDF files need (Pango, HarfBuzz's subsetter, DejaVu fonts), if missing
+system:
+	@scripts/ensure-system-packages
 
 ## run: set up, migrate, load the demo plan and serve it at http://$(HOST):$(PORT)/
 run: setup

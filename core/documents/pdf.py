@@ -23,6 +23,7 @@ from contextlib import closing
 from dataclasses import replace
 from html import escape
 
+from . import pdfworkers
 from .document import Block, Column, Row, TableDocument, merge_spans
 from .files import Progress, cell_text, noop, rag_key, rag_key_line, rag_letter, stamp
 
@@ -32,8 +33,9 @@ CHUNK_ROWS = 700
 TEMPLATE = "core/documents/table.html"
 
 TABLE_MM = 297 - 2 * 12 - 2 * 8 * 25.4 / 96  # landscape A4 less the page margins and body margins
-BORDER_MM = 0.25 * 25.4 / 72  # a cell's border on each side (two make the line between cells)
-PADDING_MM = 2 * 1.2 + 2 * BORDER_MM  # cell padding and border, both sides
+CELL_PADDING_MM = 1.2
+BORDER_MM = pdfworkers.GRID_PT * 25.4 / 72  # a cell's border on each side (two make the line between cells)
+PADDING_MM = 2 * CELL_PADDING_MM + 2 * BORDER_MM  # cell padding and border, both sides
 EM_MM = 8 * 25.4 / 72  # the 8 pt font
 _EM = {
     **dict.fromkeys("0123456789abcdeghknopqsuvxyz", 0.64),
@@ -233,6 +235,8 @@ def context(doc: TableDocument) -> dict:
         "widths": {k: round(100 * w / total_weight, 2) for k, w in weights.items()},
         # Absolute widths for the fixed layout (table-layout: fixed, border-box cells), nothing to resolve.
         "table_mm": f"{TABLE_MM:.3f}",
+        # The cells' borders are drawn by the workers (pdfworkers.draw_cell_borders), inside the padding.
+        "cell_padding": f"{CELL_PADDING_MM * 72 / 25.4 + pdfworkers.GRID_PT:.4f}pt",
         "summary_mm": f"{TABLE_MM * 0.7:.3f}",
         "col_mm": {k: f"{TABLE_MM * w / total_weight - 0.0005:.3f}" for k, w in weights.items()},
         "spans": {id(row): span for b in doc.blocks for _, rows in b.leaves() for row, span in _spans(rows)},
@@ -327,8 +331,6 @@ def _body(blocks: list, width: int) -> str:
 def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
     """The table as HTML through WeasyPrint. A big one is cut into chunks of whole groups, rendered
     side by side by worker processes, merged (each chunk as it comes), then numbered "Page X of Y"."""
-    from . import pdfworkers
-
     progress = progress or noop
     pool = workers()
     epoch = timegm(stamp(doc).timetuple())  # fonts' timestamps: the document's date, never the clock
@@ -364,8 +366,6 @@ def render(doc: TableDocument, progress: Progress | None = None) -> bytes:
 
 
 def _in_this_process(documents: Iterable[str], epoch: int, done: Progress) -> Iterator[bytes]:
-    from . import pdfworkers
-
     for chunk, document in enumerate(documents):
         yield pdfworkers.render_html(document, epoch, chunk, **pdfworkers.CHUNK)
         done(chunk + 1)

@@ -2,7 +2,7 @@
 
 WeasyPrint is single-threaded and costs several ms of CPU a table row, so a 5,000-row appendix is
 laid out as several HTML documents (chunks) by a few worker processes at once. The workers are plain
-`subprocess` children running this module (`python -m core.documents.pdfworkers`), never
+`subprocess` children running this module's _worker_main (WORKER_COMMAND), never
 `multiprocessing`: extracts are generated inside Celery prefork workers, which are daemonic and
 may not have multiprocessing children. A worker imports only WeasyPrint (no Django) and renders
 the documents it is sent, one after another, so each pays WeasyPrint's import once:
@@ -52,7 +52,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # the project root (settings.BASE_DIR), for `python -m`
-WORKER_COMMAND = [sys.executable, "-m", "core.documents.pdfworkers"]
+# Not `python -m` this module: core.documents (its package, imported first) imports it already, and
+# running a second copy as __main__ beside the first made Python warn on every start.
+WORKER_COMMAND = [
+    sys.executable,
+    "-c",
+    "from core.documents.pdfworkers import _worker_main; raise SystemExit(_worker_main())",
+]
 _HEADER = struct.Struct(">Q")  # a PDF's length
 _REQUEST = struct.Struct(">QQ")  # a document's chunk number and length
 
@@ -183,9 +189,74 @@ def render_html(html: str, epoch: int | None = None, chunk: int | None = None, *
     (e.g. **TAGGED, pdf_identifier=b"..."). A `chunk` number readies a tagged chunk for
     merge_and_number (see mark_table_headers)."""
     if chunk is not None:
-        options["finisher"] = mark_table_headers(chunk)
+        options["finisher"] = finish_chunk(chunk)
     with source_date_epoch(epoch):
         return _html_class()(html).write_pdf(**options)
+
+
+def finish_chunk(chunk: int) -> Callable:
+    """The WeasyPrint finisher for chunk number `chunk` of a table: its cells' borders drawn
+    (draw_cell_borders) and its table headers readied for merging (mark_table_headers)."""
+    mark = mark_table_headers(chunk)
+
+    def finish(document, pdf) -> None:
+        draw_cell_borders(document, pdf)
+        mark(document, pdf)
+
+    return finish
+
+
+# Every table cell's border (the table template's th and td have none in their CSS; their padding is
+# this much more instead, so their text lays out the same): GRID_PT on each side, GRID_RGB.
+GRID_PT = 0.25
+GRID_RGB = (0x80 / 255, 0x80 / 255, 0x80 / 255)
+_PX = 0.75  # points a CSS pixel
+
+
+def draw_cell_borders(document, pdf) -> None:
+    """Draw every table cell's border, on every page, as one path of rectangles a page (a marked
+    artifact, as WeasyPrint marks borders), appended to the page's content.
+
+    WeasyPrint draws each cell's border on its own, some 25 Python calls and a saved graphics state a
+    cell: a tenth of a chunk's rendering for a 7-column table. These rectangles are where WeasyPrint's
+    0.25pt border would be (inside each cell's border box; two make the 0.5pt line between cells),
+    under the same transform (WeasyPrint leaves each page's stream in points from the top left).
+    Relies on WeasyPrint 70's page boxes (Page._page_box) and each page dictionary's single /Contents
+    stream; a test checks the rectangles, one per cell."""
+    from weasyprint.formatting_structure import boxes
+
+    half = GRID_PT / 2
+    kids = pdf.pages["Kids"]
+    for page, number in zip(document.pages, kids[::3], strict=True):
+        rectangles = []
+        for cell in _table_cells(page._page_box, boxes):
+            rectangles.append(
+                b"%.3f %.3f %.3f %.3f re"
+                % (
+                    cell.border_box_x() * _PX + half,
+                    cell.border_box_y() * _PX + half,
+                    cell.border_width() * _PX - GRID_PT,
+                    cell.border_height() * _PX - GRID_PT,
+                )
+            )
+        if not rectangles:
+            continue
+        contents = pdf.objects[int(pdf.objects[number]["Contents"].split()[0])]
+        colour = b" ".join(b"%.3f" % c for c in GRID_RGB)
+        contents.stream.append(b"/Artifact BMC q %s RG %.2f w" % (colour, GRID_PT))
+        contents.stream.append(b"\n".join(rectangles))
+        contents.stream.append(b"S Q EMC")
+
+
+def _table_cells(box, boxes) -> Iterator:
+    """The table cells under `box`, without walking their contents."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.TableBox):
+            for group in child.children:
+                for row in group.children:
+                    yield from row.children
+        elif isinstance(child, boxes.BlockBox | boxes.PageBox):
+            yield from _table_cells(child, boxes)
 
 
 def mark_table_headers(chunk: int) -> Callable:
@@ -233,7 +304,7 @@ def mark_table_headers(chunk: int) -> Callable:
 
 
 class _Worker:
-    """One `python -m core.documents.pdfworkers` child and the job it is on."""
+    """One worker child (WORKER_COMMAND) and the job it is on."""
 
     def __init__(self, epoch: int | None = None) -> None:
         self.stderr = tempfile.TemporaryFile()  # a file, not a pipe: a chatty child can never block on it
@@ -590,7 +661,3 @@ def _number_pages(merged) -> None:
         contents = page.obj.get("/Contents")
         existing = [] if contents is None else list(contents) if isinstance(contents, pikepdf.Array) else [contents]
         page.obj.Contents = pikepdf.Array([save, *existing, stamp])
-
-
-if __name__ == "__main__":
-    sys.exit(_worker_main())

@@ -2,6 +2,7 @@
 python-docx makes once per language, the PDF's table with separate borders and absolute widths."""
 
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import replace
@@ -103,6 +104,80 @@ def test_pdf_table_has_separate_borders_a_fixed_layout_and_absolute_widths(doc):
     assert len(widths) == 4 and "%" not in "".join(re.findall(r"\.c-\w+ \{[^}]*\}", html))
     assert sum(widths) <= pdf_renderer.TABLE_MM and sum(widths) == pytest.approx(pdf_renderer.TABLE_MM, abs=0.01)
     assert f"table {{ width: {pdf_renderer.TABLE_MM:.3f}mm;" in html
+
+
+def grid_rectangles(page) -> list[tuple[float, ...]]:
+    """The rectangles of a page's cell borders (pdfworkers.draw_cell_borders: a marked artifact that
+    strokes them 0.25pt wide in #808080), as (x, y, width, height) in points from the top left."""
+    import pikepdf
+
+    found, current, style = [], None, None
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "BMC" and str(operands[0]) == "/Artifact":
+            current, style = [], []
+        elif current is not None and op == "re":
+            current.append(tuple(float(v) for v in operands))
+        elif current is not None and op in ("RG", "w"):
+            style.append((op, [round(float(v), 3) for v in operands]))
+        elif current is not None and op == "S":
+            assert style == [("RG", [0.502, 0.502, 0.502]), ("w", [0.25])]
+            found.extend(current)
+        elif op == "EMC":
+            current = None
+    return found
+
+
+def test_pdf_cell_borders_are_one_rectangle_a_cell_drawn_where_the_cell_is(doc):
+    """WeasyPrint draws no cell border (the CSS has none); the workers stroke one rectangle a cell,
+    inside its border box, as WeasyPrint's own 0.25pt border was: the cells tile the table."""
+    import pikepdf
+
+    html = chunk_html(doc)
+    assert not re.search(r"\bborder[\w-]*:", re.search(r"th, td \{[^}]*\}", html).group(0))
+    pdf = pikepdf.open(io.BytesIO(documents.render(doc, "pdf")))
+    assert len(pdf.pages) == 1
+    rectangles = grid_rectangles(pdf.pages[0])
+    assert len(rectangles) == len(re.findall(r"<t[dh][ >]", html)) == 18
+    left = (12 + 8 * 25.4 / 96) * 72 / 25.4 + 0.125  # page and body margins, half the line
+    width = pdf_renderer.TABLE_MM * 72 / 25.4 - 0.25
+    rows: dict[float, list] = {}
+    for x, y, w, h in rectangles:
+        rows.setdefault(round(y, 2), []).append((x, w, h))
+    tops = sorted(rows)
+    assert len(tops) == 6  # the header row, two banners, three rows
+    for top, below in zip(tops, [*tops[1:], None], strict=True):
+        cells = sorted(rows[top])
+        assert cells[0][0] == pytest.approx(left, abs=0.01)
+        assert sum(w for _, w, _ in cells) + 0.25 * (len(cells) - 1) == pytest.approx(width, abs=0.01)
+        for (x, w, _), (next_x, _, _) in itertools.pairwise(cells):
+            assert x + w + 0.25 == pytest.approx(next_x, abs=0.01)  # side by side, a line apart
+        assert len({h for _, _, h in cells}) == 1  # as tall as the row
+        if below is not None:
+            assert top + cells[0][2] + 0.25 == pytest.approx(below, abs=0.01)  # rows touch too
+    assert [len(rows[top]) for top in tops] == [4, 1, 1, 4, 4, 4]
+
+
+def test_pdf_cell_borders_are_drawn_on_every_page_of_a_long_table_with_its_repeated_header(doc):
+    import pikepdf
+
+    rows = [
+        Row({"ref": f"1.{i}", "text": f"Activity {i}", "owner": "Supt Paley"}, rag="G", group=str(i)) for i in range(90)
+    ]
+    long = replace(doc, blocks=[Block("1. Putting victims first", rows=rows)])
+    html = chunk_html(long)
+    pdf = pikepdf.open(io.BytesIO(documents.render(long, "pdf")))
+    pages = [grid_rectangles(page) for page in pdf.pages]
+    assert len(pages) >= 3
+    # every cell once, and the header row again on each later page
+    assert sum(len(p) for p in pages) == len(re.findall(r"<t[dh][ >]", html)) + 4 * (len(pages) - 1)
+    for rectangles in pages:
+        top = min(y for _, y, _, _ in rectangles)
+        assert len([r for r in rectangles if r[1] == top]) == 4  # the header row heads every page
+        tops = sorted({round(y, 2) for _, y, _, _ in rectangles})
+        heights = {round(y, 2): h for _, y, _, h in rectangles}
+        for above, below in itertools.pairwise(tops):
+            assert above + heights[above] + 0.25 == pytest.approx(below, abs=0.01)  # no gap, no overlap
 
 
 def chunk_html(doc: TableDocument) -> str:

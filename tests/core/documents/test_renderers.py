@@ -195,6 +195,21 @@ def test_pdf_footer_shows_quotes_ampersands_backslashes_and_unicode_as_written(d
     assert reader.metadata.title == TRICKY
 
 
+def test_weasyprint_subsets_the_embedded_fonts_with_harfbuzz():
+    """make setup (scripts/ensure-system-packages) installs HarfBuzz's subsetter: without it WeasyPrint
+    warns on every PDF and subsets each chunk's fonts with fontTools in Python instead, a tenth of a
+    big extract's time."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    from tests.conftest import require_service
+
+    require_service(
+        "HarfBuzz-subset 4.1+",
+        harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0),
+        "run scripts/ensure-system-packages (apt-get install libharfbuzz-subset0)",
+    )
+
+
 @pytest.fixture
 def fonttools_subsetting(monkeypatch):
     """Subset fonts with fontTools, as WeasyPrint does where HarfBuzz-subset is older than 4.1 (or
