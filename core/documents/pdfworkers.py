@@ -201,9 +201,58 @@ def finish_chunk(chunk: int) -> Callable:
 
     def finish(document, pdf) -> None:
         draw_cell_borders(document, pdf)
+        mark_cell_text(pdf)
         mark(document, pdf)
 
     return finish
+
+
+def mark_cell_text(pdf) -> None:
+    """Each table cell's text as the cell's own marked content: WeasyPrint tags every line of text in a
+    cell as a Span element of its own (TD > Span > text); the Span says nothing a TD does not, so the
+    cell's K lists the text's marked-content IDs itself (TD > text) and the page's ParentTree entry
+    points at the cell. Half the structure tree's elements: a twentieth of writing each chunk, and
+    a third of the merge's copying of the trees. A Span that is anything more (attributes, other
+    kids, another page) is kept; the dropped ones are left as free objects, which the merge never
+    copies. Relies on WeasyPrint 70's tags (pdf/tags.py): elements as pydyf dictionaries, kids as
+    references or MCIDs, one ParentTree array of references a page; a test checks the tree."""
+    import pydyf
+
+    objects = pdf.objects
+    cells = {}  # a dropped Span's reference -> its cell's
+    for obj in objects:
+        if not isinstance(obj, dict) or obj.get("S") not in ("/TD", "/TH"):
+            continue
+        kids = obj.get("K")
+        if not kids:
+            continue
+        flat = []
+        for kid in kids:
+            if isinstance(kid, bytes):
+                span = objects[int(kid.split(b" ", 1)[0])]
+                if (
+                    span.get("S") == "/Span"
+                    and span.keys() <= _SPAN_KEYS
+                    and span.get("Pg") == obj.get("Pg")
+                    and len(span["K"]) == 1
+                    and isinstance(span["K"][0], int)
+                ):
+                    flat.append(span["K"][0])
+                    cells[kid] = obj.reference
+                    span.free = "f"
+                    continue
+            flat.append(kid)
+        obj["K"] = pydyf.Array(flat)
+    if not cells:
+        return
+    root = next(o for o in objects if isinstance(o, dict) and o.get("Type") == "/StructTreeRoot" and o.free != "f")
+    nums = objects[int(root["ParentTree"].split(b" ", 1)[0])]["Nums"]
+    for i in range(1, len(nums), 2):
+        if isinstance(nums[i], list):
+            nums[i][:] = [cells.get(ref, ref) for ref in nums[i]]
+
+
+_SPAN_KEYS = frozenset({"Type", "S", "K", "Pg", "P"})
 
 
 # Every table cell's border (the table template's th and td have none in their CSS; their padding is

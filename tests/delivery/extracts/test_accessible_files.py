@@ -212,6 +212,26 @@ def test_pdf_is_tagged_with_language_title_and_table_headers(data, rendering):
         assert b"/Artifact <</Type /Pagination" in b"".join(c.read_bytes() for c in page.obj.Contents)
 
 
+def test_pdf_cells_mark_their_text_themselves_and_the_parent_tree_points_at_them(data, rendering):
+    """No Span element a line of text (WeasyPrint's own tagging): a cell's kids are its text's marked
+    content, and each page's ParentTree entry maps that content back to the cell (pdfworkers.mark_cell_text)."""
+    blob = render_extract(data, "pdf")
+    pdf, elements = structure(blob)
+    assert not [e for tag, e in elements if tag == "/Span" and str(e.P.S) in ("/TD", "/TH")]
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    by_page = {int(key): list(value) for key, value in zip(nums[::2], nums[1::2], strict=True)}
+    page_of = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    cells = [e for tag, e in elements if tag in ("/TD", "/TH")]
+    assert cells and all(all(isinstance(kid, int) for kid in cell.K) for cell in cells)
+    marked = 0
+    for cell in cells:
+        for mcid in cell.K:
+            assert by_page[page_of[cell.Pg.objgen]][mcid].objgen == cell.objgen
+            marked += 1
+    # and every entry that points at a cell is one of the cell's own
+    assert marked == sum(str(e.S) in ("/TD", "/TH") for entries in by_page.values() for e in entries) > len(cells) / 2
+
+
 def test_pdf_tree_keeps_the_rows_in_reading_order_across_chunks(data, rendering):
     blob = render_extract(data, "pdf")
     pdf, elements = structure(blob)
