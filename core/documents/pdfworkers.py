@@ -270,42 +270,105 @@ def draw_cell_borders(document, pdf) -> None:
     cell: a tenth of a chunk's rendering for a 7-column table. These rectangles are where WeasyPrint's
     0.25pt border would be (inside each cell's border box; two make the 0.5pt line between cells),
     under the same transform (WeasyPrint leaves each page's stream in points from the top left).
-    Relies on WeasyPrint 70's page boxes (Page._page_box) and each page dictionary's single /Contents
-    stream; a test checks the rectangles, one per cell."""
+
+    A cell merged down over rows that go on to the next page is laid out by WeasyPrint one row tall
+    and not at all on the next page, which left a gap in its column, unshaded and unruled, from there
+    to the end of its rows. Here it reaches down to the page's last row, and the rows it still spans at
+    the top of the next page get a rectangle of their own, both shaded as the cell is.
+
+    Relies on WeasyPrint 70's page boxes (Page._page_box; rows' `index` in their group, cells'
+    `grid_x`, `colspan`, `rowspan`; tables' `column_positions` and `column_widths`) and each page
+    dictionary's single /Contents stream; tests check that the rectangles tile every page's table."""
     from weasyprint.formatting_structure import boxes
 
-    half = GRID_PT / 2
+    carried: dict[tuple[int, int], tuple | None] = {}  # (row group, column) -> shading of a cell going on
     kids = pdf.pages["Kids"]
     for page, number in zip(document.pages, kids[::3], strict=True):
-        rectangles = []
-        for cell in _table_cells(page._page_box, boxes):
-            rectangles.append(
-                b"%.3f %.3f %.3f %.3f re"
-                % (
-                    cell.border_box_x() * _PX + half,
-                    cell.border_box_y() * _PX + half,
-                    cell.border_width() * _PX - GRID_PT,
-                    cell.border_height() * _PX - GRID_PT,
-                )
-            )
+        fills: list[bytes] = []
+        rectangles: list[bytes] = []
+        for table in _tables(page._page_box, boxes):
+            _table_grid(table, carried, fills, rectangles)
         if not rectangles:
             continue
         contents = pdf.objects[int(pdf.objects[number]["Contents"].split()[0])]
         colour = b" ".join(b"%.3f" % c for c in GRID_RGB)
-        contents.stream.append(b"/Artifact BMC q %s RG %.2f w" % (colour, GRID_PT))
+        contents.stream.append(b"/Artifact BMC q")
+        contents.stream.extend(fills)
+        contents.stream.append(b"%s RG %.2f w" % (colour, GRID_PT))
         contents.stream.append(b"\n".join(rectangles))
         contents.stream.append(b"S Q EMC")
 
 
-def _table_cells(box, boxes) -> Iterator:
-    """The table cells under `box`, without walking their contents."""
+def _table_grid(table, carried: dict, fills: list[bytes], rectangles: list[bytes]) -> None:
+    """One table's part of a page: a rectangle a cell (to the end of the rows it spans here) and one
+    a column's run of rows spanned by a cell begun on an earlier page; `carried` keeps, from page to
+    page, which columns have a cell that goes on, and its shading."""
+    half = GRID_PT / 2
+
+    def rectangle(x: float, y: float, width: float, height: float) -> None:
+        rectangles.append(
+            b"%.3f %.3f %.3f %.3f re" % (x * _PX + half, y * _PX + half, width * _PX - GRID_PT, height * _PX - GRID_PT)
+        )
+
+    def fill(shade: tuple | None, x: float, y: float, width: float, height: float) -> None:
+        if shade and height > 0:
+            fills.append(
+                b"%.3f %.3f %.3f rg %.3f %.3f %.3f %.3f re f" % (*shade, x * _PX, y * _PX, width * _PX, height * _PX)
+            )
+
+    for group in table.children:
+        rows = group.children
+        if not rows:
+            continue
+        # what goes on into this page, from the cells of this group still open at the end of the last
+        key = id(group.element)  # the same element on every page the group is on
+        incoming = {c: carried.pop((key, c)) for c in range(len(table.column_widths)) if (key, c) in carried}
+        last = rows[-1].index
+        bottom = {row.index: row.position_y + row.height for row in rows}
+        covered = set()
+        for row in rows:
+            for cell in row.children:
+                end = row.index + cell.rowspan - 1
+                x, y, width = cell.border_box_x(), cell.border_box_y(), cell.border_width()
+                own = y + cell.border_height()
+                reach = max(own, bottom[min(end, last)])
+                rectangle(x, y, width, reach - y)
+                shade = _shade(cell)
+                fill(shade, x, own, width, reach - own)
+                columns = range(cell.grid_x, cell.grid_x + cell.colspan)
+                covered.update((r, c) for r in range(row.index, min(end, last) + 1) for c in columns)
+                if end > last:  # goes on to the next page
+                    carried.update(((key, c), shade) for c in columns)
+        # rows at the top of this page still spanned by a cell begun on an earlier page
+        for c, shade in incoming.items():
+            run = []
+            for row in rows:  # from the top, until the column's next cell
+                if (row.index, c) in covered:
+                    break
+                run.append(row)
+            if not run:
+                continue
+            x, width = table.column_positions[c], table.column_widths[c]
+            y, height = run[0].position_y, bottom[run[-1].index] - run[0].position_y
+            fill(shade, x, y, width, height)
+            rectangle(x, y, width, height)
+
+
+def _shade(cell) -> tuple | None:
+    """A cell's background colour as sRGB, or None if it has none."""
+    colour = cell.style["background_color"]
+    if getattr(colour, "alpha", 0) <= 0:
+        return None
+    return tuple(colour.to("srgb")[:3])
+
+
+def _tables(box, boxes) -> Iterator:
+    """The tables under `box`, without walking their contents."""
     for child in getattr(box, "children", ()):
         if isinstance(child, boxes.TableBox):
-            for group in child.children:
-                for row in group.children:
-                    yield from row.children
+            yield child
         elif isinstance(child, boxes.BlockBox | boxes.PageBox):
-            yield from _table_cells(child, boxes)
+            yield from _tables(child, boxes)
 
 
 def mark_table_headers(chunk: int) -> Callable:

@@ -106,26 +106,42 @@ def test_pdf_table_has_separate_borders_a_fixed_layout_and_absolute_widths(doc):
     assert f"table {{ width: {pdf_renderer.TABLE_MM:.3f}mm;" in html
 
 
-def grid_rectangles(page) -> list[tuple[float, ...]]:
-    """The rectangles of a page's cell borders (pdfworkers.draw_cell_borders: a marked artifact that
-    strokes them 0.25pt wide in #808080), as (x, y, width, height) in points from the top left."""
+def grid(page) -> tuple[list[tuple[float, ...]], list[tuple[tuple[float, ...], tuple[float, ...]]]]:
+    """A page's cell borders (pdfworkers.draw_cell_borders: a marked artifact that strokes them 0.25pt
+    wide in #808080) as (x, y, width, height) in points from the top left, and the shading it adds
+    (merged cells going on across a page break) as (colour, rectangle)."""
     import pikepdf
 
-    found, current, style = [], None, None
+    rectangles, fills = [], []
+    inside = None  # the artifact being read: its rectangles, fills and stroke style
     for operands, operator in pikepdf.parse_content_stream(page):
         op = str(operator)
         if op == "BMC" and str(operands[0]) == "/Artifact":
-            current, style = [], []
-        elif current is not None and op == "re":
-            current.append(tuple(float(v) for v in operands))
-        elif current is not None and op in ("RG", "w"):
-            style.append((op, [round(float(v), 3) for v in operands]))
-        elif current is not None and op == "S":
-            assert style == [("RG", [0.502, 0.502, 0.502]), ("w", [0.25])]
-            found.extend(current)
+            inside = {"re": [], "fills": [], "style": [], "colour": None, "stroked": False}
+        elif inside is None:
+            continue
+        elif op == "re":
+            inside["re"].append(tuple(float(v) for v in operands))
+        elif op == "rg":
+            inside["colour"] = tuple(round(float(v), 3) for v in operands)
+        elif op == "f":
+            inside["fills"] += [(inside["colour"], r) for r in inside["re"]]
+            inside["re"] = []
+        elif op in ("RG", "w"):
+            inside["style"].append((op, [round(float(v), 3) for v in operands]))
+        elif op == "S":
+            assert inside["style"] == [("RG", [0.502, 0.502, 0.502]), ("w", [0.25])]
+            inside["stroked"] = True
         elif op == "EMC":
-            current = None
-    return found
+            if inside["stroked"]:  # the borders' artifact (WeasyPrint's backgrounds are artifacts too)
+                rectangles += inside["re"]
+                fills += inside["fills"]
+            inside = None
+    return rectangles, fills
+
+
+def grid_rectangles(page) -> list[tuple[float, ...]]:
+    return grid(page)[0]
 
 
 def test_pdf_cell_borders_are_one_rectangle_a_cell_drawn_where_the_cell_is(doc):
@@ -178,6 +194,43 @@ def test_pdf_cell_borders_are_drawn_on_every_page_of_a_long_table_with_its_repea
         heights = {round(y, 2): h for _, y, _, h in rectangles}
         for above, below in itertools.pairwise(tops):
             assert above + heights[above] + 0.25 == pytest.approx(below, abs=0.01)  # no gap, no overlap
+
+
+def test_pdf_a_cell_merged_down_across_page_breaks_is_ruled_and_shaded_to_its_last_row(doc):
+    """WeasyPrint lays out a merged cell that goes on to the next page one row tall, and nothing of it
+    on the next page; the borders drawn after layout take it to the page's last row and rule and shade
+    the rows it still spans on the next pages, so every row of every column has one cell's rectangle."""
+    import pikepdf
+
+    columns = [*doc.columns[:1], Column("commitment", "Commitment", width=30, merge_down=True), *doc.columns[1:]]
+    rows = [
+        Row(
+            {"ref": "1.1", "commitment": "Merged", "text": f"Activity {i}", "owner": "Supt Paley"},
+            rag="G",
+            group=str(i // 30),
+        )
+        for i in range(90)
+    ]
+    long = replace(doc, columns=columns, blocks=[Block("1. Putting victims first", rows=rows)])
+    pdf = pikepdf.open(io.BytesIO(documents.render(long, "pdf")))
+    assert len(pdf.pages) >= 4
+    shaded_rows = 0
+    for page in pdf.pages:
+        rectangles, fills = grid(page)
+        top = min(y for _, y, _, _ in rectangles)
+        header = sorted(r for r in rectangles if r[1] == top)
+        assert len(header) == 5
+        refs = [r for r in rectangles if r[0] == header[0][0] and r[2] == header[0][2] and r[1] > top]
+        merged_x = header[1][0] + header[1][2] / 2
+        for _, y, _, h in refs:  # every body row (the ref is on every row)
+            middle = y + h / 2
+            for x, _, w, _ in header:
+                inside = [r for r in rectangles if r[0] <= x + w / 2 <= r[0] + r[2] and r[1] <= middle <= r[1] + r[3]]
+                assert len(inside) == 1, (x, y)  # one cell's rectangle, no gap, no overlap
+            shaded = [c for c, r in fills if r[0] <= merged_x <= r[0] + r[2] and r[1] <= middle <= r[1] + r[3]]
+            assert shaded in ([], [(0.953, 0.949, 0.945)])  # the merged cell's own shading
+            shaded_rows += bool(shaded)
+    assert shaded_rows > 20  # the rows a merged cell spans below its first, on the pages it goes on to
 
 
 def chunk_html(doc: TableDocument) -> str:
