@@ -197,7 +197,7 @@ def test_pdf_footer_shows_quotes_ampersands_backslashes_and_unicode_as_written(d
 
 def test_weasyprint_subsets_the_embedded_fonts_with_harfbuzz():
     """make setup (scripts/ensure-system-packages) installs HarfBuzz's subsetter: without it WeasyPrint
-    warns on every PDF and subsets each chunk's fonts with fontTools in Python instead, a tenth of a
+    warns on every PDF and subsets each chunk's fonts with fontTools in Python instead, 6-10 % of a
     big extract's time."""
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
