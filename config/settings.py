@@ -357,6 +357,7 @@ LOGGING = {
         "django.request": {"filters": ["permission_denied_one_line"]},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # not "C++ to Python logger bridge initialized" on every PDF merge
         "axes": {"level": "WARNING"},  # lockouts (warnings) are logged; every attempt (info) is not
     },
 }
